@@ -1,0 +1,61 @@
+using System.CommandLine;
+using TrtSharp.Errors;
+
+namespace TrtSharp.Cli.Infrastructure;
+
+/// <summary>
+/// Runs a command's body so that every failure becomes one readable line on stderr and a non-zero
+/// exit code: users of a CLI need the reason, not a stack trace.
+/// </summary>
+internal static class CommandRunner
+{
+    /// <summary>Exit code for a failed check (compare mismatch, conformance failures, missed target).</summary>
+    public const int CheckFailed = 1;
+
+    /// <summary>Exit code for bad input or an unavailable backend.</summary>
+    public const int Error = 2;
+
+    /// <summary>Attaches <paramref name="body"/> to <paramref name="command"/> with the error policy above.</summary>
+    public static void SetAction(Command command, Func<ParseResult, CancellationToken, Task<int>> body)
+    {
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            try
+            {
+                return await body(parseResult, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("trtsharp: cancelled");
+                return Error;
+            }
+            catch (Exception ex) when (Describe(ex) is { } line)
+            {
+                Console.Error.WriteLine($"trtsharp: {line}");
+                if (Environment.GetEnvironmentVariable("TRTSHARP_DEBUG") == "1")
+                {
+                    Console.Error.WriteLine(ex);
+                }
+                return Error;
+            }
+        });
+    }
+
+    /// <summary>Attaches a synchronous body.</summary>
+    public static void SetAction(Command command, Func<ParseResult, int> body) =>
+        SetAction(command, (parseResult, _) => Task.FromResult(body(parseResult)));
+
+    /// <summary>One line for any exception; the type name only where the message alone would be unclear.</summary>
+    internal static string Describe(Exception ex) => ex switch
+    {
+        TrtSharpException => ex.Message,
+        FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",
+        DirectoryNotFoundException => ex.Message,
+        UnauthorizedAccessException => ex.Message,
+        IOException => ex.Message,
+        ArgumentException => ex.Message,
+        FormatException => ex.Message,
+        InvalidOperationException => ex.Message,
+        _ => $"internal error ({ex.GetType().Name}): {ex.Message} (set TRTSHARP_DEBUG=1 for details)",
+    };
+}
