@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using TrtSharp.Comparison;
+using TrtSharp.Diagnostics;
+using TrtSharp.Errors;
+using TrtSharp.Inference;
+
+namespace TrtSharp.Conformance;
+
+/// <summary>
+/// Runs ONNX backend test cases — folders holding <c>model.onnx</c> and <c>test_data_set_*/input_*.pb</c>,
+/// <c>output_*.pb</c> — on any <see cref="IInferenceSession"/> backend and compares with the reference outputs.
+/// </summary>
+public sealed class ConformanceRunner
+{
+    private readonly Func<string, IInferenceSession> _openSession;
+    private readonly Func<string, HostTensor> _readTensor;
+    private readonly ConformanceOptions _options;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="backend">Backend name for the report.</param>
+    /// <param name="openSession">Opens a model file on the backend under test.</param>
+    /// <param name="readTensor">Reads a serialized <c>TensorProto</c> (.pb) file.</param>
+    /// <param name="options">Tolerances and filter.</param>
+    public ConformanceRunner(string backend, Func<string, IInferenceSession> openSession, Func<string, HostTensor> readTensor, ConformanceOptions? options = null)
+    {
+        Backend = backend;
+        _openSession = openSession;
+        _readTensor = readTensor;
+        _options = options ?? new ConformanceOptions();
+    }
+
+    /// <summary>The backend name reported.</summary>
+    public string Backend { get; }
+
+    /// <summary>
+    /// Finds the cases under <paramref name="root"/>: the folder itself when it holds <c>model.onnx</c>,
+    /// else its sub-folders that do, else those one level deeper (a data root with suites such as node/, simple/).
+    /// </summary>
+    public static IReadOnlyList<string> FindCases(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"conformance folder not found: {root}");
+        }
+        if (File.Exists(Path.Combine(root, "model.onnx")))
+        {
+            return [Path.GetFullPath(root)];
+        }
+        var cases = new List<string>();
+        foreach (string dir in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+        {
+            if (File.Exists(Path.Combine(dir, "model.onnx")))
+            {
+                cases.Add(Path.GetFullPath(dir));
+                continue;
+            }
+            cases.AddRange(Directory.EnumerateDirectories(dir)
+                .Where(d => File.Exists(Path.Combine(d, "model.onnx")))
+                .Order(StringComparer.Ordinal)
+                .Select(Path.GetFullPath));
+        }
+        return cases;
+    }
+
+    /// <summary>Runs every case under <paramref name="root"/>.</summary>
+    public ConformanceReport Run(string root, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var cases = FindCases(root)
+            .Where(c => _options.Filter is null || Path.GetFileName(c).Contains(_options.Filter, StringComparison.Ordinal))
+            .ToList();
+        if (cases.Count == 0)
+        {
+            throw new ModelFormatException(root, "no ONNX backend test cases (folders with model.onnx) found");
+        }
+        var results = new List<ConformanceCaseResult>(cases.Count);
+        for (int i = 0; i < cases.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            results.Add(RunCase(cases[i]));
+            progress?.Report(new ProgressUpdate("conformance", i + 1, cases.Count));
+        }
+        return new ConformanceReport(Backend, results);
+    }
+
+    /// <summary>Runs one case folder.</summary>
+    public ConformanceCaseResult RunCase(string caseDirectory)
+    {
+        string name = Path.GetFileName(caseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string suite = Path.GetFileName(Path.GetDirectoryName(caseDirectory.TrimEnd(Path.DirectorySeparatorChar)) ?? string.Empty);
+        var tolerance = _options.CaseTolerances.TryGetValue(name, out var t) ? t : _options.DefaultTolerance;
+        var clock = Stopwatch.StartNew();
+        var dataSets = Directory.EnumerateDirectories(caseDirectory, "test_data_set_*").Order(StringComparer.Ordinal).ToList();
+        ConformanceCaseResult Result(ConformanceOutcome outcome, string reason) =>
+            new(suite, name, outcome, reason, dataSets.Count, clock.Elapsed.TotalMilliseconds);
+
+        IInferenceSession session;
+        try
+        {
+            session = _openSession(Path.Combine(caseDirectory, "model.onnx"));
+        }
+        catch (Exception ex)
+        {
+            return Result(ConformanceOutcome.Error, "load: " + OneLine(ex));
+        }
+        using (session)
+        {
+            foreach (string dataSet in dataSets)
+            {
+                string setName = Path.GetFileName(dataSet);
+                Dictionary<string, HostTensor> inputs;
+                List<HostTensor> expected;
+                try
+                {
+                    inputs = BindByPosition(ReadAll(dataSet, "input_"), session.Inputs, "input");
+                    expected = ReadAll(dataSet, "output_");
+                }
+                catch (Exception ex)
+                {
+                    return Result(ConformanceOutcome.Error, $"{setName}: data: {OneLine(ex)}");
+                }
+                IReadOnlyDictionary<string, HostTensor> actual;
+                try
+                {
+                    actual = session.Run(inputs);
+                }
+                catch (Exception ex)
+                {
+                    return Result(ConformanceOutcome.Error, $"{setName}: run: {OneLine(ex)}");
+                }
+                if (expected.Count > session.Outputs.Count)
+                {
+                    return Result(ConformanceOutcome.Error, $"{setName}: {expected.Count} reference outputs but the model has {session.Outputs.Count}");
+                }
+                for (int k = 0; k < expected.Count; k++)
+                {
+                    string outputName = session.Outputs[k].Name;
+                    var comparison = TensorComparison.Compare(actual[outputName], expected[k], tolerance);
+                    if (!comparison.Passed)
+                    {
+                        return Result(ConformanceOutcome.Failed, $"{setName}: output '{outputName}': {comparison.Reason}");
+                    }
+                }
+            }
+        }
+        return Result(ConformanceOutcome.Passed, string.Empty);
+    }
+
+    private List<HostTensor> ReadAll(string dataSet, string prefix)
+    {
+        var files = Directory.EnumerateFiles(dataSet, prefix + "*.pb")
+            .Select(f => (File: f, Index: int.Parse(Path.GetFileNameWithoutExtension(f)[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture)))
+            .OrderBy(f => f.Index)
+            .ToList();
+        return files.Select(f => _readTensor(f.File)).ToList();
+    }
+
+    // Backend test data names its files by position (input_0.pb is the first graph input that is not an initializer).
+    private static Dictionary<string, HostTensor> BindByPosition(List<HostTensor> tensors, IReadOnlyList<TensorDescriptor> inputs, string kind)
+    {
+        if (tensors.Count > inputs.Count)
+        {
+            throw new TensorShapeException(null, $"{tensors.Count} {kind} files but the model has {inputs.Count} {kind}s");
+        }
+        var bound = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            bound[inputs[i].Name] = tensors[i];
+        }
+        return bound;
+    }
+
+    private static string OneLine(Exception ex) => ex.Message.ReplaceLineEndings(" ").Trim();
+}
