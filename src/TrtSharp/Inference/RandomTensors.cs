@@ -1,0 +1,61 @@
+using TrtSharp.Errors;
+
+namespace TrtSharp.Inference;
+
+/// <summary>Seeded random inputs for running a model without data (the CLI's default, like trtexec and Polygraphy).</summary>
+public static class RandomTensors
+{
+    /// <summary>
+    /// Resolves the concrete shape of <paramref name="descriptor"/>: dimensions from <paramref name="overrides"/>
+    /// when given, fixed ones as they are, and dynamic ones as 1.
+    /// </summary>
+    public static long[] ResolveShape(TensorDescriptor descriptor, IReadOnlyDictionary<string, long[]>? overrides)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        if (overrides is not null && overrides.TryGetValue(descriptor.Name, out var given))
+        {
+            if (given.Length != descriptor.Shape.Length)
+            {
+                throw new TensorShapeException(descriptor.Name, $"shape {HostTensor.FormatShape(given)} has rank {given.Length}, the model expects {descriptor}");
+            }
+            for (int i = 0; i < given.Length; i++)
+            {
+                if (descriptor.Shape[i] >= 0 && descriptor.Shape[i] != given[i])
+                {
+                    throw new TensorShapeException(descriptor.Name, $"dimension {i} is fixed to {descriptor.Shape[i]} in the model, got {given[i]}");
+                }
+            }
+            return given;
+        }
+        return descriptor.Shape.Select(d => d < 0 ? 1 : d).ToArray();
+    }
+
+    /// <summary>
+    /// A tensor of random values: floats uniform in [-1, 1), integers in [0, 10) (valid as small indices),
+    /// booleans fair, strings empty.
+    /// </summary>
+    public static HostTensor Create(TensorElementType type, ReadOnlySpan<long> shape, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var tensor = HostTensor.Allocate(type, shape);
+        switch (tensor)
+        {
+            case HostTensor<float> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = random.NextSingle() * 2 - 1; } break;
+            case HostTensor<double> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = random.NextDouble() * 2 - 1; } break;
+            case HostTensor<Half> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = (Half)(random.NextSingle() * 2 - 1); } break;
+            case HostTensor<BFloat16> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = BFloat16.FromSingle(random.NextSingle() * 2 - 1); } break;
+            case HostTensor<bool> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = random.Next(2) == 1; } break;
+            case HostTensor<long> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = random.Next(10); } break;
+            case HostTensor<int> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = random.Next(10); } break;
+            case HostTensor<sbyte> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = (sbyte)random.Next(10); } break;
+            case HostTensor<byte> t: random.NextBytes(t.Data); if (type == TensorElementType.UInt8) { for (int i = 0; i < t.Data.Length; i++) { t.Data[i] %= 10; } } break;
+            case HostTensor<short> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = (short)random.Next(10); } break;
+            case HostTensor<ushort> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = (ushort)random.Next(10); } break;
+            case HostTensor<uint> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = (uint)random.Next(10); } break;
+            case HostTensor<ulong> t: for (int i = 0; i < t.Data.Length; i++) { t.Data[i] = (ulong)random.Next(10); } break;
+            case StringTensor: break;
+            default: throw new UnsupportedDataTypeException($"no random generator for {TensorElementTypeInfo.Name(type)}");
+        }
+        return tensor;
+    }
+}
