@@ -10,6 +10,9 @@ internal static class ExecutionProviderSelector
     private static readonly Action<ILogger, string, string, Exception?> LogFallback = LoggerMessage.Define<string, string>(
         LogLevel.Warning, new EventId(1, "ProviderFallback"), "ONNX Runtime execution provider {Provider} is not usable, falling back to the next: {Reason}");
 
+    private static readonly Action<ILogger, string, string, Exception?> LogCreated = LoggerMessage.Define<string, string>(
+        LogLevel.Information, new EventId(2, "SessionCreated"), "ONNX Runtime session for {Model} runs on {Providers}");
+
     /// <summary>The providers to try when the user names none.</summary>
     public static IReadOnlyList<ExecutionProviderOptions> Defaults { get; } = [new CpuProviderOptions()];
 
@@ -43,6 +46,15 @@ internal static class ExecutionProviderSelector
         if (logger is not null)
         {
             LogFallback(logger, provider.ProviderName, reason, null);
+        }
+    }
+
+    /// <summary>Logs which providers a new session got.</summary>
+    public static void LogSession(ILogger? logger, string? modelPath, IEnumerable<string> providers)
+    {
+        if (logger is not null)
+        {
+            LogCreated(logger, modelPath ?? "an in-memory model", string.Join(" > ", providers), null);
         }
     }
 

@@ -367,7 +367,9 @@ public sealed class OnnxRuntimeSession : IInferenceSession
                 InferenceSession session = bytes is null ? new InferenceSession(path!, sessionOptions) : new InferenceSession(bytes, sessionOptions);
                 try
                 {
-                    return new OnnxRuntimeSession(session, path, taps, appended, fallbacks, options);
+                    var created = new OnnxRuntimeSession(session, path, taps, appended, fallbacks, options);
+                    ExecutionProviderSelector.LogSession(options.Logger, path, created.ActiveProviders);
+                    return created;
                 }
                 catch
                 {

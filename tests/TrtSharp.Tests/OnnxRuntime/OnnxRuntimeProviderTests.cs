@@ -25,6 +25,7 @@ public class OnnxRuntimeProviderTests
         TestContext.Out.WriteLine(string.Join(Environment.NewLine, session.ProviderFallbacks));
         Assert.That(logger.Entries.Count(e => e.Level == LogLevel.Warning), Is.EqualTo(2));
         Assert.That(logger.Entries[0].Message, Does.Contain("TensorrtExecutionProvider"));
+        Assert.That(logger.Entries.Last(), Is.EqualTo((LogLevel.Information, "ONNX Runtime session for an in-memory model runs on CPUExecutionProvider")));
 
         var y = (HostTensor<float>)session.Run(new Dictionary<string, HostTensor> { ["x"] = new HostTensor<float>([1, 4], [1, -1, 2, -2]) })["y"];
         Assert.That(y.Data, Is.EqualTo(new[] { 2f, 0, 4, 0 }));
