@@ -1,0 +1,238 @@
+using Microsoft.ML.OnnxRuntime;
+using TrtSharp.Errors;
+using TrtSharp.Inference;
+
+namespace TrtSharp.OnnxRuntime;
+
+/// <summary>
+/// Input and output buffers of one <see cref="OnnxRuntimeSession"/>, allocated on the pinned object heap and
+/// bound once through ONNX Runtime's IO binding: <see cref="Run"/> writes the outputs in place and allocates
+/// nothing in steady state.
+/// </summary>
+/// <remarks>
+/// An output whose shape cannot be derived from the input shapes (e.g. it depends on the data) is bound to
+/// ONNX Runtime's allocator for the first <see cref="Run"/>; that run allocates its result once, copies it into
+/// a new pinned buffer and rebinds to it, so later runs allocate nothing. If such a shape changes between runs,
+/// ONNX Runtime reports a shape mismatch. Not thread-safe: use one binding per thread.
+/// </remarks>
+public sealed class OnnxRuntimeBinding : IInferenceBinding
+{
+    private readonly OnnxRuntimeSession _session;
+    private readonly OrtIoBinding _binding;
+    private readonly RunOptions _runOptions;
+    private readonly Dictionary<string, HostTensor> _inputs = [];
+    private readonly Dictionary<string, HostTensor?> _outputs = [];
+    private readonly List<OrtValue> _values = [];
+    private readonly List<string> _pending = [];
+    private bool _disposed;
+
+    internal OnnxRuntimeBinding(OnnxRuntimeSession session, IReadOnlyDictionary<string, long[]> inputShapes)
+    {
+        _session = session;
+        _binding = session.Native.CreateIoBinding();
+        _runOptions = new RunOptions();
+        try
+        {
+            Dictionary<string, long> symbols = BindInputs(inputShapes);
+            BindOutputs(symbols);
+        }
+        catch
+        {
+            ReleaseNative();
+            throw;
+        }
+    }
+
+    /// <summary>The input names, in model order.</summary>
+    public IEnumerable<string> InputNames => _session.Inputs.Select(d => d.Name);
+
+    /// <summary>The output names (taps included), in session order.</summary>
+    public IEnumerable<string> OutputNames => _session.Outputs.Select(d => d.Name);
+
+    /// <summary>True while some output shape is still to be learned on the first <see cref="Run"/>.</summary>
+    public bool HasPendingOutputShapes => _pending.Count > 0;
+
+    /// <inheritdoc/>
+    public HostTensor Input(string name)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _inputs.TryGetValue(name, out HostTensor? t) ? t : throw new TensorNotFoundException(name, _inputs.Keys);
+    }
+
+    /// <summary>The input buffer with its element storage type, e.g. <c>Input&lt;float&gt;("x").Span</c>.</summary>
+    public HostTensor<T> Input<T>(string name) where T : unmanaged => Input(name) as HostTensor<T>
+        ?? throw new UnsupportedDataTypeException($"input '{name}' is {Input(name)}, not stored as {typeof(T).Name}");
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The output's shape is only known after the first <see cref="Run"/>.</exception>
+    public HostTensor Output(string name)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_outputs.TryGetValue(name, out HostTensor? t))
+        {
+            throw new TensorNotFoundException(name, _outputs.Keys);
+        }
+        return t ?? throw new InvalidOperationException($"the shape of output '{name}' is learned on the first Run; call Run first");
+    }
+
+    /// <summary>The output buffer with its element storage type.</summary>
+    public HostTensor<T> Output<T>(string name) where T : unmanaged => Output(name) as HostTensor<T>
+        ?? throw new UnsupportedDataTypeException($"output '{name}' is {Output(name)}, not stored as {typeof(T).Name}");
+
+    /// <inheritdoc/>
+    public void Run()
+    {
+        ObjectDisposedException.ThrowIf(_disposed || _session.IsDisposed, this);
+        try
+        {
+            _session.Native.RunWithBinding(_runOptions, _binding);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new TrtSharpException($"ONNX Runtime failed to run {_session.ModelPath ?? "the model"} on its binding: {ex.Message}", ex);
+        }
+        if (_pending.Count > 0)
+        {
+            AdoptPendingOutputs();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        ReleaseNative();
+        _session.Forget(this);
+    }
+
+    private Dictionary<string, long> BindInputs(IReadOnlyDictionary<string, long[]> inputShapes)
+    {
+        foreach (string name in inputShapes.Keys)
+        {
+            _session.InputDescriptor(name);
+        }
+        var symbols = new Dictionary<string, long>();
+        foreach (TensorDescriptor d in _session.Inputs)
+        {
+            if (d.ElementType == TensorElementType.Undefined)
+            {
+                throw new UnsupportedDataTypeException($"input '{d.Name}' is not a tensor; it cannot be pre-bound");
+            }
+            long[] shape;
+            if (inputShapes.TryGetValue(d.Name, out long[]? given))
+            {
+                ArgumentNullException.ThrowIfNull(given, d.Name);
+                shape = given;
+                OnnxRuntimeSession.CheckShape(d, shape);
+            }
+            else if (d.IsDynamic)
+            {
+                throw new TensorShapeException(d.Name, $"{d} has dynamic dimensions; give its shape to CreateBinding");
+            }
+            else
+            {
+                shape = d.Shape;
+            }
+            for (int i = 0; i < shape.Length; i++)
+            {
+                if (d.Shape[i] < 0 && d.SymbolicDimensions[i] is string symbol)
+                {
+                    symbols[symbol] = shape[i];
+                }
+            }
+            HostTensor buffer = OrtTensorInterop.AllocatePinned(d.ElementType, shape);
+            OrtValue value = OrtTensorInterop.WrapPinned(buffer, OrtMemoryInfo.DefaultInstance);
+            _values.Add(value);
+            _binding.BindInput(d.Name, value);
+            _inputs[d.Name] = buffer;
+        }
+        return symbols;
+    }
+
+    private void BindOutputs(Dictionary<string, long> symbols)
+    {
+        var taps = new HashSet<string>(_session.TapNames);
+        foreach (TensorDescriptor d in _session.Outputs)
+        {
+            long[]? shape = ResolveShape(d, symbols);
+            // A tap without a shape reports rank 0 whether or not it is a scalar: learn it on the first run.
+            if (shape is null || (taps.Contains(d.Name) && shape.Length == 0) || d.ElementType is TensorElementType.String or TensorElementType.Undefined)
+            {
+                _binding.BindOutputToDevice(d.Name, OrtMemoryInfo.DefaultInstance);
+                _outputs[d.Name] = null;
+                _pending.Add(d.Name);
+                continue;
+            }
+            HostTensor buffer = OrtTensorInterop.AllocatePinned(d.ElementType, shape);
+            OrtValue value = OrtTensorInterop.WrapPinned(buffer, OrtMemoryInfo.DefaultInstance);
+            _values.Add(value);
+            _binding.BindOutput(d.Name, value);
+            _outputs[d.Name] = buffer;
+        }
+    }
+
+    private static long[]? ResolveShape(TensorDescriptor d, Dictionary<string, long> symbols)
+    {
+        var shape = new long[d.Shape.Length];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (d.Shape[i] >= 0)
+            {
+                shape[i] = d.Shape[i];
+            }
+            else if (d.SymbolicDimensions[i] is string s && symbols.TryGetValue(s, out long v))
+            {
+                shape[i] = v;
+            }
+            else
+            {
+                return null;
+            }
+        }
+        return shape;
+    }
+
+    private void AdoptPendingOutputs()
+    {
+        string[] names = _binding.GetOutputNames();
+        using IDisposableReadOnlyCollection<OrtValue> values = _binding.GetOutputValues();
+        int i = 0;
+        foreach (OrtValue value in values)
+        {
+            string name = names[i++];
+            if (!_pending.Contains(name))
+            {
+                continue;
+            }
+            HostTensor host = OrtTensorInterop.ToHost(value, name);
+            if (host.ElementType == TensorElementType.String)
+            {
+                // Strings cannot be bound in place: stay on ONNX Runtime's allocator and copy after each run.
+                _outputs[name] = host;
+                continue;
+            }
+            HostTensor buffer = OrtTensorInterop.AllocatePinned(host.ElementType, host.Shape);
+            host.AsBytes().CopyTo(buffer.AsBytes());
+            OrtValue bound = OrtTensorInterop.WrapPinned(buffer, OrtMemoryInfo.DefaultInstance);
+            _values.Add(bound);
+            _binding.BindOutput(name, bound);
+            _outputs[name] = buffer;
+        }
+        _pending.RemoveAll(n => _outputs[n] is { ElementType: not TensorElementType.String });
+    }
+
+    private void ReleaseNative()
+    {
+        _binding.Dispose();
+        foreach (OrtValue v in _values)
+        {
+            v.Dispose();
+        }
+        _values.Clear();
+        _runOptions.Dispose();
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace TrtSharp.OnnxRuntime;
+
+/// <summary>How an <see cref="OnnxRuntimeSession"/> is created: threads, optimization, providers, taps.</summary>
+public sealed class OnnxRuntimeOptions
+{
+    /// <summary>Threads inside one operator (0 = ONNX Runtime's default, one per core). Ignored with <see cref="UseGlobalThreadPool"/>.</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Threads running independent operators in parallel (0 = default). Ignored with <see cref="UseGlobalThreadPool"/>.</summary>
+    public int InterOpThreads { get; set; }
+
+    /// <summary>
+    /// Whether idle per-session worker threads spin waiting for work (ONNX Runtime's default is to spin).
+    /// Null keeps the default. Turn it off when several sessions share few cores.
+    /// </summary>
+    public bool? AllowSpinning { get; set; }
+
+    /// <summary>
+    /// Run on the process-wide thread pool of <see cref="OnnxRuntimeEnvironment"/> instead of creating one per session.
+    /// Several sessions on few cores (a speech pipeline has seven) are many times faster this way.
+    /// </summary>
+    public bool UseGlobalThreadPool { get; set; }
+
+    /// <summary>Graph optimizations ONNX Runtime applies when loading.</summary>
+    public OnnxRuntimeGraphOptimization GraphOptimization { get; set; } = OnnxRuntimeGraphOptimization.All;
+
+    /// <summary>Minimum severity of ONNX Runtime's own log messages for this session.</summary>
+    public OnnxRuntimeLogSeverity LogSeverity { get; set; } = OnnxRuntimeLogSeverity.Warning;
+
+    /// <summary>When set, ONNX Runtime writes the optimized graph there (useful to see fusions).</summary>
+    public string? OptimizedModelPath { get; set; }
+
+    /// <summary>
+    /// Execution providers in priority order; each one that cannot be used is skipped with a logged reason.
+    /// Empty means CPU only.
+    /// </summary>
+    public IList<ExecutionProviderOptions> ExecutionProviders { get; } = new List<ExecutionProviderOptions>();
+
+    /// <summary>Intermediate tensors exposed as extra outputs (after the model's own outputs).</summary>
+    public IList<string> Taps { get; } = new List<string>();
+
+    /// <summary>Expose every floating-point node output of the main graph as a tap (in node order).</summary>
+    public bool TapAllFloatingPoint { get; set; }
+
+    /// <summary>Where provider fallbacks and session facts are logged; null logs nothing.</summary>
+    public ILogger? Logger { get; set; }
+}

@@ -1,0 +1,111 @@
+using TrtSharp.Inference;
+using TrtSharp.OnnxRuntime;
+
+namespace TrtSharp.Tests.OnnxRuntime;
+
+public class OnnxRuntimeBindingTests
+{
+    [Test]
+    public void Binding_MatchesReference_AndAllocatesNothingInSteadyState()
+    {
+        string dir = OrtTestData.Case("pytorch-converted/test_Conv2d");
+        var (inputs, outputs) = OrtTestData.LoadSet(dir);
+        using var session = OnnxRuntimeSession.FromFile(Path.Combine(dir, "model.onnx"), new OnnxRuntimeOptions { IntraOpThreads = 1 });
+        using OnnxRuntimeBinding binding = session.CreateBinding(new Dictionary<string, long[]> { [session.Inputs[0].Name] = inputs[0].Tensor.ShapeArray() });
+        Assert.That(binding.HasPendingOutputShapes, Is.False);
+        inputs[0].Tensor.AsBytes().CopyTo(binding.Input(session.Inputs[0].Name).AsBytes());
+        HostTensor output = binding.Output(session.Outputs[0].Name);
+
+        for (int i = 0; i < 30; i++)
+        {
+            binding.Run();
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 300; i++)
+        {
+            binding.Run();
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(allocated, Is.Zero, "steady-state Run must not allocate");
+        Assert.That(binding.Output(session.Outputs[0].Name), Is.SameAs(output), "outputs are written in place");
+        OrtTestData.AssertClose(outputs[0].Tensor, output, "Conv2d via binding");
+    }
+
+    [Test]
+    public void Binding_DynamicBatch_SymbolicOutputShapeResolvedFromInputs()
+    {
+        using var session = OnnxRuntimeSession.FromModel(TestModels.ReluMul());
+        foreach (long batch in new long[] { 2, 5 })
+        {
+            using OnnxRuntimeBinding binding = session.CreateBinding(new Dictionary<string, long[]> { ["x"] = [batch, 4] });
+            Assert.That(binding.HasPendingOutputShapes, Is.False);
+            Assert.That(binding.Output("y").ShapeArray(), Is.EqualTo(new long[] { batch, 4 }));
+            float[] x = OrtTestData.Random((int)batch * 4, (int)batch);
+            x.CopyTo(binding.Input<float>("x").Data, 0);
+            binding.Run();
+            Assert.That(binding.Output<float>("y").Data, Is.EqualTo(x.Select(v => 2 * MathF.Max(v, 0)).ToArray()));
+            // New data in the same buffers: the next run sees it.
+            binding.Input<float>("x").Span.Fill(-1f);
+            binding.Run();
+            Assert.That(binding.Output<float>("y").Data, Is.All.EqualTo(0f));
+        }
+    }
+
+    [Test]
+    public void Binding_DataDependentOutput_LearnedOnFirstRun_ThenAllocationFree()
+    {
+        using var session = OnnxRuntimeSession.FromModel(TestModels.NonZero());
+        using OnnxRuntimeBinding binding = session.CreateBinding();
+        Assert.That(binding.HasPendingOutputShapes, Is.True);
+        Assert.Throws<InvalidOperationException>(() => binding.Output("idx"));
+
+        float[] x = [0, 3, 0, 5, 6, 0];
+        x.CopyTo(binding.Input<float>("x").Data, 0);
+        binding.Run();
+        Assert.That(binding.HasPendingOutputShapes, Is.False);
+        Assert.That(binding.Output("idx").ShapeArray(), Is.EqualTo(new long[] { 1, 3 }));
+        Assert.That(binding.Output<long>("idx").Data, Is.EqualTo(new long[] { 1, 3, 4 }));
+
+        // Same count of non-zeros, other places: bound in place now, no allocation.
+        float[] x2 = [1, 0, 2, 0, 0, 9];
+        x2.CopyTo(binding.Input<float>("x").Data, 0);
+        for (int i = 0; i < 20; i++)
+        {
+            binding.Run();
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            binding.Run();
+        }
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(binding.Output<long>("idx").Data, Is.EqualTo(new long[] { 0, 2, 5 }));
+    }
+
+    [Test]
+    public void Binding_FixedShapeModel_NeedsNoShapes()
+    {
+        string dir = OrtTestData.Case("node/test_add");
+        var (inputs, outputs) = OrtTestData.LoadSet(dir);
+        using var session = OnnxRuntimeSession.FromFile(Path.Combine(dir, "model.onnx"));
+        using IInferenceBinding binding = ((IInferenceSession)session).CreateBinding();
+        inputs[0].Tensor.AsBytes().CopyTo(binding.Input("x").AsBytes());
+        inputs[1].Tensor.AsBytes().CopyTo(binding.Input("y").AsBytes());
+        binding.Run();
+        OrtTestData.AssertClose(outputs[0].Tensor, binding.Output("sum"), "Add via binding");
+    }
+
+    [Test]
+    public void Dispose_SessionReleasesItsBindings()
+    {
+        var session = OnnxRuntimeSession.FromModel(TestModels.ReluMul());
+        OnnxRuntimeBinding binding = session.CreateBinding(new Dictionary<string, long[]> { ["x"] = [1, 4] });
+        session.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => binding.Run());
+        Assert.Throws<ObjectDisposedException>(() => binding.Input("x"));
+        binding.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => session.CreateBinding());
+        Assert.Throws<ObjectDisposedException>(() => session.Run(new Dictionary<string, HostTensor>()));
+    }
+}
