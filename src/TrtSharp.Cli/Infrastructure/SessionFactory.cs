@@ -1,0 +1,46 @@
+using TrtSharp.Errors;
+using TrtSharp.Inference;
+using TrtSharp.OnnxRuntime;
+
+namespace TrtSharp.Cli.Infrastructure;
+
+/// <summary>Opens a model or plan on the backend the user asked for (or the one its file type implies).</summary>
+internal static class SessionFactory
+{
+    /// <summary>Backend names the CLI accepts.</summary>
+    public static readonly string[] Backends = ["auto", "ort", "trt"];
+
+    /// <summary>The backend a file implies: <c>.plan</c>/<c>.engine</c> → trt, anything else → ort.</summary>
+    public static string Resolve(string path, string backend)
+    {
+        if (backend is not ("auto" or "ort" or "trt"))
+        {
+            throw new ArgumentException($"unknown backend '{backend}': use auto, ort or trt");
+        }
+        if (backend != "auto")
+        {
+            return backend;
+        }
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        return ext is ".plan" or ".engine" ? "trt" : "ort";
+    }
+
+    /// <summary>Opens <paramref name="path"/>; <paramref name="configure"/> adjusts ONNX Runtime options.</summary>
+    public static IInferenceSession Open(string path, string backend = "auto", Action<OnnxRuntimeOptions>? configure = null)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelFormatException(path, "file not found");
+        }
+        switch (Resolve(path, backend))
+        {
+            case "ort":
+                var options = new OnnxRuntimeOptions();
+                configure?.Invoke(options);
+                return OnnxRuntimeSession.FromFile(path, options);
+            default:
+                throw new BackendUnavailableException(
+                    $"{path}: the TensorRT backend needs an NVIDIA GPU, the TensorRT 10/11 libraries and the native shim built in full mode; none is available here");
+        }
+    }
+}
