@@ -23,6 +23,10 @@ public sealed class MelFrameStream : IDisposable
     public MelFrameStream(IInferenceSession melSession)
     {
         TensorDescriptor input = SessionChecks.SingleFloatInput(melSession, "melspectrogram");
+        if (input.Shape.Length != 2)
+        {
+            throw new Errors.TensorShapeException(input.Name, $"the melspectrogram model takes {input}, expected [batch, samples] audio");
+        }
         _outputName = SessionChecks.FirstFloatOutput(melSession, "melspectrogram").Name;
         _binding = melSession.CreateBinding(new Dictionary<string, long[]> { [input.Name] = [1, WakeWordFraming.MelInputSamples] });
         try

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
 
@@ -87,7 +88,11 @@ public sealed class WakeWordPipeline : IDisposable
     /// <summary>How many embeddings head <paramref name="head"/> scores (16 for most, 34 for timer, 22 for weather).</summary>
     public int HeadWindow(int head) => _heads[head].Window;
 
-    /// <summary>The latest score of each head (0 during the first 5 chunks after a reset).</summary>
+    /// <summary>
+    /// The latest score of each head (0 during the first 5 chunks after a reset). A head with one output reports
+    /// it; a multi-class head (timer: 7 outputs) reports the highest non-background class, because output 0 is
+    /// the background class (measured: it stays at 1.0 on silence, noise and speech alike).
+    /// </summary>
     public ReadOnlySpan<float> Scores => _scores;
 
     /// <summary>All outputs of head <paramref name="head"/> from the latest chunk (one value for single-word heads).</summary>
@@ -133,7 +138,7 @@ public sealed class WakeWordPipeline : IDisposable
             head.Binding.Run();
             var output = (HostTensor<float>)head.Binding.Output(head.OutputName);
             output.Data.AsSpan(0, head.LastOutputs.Length).CopyTo(head.LastOutputs);
-            _scores[h] = report ? head.LastOutputs[0] : 0f;
+            _scores[h] = report ? head.Score() : 0f;
         }
     }
 
@@ -247,6 +252,8 @@ public sealed class WakeWordPipeline : IDisposable
         public string OutputName { get; }
         public int Window { get; }
         public float[] LastOutputs { get; }
+
+        public float Score() => LastOutputs.Length == 1 ? LastOutputs[0] : TensorPrimitives.Max(LastOutputs.AsSpan(1));
 
         public static HeadState Create(WakeWordHead head)
         {
