@@ -1,3 +1,4 @@
+using TrtSharp.OnnxRuntime;
 using TrtSharp.Models;
 using TrtSharp.Speech;
 using TrtSharp.Tests.Models;
@@ -10,17 +11,17 @@ internal sealed class SpeechModelsFixture : IDisposable
     private SpeechModelsFixture(SpeechModelSet set)
     {
         Set = set;
-        Mel = new OrtTestSession(set.Melspectrogram);
-        Embedding = new OrtTestSession(set.Embedding);
+        Mel = SpeechSessions.Open(set.Melspectrogram);
+        Embedding = SpeechSessions.Open(set.Embedding);
         Heads = ["hey_jarvis", "alexa", "hey_mycroft", "hey_rhasspy"];
-        HeadSessions = Heads.Select(h => new OrtTestSession(set.WakeWordHeads[h])).ToArray();
+        HeadSessions = Heads.Select(h => SpeechSessions.Open(set.WakeWordHeads[h])).ToArray();
     }
 
     public SpeechModelSet Set { get; }
-    public OrtTestSession Mel { get; }
-    public OrtTestSession Embedding { get; }
+    public OnnxRuntimeSession Mel { get; }
+    public OnnxRuntimeSession Embedding { get; }
     public string[] Heads { get; }
-    public OrtTestSession[] HeadSessions { get; }
+    public OnnxRuntimeSession[] HeadSessions { get; }
 
     public static SpeechModelsFixture Open() => new(InstalledSpeechModels.Require());
 
@@ -34,7 +35,7 @@ internal sealed class SpeechModelsFixture : IDisposable
     {
         Mel.Dispose();
         Embedding.Dispose();
-        foreach (OrtTestSession s in HeadSessions)
+        foreach (OnnxRuntimeSession s in HeadSessions)
         {
             s.Dispose();
         }

@@ -1,3 +1,4 @@
+using TrtSharp.OnnxRuntime;
 using TrtSharp.Audio;
 using TrtSharp.Speech;
 
@@ -139,8 +140,8 @@ public class WakeWordPipelineTests
     public void HeadWindows_ComeFromTheModels()
     {
         Assert.That(Enumerable.Range(0, _pipeline.HeadCount).Select(_pipeline.HeadWindow), Is.All.EqualTo(16));
-        using var timer = new OrtTestSession(_models.Set.WakeWordHeads["timer"]);
-        using var weather = new OrtTestSession(_models.Set.WakeWordHeads["weather"]);
+        using var timer = SpeechSessions.Open(_models.Set.WakeWordHeads["timer"]);
+        using var weather = SpeechSessions.Open(_models.Set.WakeWordHeads["weather"]);
         using var p = new WakeWordPipeline(_models.Mel, _models.Embedding, [new("timer", timer), new("weather", weather)]);
         Assert.That((p.HeadWindow(0), p.HeadWindow(1)), Is.EqualTo((34, 22)));
         Assert.That(p.HeadOutputs(0).Length, Is.EqualTo(7));
