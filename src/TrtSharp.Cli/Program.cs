@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TrtSharp.Cli.Commands;
 
 namespace TrtSharp.Cli;
 
@@ -7,6 +8,8 @@ internal static class Program
     private static int Main(string[] args)
     {
         var root = new RootCommand("trtsharp: prepare ONNX models on the CPU and build and run them with TensorRT or ONNX Runtime.");
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
