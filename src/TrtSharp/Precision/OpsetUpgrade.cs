@@ -25,7 +25,7 @@ internal static class OpsetUpgrade
         ["Split"] = [13], ["Squeeze"] = [13], ["Unsqueeze"] = [13], ["ReduceSum"] = [13],
         ["Pad"] = [11], ["Clip"] = [11], ["Resize"] = [11], ["Scatter"] = [11],
         ["Slice"] = [10], ["TopK"] = [10], ["Upsample"] = [9, 10],
-        ["Dropout"] = [10, 12], ["BatchNormalization"] = [9], ["Scan"] = [9],
+        ["Dropout"] = [7, 10, 12], ["Scan"] = [9], ["RNN"] = [7], ["GRU"] = [7], ["LSTM"] = [7],
         ["Tile"] = [6], ["Cast"] = [6], ["Reshape"] = [5], ["Concat"] = [4],
     };
 
@@ -44,12 +44,12 @@ internal static class OpsetUpgrade
             return original;
         }
 
-        if (original < 7)
+        if (original < 6)
         {
-            // Before opset 7 element-wise ops used the legacy 'broadcast'/'axis' attributes and many ops had
-            // 'consumed_inputs'; relabelling such a model would silently change its arithmetic.
+            // Before opset 6 many ops carried 'consumed_inputs' and other in-place semantics; relabelling such a
+            // model would silently change it.
             throw new QuantizationException(null,
-                $"default-domain opset {original} predates multidirectional broadcasting (opset 7); re-export the model at opset 13 or later");
+                $"default-domain opset {original} predates opset 6; re-export the model at opset {RequiredOpset} or later");
         }
 
         foreach (var op in OpTypes(model.Graph).Distinct())
@@ -64,6 +64,11 @@ internal static class OpsetUpgrade
             }
         }
 
+        if (original < 9)
+        {
+            RewriteLegacyAttributes(model.Graph, original);
+        }
+
         import.Version = RequiredOpset;
         if (model.IrVersion < RequiredIrVersion)
         {
@@ -72,6 +77,73 @@ internal static class OpsetUpgrade
         }
 
         return original;
+    }
+
+    // Ops that had the legacy 'broadcast'/'axis' attributes before opset 7 (multidirectional broadcasting since).
+    private static readonly HashSet<string> LegacyBroadcastOps =
+        ["Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor", "Equal", "Greater", "Less", "PRelu", "Gemm"];
+
+    /// <summary>
+    /// Opset 6–8 attributes that later opsets dropped, removed where the old and new meanings agree: 'broadcast'
+    /// without 'axis' (trailing-aligned broadcasting, which numpy-style broadcasting reproduces) and
+    /// BatchNormalization's 'is_test' = 1 / 'spatial' = 1 (the only behaviour of later opsets). Anything else is refused.
+    /// </summary>
+    private static void RewriteLegacyAttributes(GraphProto graph, long original)
+    {
+        foreach (var node in AllGraphs(graph).SelectMany(g => g.Node).Where(GraphIndex.IsDefaultDomain))
+        {
+            if (original < 7 && LegacyBroadcastOps.Contains(node.OpType))
+            {
+                if (node.OpType != "Gemm" && node.Attribute.Any(a => a.Name == "axis"))
+                {
+                    throw new QuantizationException(null,
+                        $"node '{node.Name}' ({node.OpType}) uses opset-{original} axis broadcasting, which opset {RequiredOpset} cannot express; re-export the model at opset {RequiredOpset} or later");
+                }
+
+                RemoveAttribute(node, "broadcast");
+            }
+
+            if (node.OpType == "BatchNormalization")
+            {
+                foreach (var name in new[] { "is_test", "spatial" })
+                {
+                    if (node.Attribute.FirstOrDefault(a => a.Name == name) is { } attr && (name != "is_test" || original < 7))
+                    {
+                        if (attr.I != 1)
+                        {
+                            throw new QuantizationException(null,
+                                $"node '{node.Name}' (BatchNormalization) has {name} = {attr.I}, which opset {RequiredOpset} cannot express; re-export the model at opset {RequiredOpset} or later");
+                        }
+
+                        RemoveAttribute(node, name);
+                    }
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<GraphProto> AllGraphs(GraphProto graph)
+    {
+        yield return graph;
+        foreach (var attr in graph.Node.SelectMany(n => n.Attribute))
+        {
+            var subgraphs = attr.G is null ? attr.Graphs : attr.Graphs.Append(attr.G);
+            foreach (var sub in subgraphs.SelectMany(AllGraphs))
+            {
+                yield return sub;
+            }
+        }
+    }
+
+    private static void RemoveAttribute(NodeProto node, string name)
+    {
+        for (var i = node.Attribute.Count - 1; i >= 0; i--)
+        {
+            if (node.Attribute[i].Name == name)
+            {
+                node.Attribute.RemoveAt(i);
+            }
+        }
     }
 
     private static IEnumerable<string> OpTypes(GraphProto graph)

@@ -229,10 +229,17 @@ public class TensorRtQdqTests
         var ex = Assert.Throws<QuantizationException>(() => QdqInserter.Insert(softmax, new Dictionary<string, float> { ["x"] = 1f }))!;
         Assert.That(ex.Message, Does.Contain("Softmax").And.Contain("13"));
 
-        var ancient = new ModelBuilder(6).Input("x", 2, 4).Initializer("W", ModelBuilder.Random(16, 1), 4, 4)
+        var ancient = new ModelBuilder(5).Input("x", 2, 4).Initializer("W", ModelBuilder.Random(16, 1), 4, 4)
             .Node("MatMul", "mm", ["x", "W"], "y").Output("y").Build();
         Assert.That(() => QdqInserter.Insert(ancient, new Dictionary<string, float> { ["x"] = 1f }),
-            Throws.TypeOf<QuantizationException>().With.Message.Contains("opset 6"));
+            Throws.TypeOf<QuantizationException>().With.Message.Contains("opset 5"));
+
+        // Opset 6 axis broadcasting has no opset-13 equivalent; plain legacy broadcast is rewritten.
+        var axisAdd = new ModelBuilder(6).Input("x", 2, 4).Initializer("W", ModelBuilder.Random(16, 1), 4, 4).Initializer("b", [1f, 2f], 2)
+            .Node("MatMul", "mm", ["x", "W"], "m").Node("Add", "add", ["m", "b"], "y", ModelBuilder.Int("broadcast", 1), ModelBuilder.Int("axis", 0))
+            .Output("y").Build();
+        Assert.That(() => QdqInserter.Insert(axisAdd, new Dictionary<string, float> { ["x"] = 1f }),
+            Throws.TypeOf<QuantizationException>().With.Message.Contains("'add'").And.Message.Contains("axis broadcasting"));
 
         // The same Softmax at opset 13 is fine and the input model is left untouched.
         var fine = new ModelBuilder(13).Input("x", 2, 4).Initializer("W", ModelBuilder.Random(16, 1), 4, 4)
