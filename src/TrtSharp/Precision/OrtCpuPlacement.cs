@@ -233,15 +233,34 @@ internal static class OrtCpuPlacement
         }
 
         var top = MathF.Max(max, 0f);
-        var zeroPoint = (int)Math.Clamp(MathF.Round(255f * -c / (top - c), MidpointRounding.ToEven), 1f, 255f);
-        var scale = -c / zeroPoint;
-        // -Z·(-c/Z) is not always bit-exactly c in float32; nudge the scale by ulps until it is.
-        for (var i = 0; i < 4 && -zeroPoint * scale != c; i++)
+        // Floor, not round: a smaller zero point means a larger scale, so the top level never falls short of max.
+        var zeroPoint = (int)Math.Clamp(MathF.Floor(255f * -c / (top - c)), 1f, 255f);
+        float scale;
+        // DequantizeLinear computes (0 - Z)·scale in float32; not every Z admits a scale that makes that product
+        // bit-exactly c, so try a few ulps around -c/Z, then smaller Z (a power of two always works).
+        while (!TryExactScale(c, zeroPoint, out scale))
         {
-            scale = -zeroPoint * scale > c ? MathF.BitIncrement(scale) : MathF.BitDecrement(scale);
+            zeroPoint--;
         }
 
         return new QuantParams(TensorData.UInt8Type, scale, zeroPoint);
+    }
+
+    private static bool TryExactScale(float c, int zeroPoint, out float scale)
+    {
+        scale = -c / zeroPoint;
+        for (var i = 0; i < 8; i++)
+        {
+            var product = -zeroPoint * scale;
+            if (product == c)
+            {
+                return true;
+            }
+
+            scale = product > c ? MathF.BitIncrement(scale) : MathF.BitDecrement(scale);
+        }
+
+        return false;
     }
 
     /// <summary>If <paramref name="tensor"/>'s only reader is a foldable Max, that Max's constant.</summary>
