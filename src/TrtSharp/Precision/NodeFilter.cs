@@ -30,6 +30,10 @@ internal sealed class NodeFilter
         return reason;
     }
 
+    /// <summary>Whether any pattern matches, without marking it used (for look-ahead decisions).</summary>
+    public bool Matches(string nodeName, string opType) =>
+        _patterns.Any(p => (p.ByOpType ? opType : nodeName) is { Length: > 0 } text && GlobPattern.IsMatch(p.Pattern, text));
+
     /// <summary>One warning per pattern that matched no node.</summary>
     public IEnumerable<string> UnmatchedWarnings()
     {

@@ -32,18 +32,18 @@ internal static class OrtCpuPlacement
         foreach (var node in index.Graph.Node.ToList())
         {
             var name = QdqContext.DisplayName(node, index);
+            if (context.Excluded(node, name) is string excluded)
+            {
+                context.Decide(node, name, NodeStatus.Excluded, excluded);
+                continue;
+            }
+
             var isConv = node.OpType == "Conv" && GraphIndex.IsDefaultDomain(node);
             var isCarrier = GraphIndex.IsDefaultDomain(node) && Carriers.Contains(node.OpType);
             var isFold = node.OpType == "Max" && folds.ContainsKey(node);
             if (!isConv && !isCarrier && !isFold)
             {
                 context.Decide(node, name, NodeStatus.Inherits, "no ORT integer kernel for this op in this profile; stays float between DQ and Q");
-                continue;
-            }
-
-            if (context.Excluded(node, name) is string excluded)
-            {
-                context.Decide(node, name, NodeStatus.Excluded, excluded);
                 continue;
             }
 
@@ -294,8 +294,7 @@ internal static class OrtCpuPlacement
                 continue;
             }
 
-            if (context.Options.ExcludeNodes.Count + context.Options.ExcludeOpTypes.Count > 0
-                && (context.Options.ExcludeNodes.Any(p => GlobPattern.IsMatch(p, node.Name)) || context.Options.ExcludeOpTypes.Any(p => GlobPattern.IsMatch(p, "Max"))))
+            if (context.IsExcludedQuietly(node))
             {
                 continue;
             }

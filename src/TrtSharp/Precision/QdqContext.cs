@@ -31,6 +31,9 @@ internal sealed class QdqContext
     /// <summary>The exclusion reason for the node, or null.</summary>
     public string? Excluded(NodeProto node, string displayName) => _exclusions.Match(node.Name, node.OpType);
 
+    /// <summary>Whether an exclusion pattern matches the node, without marking the pattern as used.</summary>
+    public bool IsExcludedQuietly(NodeProto node) => _exclusions.Matches(node.Name, node.OpType);
+
     public void Decide(NodeProto node, string displayName, NodeStatus status, string reason) =>
         Report._nodes.Add(new NodeDecision(displayName, node.OpType, status, reason));
 

@@ -17,6 +17,13 @@ internal static class TensorRtPlacement
         foreach (var node in index.Graph.Node.ToList())
         {
             var name = QdqContext.DisplayName(node, index);
+            // Exclusion is checked first for every node, so a pattern naming a non-quantizable op still counts as matched.
+            if (context.Excluded(node, name) is string excluded)
+            {
+                context.Decide(node, name, NodeStatus.Excluded, excluded);
+                continue;
+            }
+
             if (!GraphIndex.IsDefaultDomain(node) || node.OpType is not ("Conv" or "ConvTranspose" or "Gemm" or "MatMul" or "Add"))
             {
                 context.Decide(node, name, NodeStatus.Inherits,
@@ -27,12 +34,6 @@ internal static class TensorRtPlacement
             if (node.OpType == "Add" && !IsResidualAdd(node, index))
             {
                 context.Decide(node, name, NodeStatus.Inherits, "Add with a constant operand: fused as a bias/pointwise op, not a residual add");
-                continue;
-            }
-
-            if (context.Excluded(node, name) is string excluded)
-            {
-                context.Decide(node, name, NodeStatus.Excluded, excluded);
                 continue;
             }
 

@@ -165,6 +165,12 @@ public class TensorRtQdqTests
         Assert.That(GraphAssert.Nodes(byType, "QuantizeLinear").Select(n => n.Input[0]), Is.EqualTo(new[] { "x" }));
         Assert.That(typeReport.Warnings, Has.Exactly(1).Contains("no_such_*").And.Contains("matched no node"));
         Assert.That(typeReport.Warnings.Count(w => w.Contains("pattern", StringComparison.Ordinal)), Is.EqualTo(1));
+
+        // A pattern naming a non-quantizable op still matched something: no warning, and nothing changes for it.
+        var (_, reluReport) = QdqInserter.Insert(model, amax, new QdqOptions { ExcludeOpTypes = ["Relu"] });
+        Assert.That(reluReport.FindNode("relu1")!.Status, Is.EqualTo(NodeStatus.Excluded));
+        Assert.That(reluReport.Warnings, Has.None.Contains("pattern"));
+        Assert.That(reluReport.FindNode("conv2")!.Status, Is.EqualTo(NodeStatus.Quantized));
     }
 
     [Test]
