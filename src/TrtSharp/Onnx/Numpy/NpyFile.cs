@@ -12,7 +12,8 @@ namespace TrtSharp.Onnx.Numpy;
 /// </summary>
 public static class NpyFile
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    // Not a u8 literal: "\x93" there would be the UTF-8 encoding of U+0093 (two bytes).
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads the array in <paramref name="path"/>.</summary>
     /// <exception cref="ModelFormatException">Missing, truncated or malformed file.</exception>
