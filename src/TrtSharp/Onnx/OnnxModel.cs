@@ -270,7 +270,12 @@ public sealed class OnnxModel
             if (useExternal)
             {
                 dataTemp = AtomicFile.TempPathFor(dataPath!);
-                WriteExternal(tensors, options, dataName, dataTemp);
+                if (WriteExternal(tensors, options, dataName, dataTemp) == 0)
+                {
+                    // Nothing reached the threshold: no data file rather than an empty one.
+                    AtomicFile.TryDelete(dataTemp);
+                    dataTemp = null;
+                }
             }
             else
             {
@@ -300,8 +305,9 @@ public sealed class OnnxModel
         }
     }
 
-    private void WriteExternal(List<TensorProto> tensors, OnnxSaveOptions options, string dataName, string dataTemp)
+    private int WriteExternal(List<TensorProto> tensors, OnnxSaveOptions options, string dataName, string dataTemp)
     {
+        int written = 0;
         using var stream = new FileStream(dataTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         foreach (var tensor in tensors)
         {
@@ -326,8 +332,10 @@ public sealed class OnnxModel
             tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = dataName });
             tensor.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = bytes.LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            written++;
         }
         stream.Flush(flushToDisk: true);
+        return written;
     }
 
     // The tensor's data as little-endian bytes, wherever it lives (raw_data, typed fields, external file).

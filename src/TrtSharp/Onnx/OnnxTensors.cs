@@ -28,7 +28,16 @@ public static class OnnxTensors
         string name = tensor.Name;
         TensorElementType type = ElementTypeOf(tensor);
         long[] shape = ShapeOf(tensor);
-        long count = HostTensor.ShapeElementCount(shape);
+        long count;
+        try
+        {
+            count = HostTensor.ShapeElementCount(shape);
+            _ = type == TensorElementType.String ? 0 : checked(count * TensorElementTypeInfo.ElementSize(type));
+        }
+        catch (OverflowException)
+        {
+            throw new TensorShapeException(name, $"shape {HostTensor.FormatShape(shape)} is too large");
+        }
         if (tensor.Segment is not null)
         {
             throw new UnsupportedDataTypeException($"tensor '{name}': segmented tensors are not supported");
@@ -39,25 +48,32 @@ public static class OnnxTensors
             return ReadStrings(tensor, shape, count);
         }
 
-        HostTensor result = HostTensor.Allocate(type, shape);
-        Span<byte> destination = result.AsBytes();
+        // Sizes are checked before allocating, so a corrupt header cannot make us allocate gigabytes.
+        long expectedBytes = TensorElementTypeInfo.StorageBytes(type, count);
         if (ExternalDataReference.IsExternal(tensor))
         {
             if (baseDirectory is null)
             {
                 throw new ModelFormatException(sourcePath, $"tensor '{name}' keeps its data in an external file but no model folder is known to resolve it");
             }
-            byte[] bytes = ExternalDataReference.Parse(tensor, sourcePath).ReadBytes(baseDirectory, name, sourcePath);
-            CopyRaw(bytes, destination, type, name, "external data");
+            var reference = ExternalDataReference.Parse(tensor, sourcePath);
+            var (_, length) = reference.Validate(baseDirectory, name, sourcePath);
+            CheckByteCount(length, expectedBytes, type, name, $"external data in '{reference.Location}'");
+            byte[] bytes = reference.ReadBytes(baseDirectory, name, sourcePath);
+            HostTensor fromFile = HostTensor.Allocate(type, shape);
+            CopyRaw(bytes, fromFile.AsBytes(), type, name, "external data");
+            return fromFile;
         }
-        else if (tensor.HasRawData)
+        if (tensor.HasRawData)
         {
-            CopyRaw(tensor.RawData.Span, destination, type, name, "raw_data");
+            CheckByteCount(tensor.RawData.Length, expectedBytes, type, name, "raw_data");
+            HostTensor fromRaw = HostTensor.Allocate(type, shape);
+            CopyRaw(tensor.RawData.Span, fromRaw.AsBytes(), type, name, "raw_data");
+            return fromRaw;
         }
-        else
-        {
-            ReadTypedFields(tensor, type, count, result, destination);
-        }
+        CheckTypedCount(tensor, type, count);
+        HostTensor result = HostTensor.Allocate(type, shape);
+        ReadTypedFields(tensor, type, count, result, result.AsBytes());
         return result;
     }
 
@@ -142,12 +158,34 @@ public static class OnnxTensors
         return new StringTensor(shape, data);
     }
 
+    private static void CheckByteCount(long actual, long expected, TensorElementType type, string name, string what)
+    {
+        if (actual != expected)
+        {
+            throw new TensorShapeException(name, $"{what} has {actual} bytes but {TensorElementTypeInfo.Name(type)} data of this shape needs {expected}");
+        }
+    }
+
+    // Which typed field carries each type, and how many entries it must hold (ONNX spec, TensorProto comments).
+    private static void CheckTypedCount(TensorProto tensor, TensorElementType type, long count)
+    {
+        var (field, actual, expected) = type switch
+        {
+            TensorElementType.Float => ("float_data", tensor.FloatData.Count, count),
+            TensorElementType.Complex64 => ("float_data", tensor.FloatData.Count, count * 2),
+            TensorElementType.Int64 => ("int64_data", tensor.Int64Data.Count, count),
+            TensorElementType.Double => ("double_data", tensor.DoubleData.Count, count),
+            TensorElementType.Complex128 => ("double_data", tensor.DoubleData.Count, count * 2),
+            TensorElementType.UInt32 or TensorElementType.UInt64 => ("uint64_data", tensor.Uint64Data.Count, count),
+            _ when TensorElementTypeInfo.IsPacked4Bit(type) => ("int32_data", tensor.Int32Data.Count, (count + 1) / 2),
+            _ => ("int32_data", tensor.Int32Data.Count, count),
+        };
+        CheckCount(tensor.Name, field, actual, expected);
+    }
+
     private static void CopyRaw(ReadOnlySpan<byte> source, Span<byte> destination, TensorElementType type, string name, string what)
     {
-        if (source.Length != destination.Length)
-        {
-            throw new TensorShapeException(name, $"{what} has {source.Length} bytes but {TensorElementTypeInfo.Name(type)} data of this shape needs {destination.Length}");
-        }
+        CheckByteCount(source.Length, destination.Length, type, name, what);
         EnsureLittleEndian();
         source.CopyTo(destination);
         if (type == TensorElementType.Bool)

@@ -277,6 +277,18 @@ public class NpyTests
     }
 
     [Test]
+    public void HugeDeclaredShapeWithLittleDataIsRefusedBeforeAllocating()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("huge.npy");
+        string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000, 100), }".PadRight(117) + "\n";
+        byte[] bytes = [0x93, .. "NUMPY"u8, 1, 0, (byte)header.Length, 0, .. System.Text.Encoding.ASCII.GetBytes(header), .. new byte[16]];
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<ModelFormatException>(() => NpyFile.Read(path));
+        Assert.That(e!.Reason, Does.Contain("truncated").And.Contain("16 present"));
+    }
+
+    [Test]
     public void TypesWithoutNumpyDtypeAreRefusedOnWriteAndNothingIsLeftBehind()
     {
         using var dir = new TempDir();

@@ -66,6 +66,14 @@ public class OnnxExternalDataTests
         Assert.That(OnnxModel.Load(external.ToBytes()).Graph.FindInitializer("W")!.IsExternal, Is.False);
     }
 
+    [Test]
+    public void ExternalSaveWithNothingOverThresholdWritesNoDataFile()
+    {
+        using var dir = new TempDir();
+        OnnxModel.FromProto(TestModels.Linear(2, 2, seed: 1, out _, out _)).Save(dir.File("small.onnx"), new OnnxSaveOptions { UseExternalData = true });
+        Assert.That(Directory.GetFiles(dir.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "small.onnx" }));
+    }
+
     private static string WriteExternalModel(TempDir dir, string location, long offset = 0, byte[]? dataFile = null)
     {
         var proto = TestModels.Linear(16, 16, seed: 2, out float[] weights, out _);

@@ -142,6 +142,16 @@ public class OnnxTensorsTests
     }
 
     [Test]
+    public void HugeDimensionsAreRefusedWithoutAllocating()
+    {
+        var p = Typed(TensorElementType.Float, 1L << 20, 1L << 20);
+        p.RawData = ByteString.CopyFrom(new byte[8]);
+        Assert.That(Assert.Throws<TensorShapeException>(() => OnnxTensors.ToHostTensor(p))!.Message, Does.Contain("8 bytes"));
+        var overflow = Typed(TensorElementType.Double, long.MaxValue / 2, 4);
+        Assert.That(Assert.Throws<TensorShapeException>(() => OnnxTensors.ToHostTensor(overflow))!.Message, Does.Contain("too large"));
+    }
+
+    [Test]
     public void TypedFieldCountMismatchAndMissingDataAreRefused()
     {
         var p = Typed(TensorElementType.Int64, 2);

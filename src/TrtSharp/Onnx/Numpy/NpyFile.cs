@@ -36,12 +36,15 @@ public static class NpyFile
     }
 
     /// <summary>Reads one array from <paramref name="stream"/>; <paramref name="sourceName"/> names it in errors.</summary>
-    public static HostTensor Read(Stream stream, string? sourceName = null)
+    public static HostTensor Read(Stream stream, string? sourceName = null) => Read(stream, sourceName, null);
+
+    /// <summary>Reads one array; <paramref name="availableBytes"/> bounds the data size for streams that cannot tell their length.</summary>
+    internal static HostTensor Read(Stream stream, string? sourceName, long? availableBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            return ReadCore(stream, sourceName);
+            return ReadCore(stream, sourceName, availableBytes);
         }
         catch (EndOfStreamException e)
         {
@@ -49,7 +52,7 @@ public static class NpyFile
         }
     }
 
-    private static HostTensor ReadCore(Stream stream, string? sourceName)
+    private static HostTensor ReadCore(Stream stream, string? sourceName, long? availableBytes)
     {
         Span<byte> prefix = stackalloc byte[8];
         int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
@@ -86,6 +89,10 @@ public static class NpyFile
         }
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
+        if (availableBytes is not null)
+        {
+            availableBytes -= (major == 1 ? 10 : 12) + headerLength;
+        }
         string headerText = major == 3 ? Encoding.UTF8.GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
         var header = NpyHeader.Parse(headerText, sourceName);
         var (type, bigEndian) = NpyDType.Parse(header.Descr, sourceName);
@@ -93,6 +100,17 @@ public static class NpyFile
         HostTensor tensor;
         try
         {
+            long needed = checked(HostTensor.ShapeElementCount(header.Shape) * TensorElementTypeInfo.ElementSize(type));
+            // Refuse before allocating, so a corrupt shape cannot make us allocate gigabytes.
+            long available = availableBytes ?? (stream.CanSeek ? stream.Length - stream.Position : long.MaxValue);
+            if (needed > available)
+            {
+                throw new ModelFormatException(sourceName, $"truncated .npy file: shape {HostTensor.FormatShape(header.Shape)} of {header.Descr} needs {needed} data bytes, only {available} present");
+            }
+            if (needed > Array.MaxLength)
+            {
+                throw new ModelFormatException(sourceName, $".npy shape {HostTensor.FormatShape(header.Shape)} is too large for one array");
+            }
             tensor = HostTensor.Allocate(type, header.Shape);
         }
         catch (OverflowException e)

@@ -26,7 +26,7 @@ public static class NpzFile
                 }
                 string key = entry.FullName[..^4];
                 using var stream = entry.Open();
-                result[key] = NpyFile.Read(stream, $"{path}[{entry.FullName}]");
+                result[key] = NpyFile.Read(stream, $"{path}[{entry.FullName}]", entry.Length);
             }
         }
         catch (InvalidDataException e)
