@@ -192,6 +192,22 @@ public class OnnxTensorsTests
     }
 
     [Test]
+    public void SequenceFilesAreReadAsSequencesAndRefusedAsTensors()
+    {
+        const string path = "/usr/share/libonnx-testdata/data/node/test_sequence_map_identity_1_sequence/test_data_set_0/input_0.pb";
+        if (!File.Exists(path))
+        {
+            Assert.Ignore("libonnx-testdata is not installed");
+        }
+        // protoc --decode_raw shows name "x", elem_type 1 and three float tensors of dims [10].
+        var (name, tensors) = TensorProtoFile.ReadSequence(path);
+        Assert.That(name, Is.EqualTo("x"));
+        Assert.That(tensors.Select(t => t.ToString()), Is.EqualTo(new[] { "float[10]", "float[10]", "float[10]" }));
+        var e = Assert.Throws<ModelFormatException>(() => TensorProtoFile.Read(path));
+        Assert.That(e!.Reason, Does.Contain("SequenceProto"));
+    }
+
+    [Test]
     public void TensorProtoFileRoundTripsAndRefusesGarbage()
     {
         using var dir = new TempDir();
