@@ -261,7 +261,7 @@ public sealed class OnnxModel
         ModelProto copy = Proto.Clone();
         var tensors = OnnxTensorWalker.AllTensors(copy).Where(t => t.DataType != (int)TensorElementType.String).ToList();
         long externalBytes = tensors.Where(ExternalDataReference.IsExternal).Sum(t => ExternalDataReference.Parse(t, FilePath).Length ?? 0);
-        bool useExternal = options.UseExternalData || copy.CalculateSize() + externalBytes > ProtobufLimit;
+        bool useExternal = options.UseExternalData || copy.CalculateSize() + externalBytes > options.AutomaticExternalDataAbove;
 
         string? dataPath = useExternal ? Path.Combine(Path.GetDirectoryName(fullPath)!, dataName) : null;
         string? dataTemp = null;

@@ -17,4 +17,7 @@ public sealed record OnnxSaveOptions
 
     /// <summary>Each tensor's offset in the external file is a multiple of this (default 4096, a page, so files can be memory-mapped).</summary>
     public int Alignment { get; init; } = 4096;
+
+    /// <summary>Serialized size above which external data is used even when not asked for (protobuf's limit; lowered by tests).</summary>
+    internal long AutomaticExternalDataAbove { get; init; } = OnnxModel.ProtobufLimit;
 }

@@ -67,6 +67,21 @@ public class OnnxExternalDataTests
     }
 
     [Test]
+    public void ModelsOverTheSizeLimitGoExternalWithoutBeingAsked()
+    {
+        using var dir = new TempDir();
+        var model = OnnxModel.FromProto(TestModels.Linear(64, 64, seed: 8, out float[] weights, out _));
+        // The real limit is ~2 GB; a 10 KB limit exercises the same decision on a 16 KB model.
+        model.Save(dir.File("big.onnx"), new OnnxSaveOptions { AutomaticExternalDataAbove = 10_000 });
+        var loaded = OnnxModel.Load(dir.File("big.onnx"));
+        Assert.That(loaded.Graph.FindInitializer("W")!.IsExternal, Is.True);
+        Assert.That(((HostTensor<float>)loaded.GetInitializer("W")).Data, Is.EqualTo(weights));
+
+        model.Save(dir.File("small.onnx"), new OnnxSaveOptions { AutomaticExternalDataAbove = 1_000_000 });
+        Assert.That(OnnxModel.Load(dir.File("small.onnx")).Graph.FindInitializer("W")!.IsExternal, Is.False);
+    }
+
+    [Test]
     public void ExternalSaveWithNothingOverThresholdWritesNoDataFile()
     {
         using var dir = new TempDir();
