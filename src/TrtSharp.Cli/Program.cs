@@ -10,6 +10,7 @@ internal static class Program
         var root = new RootCommand("trtsharp: prepare ONNX models on the CPU and build and run them with TensorRT or ONNX Runtime.");
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ConformanceCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

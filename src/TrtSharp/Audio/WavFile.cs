@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using TrtSharp.Errors;
+using TrtSharp.IO;
 
 namespace TrtSharp.Audio;
 
@@ -143,23 +144,7 @@ public static class WavFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(audio);
-        string full = Path.GetFullPath(path);
-        string temp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Write(stream, audio);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        AtomicFile.Write(path, stream => Write(stream, audio));
     }
 
     /// <summary>Writes <paramref name="audio"/> as a PCM WAV byte stream.</summary>

@@ -134,7 +134,7 @@ public sealed class ConformanceRunner
                 for (int k = 0; k < expected.Count; k++)
                 {
                     string outputName = session.Outputs[k].Name;
-                    var comparison = TensorComparison.Compare(actual[outputName], expected[k], tolerance);
+                    var comparison = TensorComparison.Compare(actual[outputName], AsDeclared(expected[k], session.Outputs[k]), tolerance);
                     if (!comparison.Passed)
                     {
                         return Result(ConformanceOutcome.Failed, $"{setName}: output '{outputName}': {comparison.Reason}");
@@ -164,9 +164,25 @@ public sealed class ConformanceRunner
         var bound = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
         for (int i = 0; i < tensors.Count; i++)
         {
-            bound[inputs[i].Name] = tensors[i];
+            bound[inputs[i].Name] = AsDeclared(tensors[i], inputs[i]);
         }
         return bound;
+    }
+
+    // ONNX test data written before NumPy could hold bfloat16 (onnx <= 1.13) stores bfloat16 tensors as their
+    // uint16 bit patterns; read them as the bfloat16 the model declares rather than failing on the type.
+    private static HostTensor AsDeclared(HostTensor tensor, TensorDescriptor declared)
+    {
+        if (declared.ElementType == TensorElementType.BFloat16 && tensor is HostTensor<ushort> bits)
+        {
+            var values = new BFloat16[bits.Data.Length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = new BFloat16(bits.Data[i]);
+            }
+            return new HostTensor<BFloat16>(tensor.Shape, values);
+        }
+        return tensor;
     }
 
     private static string OneLine(Exception ex) => ex.Message.ReplaceLineEndings(" ").Trim();

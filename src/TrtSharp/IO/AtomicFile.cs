@@ -11,9 +11,8 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(full) ?? ".");
+        string temp = TempPathFor(full);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -45,7 +44,15 @@ public static class AtomicFile
             writer.Write(text);
         });
 
-    private static void TryDelete(string path)
+    /// <summary>A temporary path beside <paramref name="path"/> (same folder, so the rename stays on one file system).</summary>
+    public static string TempPathFor(string path)
+    {
+        string full = Path.GetFullPath(path);
+        return Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+    }
+
+    /// <summary>Deletes a leftover temporary file, ignoring failures (it is only clutter).</summary>
+    public static void TryDelete(string path)
     {
         try
         {

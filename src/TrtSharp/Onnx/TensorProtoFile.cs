@@ -1,3 +1,4 @@
+using TrtSharp.IO;
 using Google.Protobuf;
 using TrtSharp.Errors;
 using TrtSharp.Inference;

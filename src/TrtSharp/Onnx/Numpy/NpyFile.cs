@@ -1,3 +1,4 @@
+using TrtSharp.IO;
 using System.Buffers.Binary;
 using System.Text;
 using TrtSharp.Errors;

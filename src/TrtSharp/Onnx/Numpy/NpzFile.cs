@@ -1,3 +1,4 @@
+using TrtSharp.IO;
 using System.IO.Compression;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
