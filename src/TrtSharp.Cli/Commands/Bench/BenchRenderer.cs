@@ -41,8 +41,8 @@ internal static class BenchRenderer
     {
         var r = report.RatioAOverB;
         console.WriteLine($"latency ratio A/B over {r.Count} interleaved pairs: median {Numbers.F(r.Median)}x (mean {Numbers.F(r.Mean)}x, p90 {Numbers.F(r.P90)}x, min {Numbers.F(r.Min)}x, max {Numbers.F(r.Max)}x)");
-        console.WriteLine(r.Median < 1
-            ? $"A is {Numbers.F(1 / r.Median, 2)}x as fast as B (median pair)"
+        console.WriteLine(Math.Abs(r.Median - 1) < 0.005 ? "A and B are equally fast (median pair)"
+            : r.Median < 1 ? $"A is {Numbers.F(1 / r.Median, 2)}x as fast as B (median pair)"
             : $"B is {Numbers.F(r.Median, 2)}x as fast as A (median pair)");
     }
 
