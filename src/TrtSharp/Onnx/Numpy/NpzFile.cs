@@ -1,0 +1,66 @@
+using System.IO.Compression;
+using TrtSharp.Errors;
+using TrtSharp.Inference;
+
+namespace TrtSharp.Onnx.Numpy;
+
+/// <summary>
+/// NumPy <c>.npz</c> archives: a zip of <c>.npy</c> files (stored or deflated), keyed by the entry name
+/// without its <c>.npy</c> suffix, as <c>numpy.savez</c> / <c>numpy.savez_compressed</c> write them.
+/// </summary>
+public static class NpzFile
+{
+    /// <summary>Reads every array of <paramref name="path"/>, in archive order. Entries not ending in .npy are skipped.</summary>
+    /// <exception cref="ModelFormatException">Missing, corrupt or truncated archive, or a bad member.</exception>
+    public static IReadOnlyDictionary<string, HostTensor> Read(string path)
+    {
+        var result = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
+        try
+        {
+            using var archive = ZipFile.OpenRead(path);
+            foreach (var entry in archive.Entries)
+            {
+                if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                string key = entry.FullName[..^4];
+                using var stream = entry.Open();
+                result[key] = NpyFile.Read(stream, $"{path}[{entry.FullName}]", entry.Length);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelFormatException(path, $"not a valid .npz (zip) archive: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException(path, $"cannot read .npz archive: {e.Message}", e);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="arrays"/> to <paramref name="path"/> atomically, one <c>key.npy</c> entry each,
+    /// deflated when <paramref name="compress"/> is true (like <c>savez_compressed</c>), else stored.
+    /// </summary>
+    public static void Write(string path, IReadOnlyDictionary<string, HostTensor> arrays, bool compress = false)
+    {
+        ArgumentNullException.ThrowIfNull(arrays);
+        foreach (var (key, tensor) in arrays)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(key, nameof(arrays));
+            NpyDType.ToDescr(tensor.ElementType);
+        }
+        AtomicFile.Write(path, file =>
+        {
+            using var archive = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+            foreach (var (key, tensor) in arrays)
+            {
+                var entry = archive.CreateEntry(key + ".npy", compress ? CompressionLevel.Optimal : CompressionLevel.NoCompression);
+                using var stream = entry.Open();
+                NpyFile.Write(stream, tensor);
+            }
+        });
+    }
+}
