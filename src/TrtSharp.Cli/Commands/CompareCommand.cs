@@ -20,6 +20,8 @@ internal static class CompareCommand
         var b = new Argument<string>("b") { Description = "The reference model or plan." };
         var backendA = BackendOption("--backend-a", "Backend for a: auto (by file type), ort or trt.");
         var backendB = BackendOption("--backend-b", "Backend for b: auto (by file type), ort or trt.");
+        var input = new Option<string[]>("--input") { Description = "An input from a file: name=file.npy or name=file.pb (repeatable).", DefaultValueFactory = _ => [] };
+        var data = new Option<string?>("--data") { Description = "A folder of inputs: <name>.npy, .npz archives, or ONNX test files input_N.pb." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs (inputs not given as files).", DefaultValueFactory = _ => 42 };
         var shapes = new Option<string?>("--shapes") { Description = "Concrete input shapes, trtexec style: name:1x3x224x224[,name2:…]. Dynamic dimensions default to 1." };
         var atol = new Option<double>("--atol") { Description = "Absolute tolerance.", DefaultValueFactory = _ => 1e-5 };
@@ -37,7 +39,7 @@ internal static class CompareCommand
 
         var command = new Command("compare", "Run two models or plans on the same inputs and compare every output with the reference (b). Exit 0 when all match, 1 when any differs, 2 on bad input.")
         {
-            a, b, backendA, backendB, seed, shapes, atol, rtol, perOutput, check, markAll, json, plots, threads,
+            a, b, backendA, backendB, input, data, seed, shapes, atol, rtol, perOutput, check, markAll, json, plots, threads,
         };
         CommandRunner.SetAction(command, parse =>
         {
@@ -68,8 +70,9 @@ internal static class CompareCommand
 
             using IInferenceSession reference = SessionFactory.Open(pathB, resolvedB, configure);
             using IInferenceSession actual = SessionFactory.Open(pathA, resolvedA, configure);
-            Dictionary<string, HostTensor> inputs = ComparisonInputs.Create(reference.Inputs, null, shapeOverrides, seedValue);
-            var sources = inputs.Keys.ToDictionary(k => k, _ => $"random (seed {seedValue})", StringComparer.Ordinal);
+            InputFiles.Loaded files = InputFiles.Load(reference.Inputs, parse.GetRequiredValue(input), parse.GetValue(data));
+            Dictionary<string, HostTensor> inputs = ComparisonInputs.Create(reference.Inputs, files.Tensors, shapeOverrides, seedValue);
+            var sources = inputs.Keys.ToDictionary(k => k, k => files.Sources.GetValueOrDefault(k) ?? $"random (seed {seedValue})", StringComparer.Ordinal);
             ComparisonReport report = ModelComparison.Run(actual, reference, inputs, settings, pathA, pathB, sources);
             LayerwiseReport? layers = layerwise ? LayerwiseComparison.Run(pathA, pathB, inputs, settings.Default, configure) : null;
 
