@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spectre.Console;
 using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Cli.Rendering;
 using TrtSharp.Conformance;
 using TrtSharp.IO;
 using TrtSharp.Onnx;
@@ -35,6 +36,7 @@ internal static class ConformanceCommand
         };
         CommandRunner.SetAction(command, (parseResult, cancellationToken) =>
         {
+            var console = CliConsole.Create(parseResult.InvocationConfiguration.Output);
             string root = parseResult.GetValue(directory)!.FullName;
             string backendName = parseResult.GetValue(backend)!;
             var runner = new ConformanceRunner(
@@ -62,18 +64,18 @@ internal static class ConformanceCommand
                 }, Json);
                 if (jsonPath == "-")
                 {
-                    Console.Out.WriteLine(text);
+                    console.WriteLine(text);
                     return Task.FromResult(report.Failed + report.Errors == 0 ? 0 : CommandRunner.CheckFailed);
                 }
                 AtomicFile.WriteAllText(jsonPath, text);
             }
-            Render(report, parseResult.GetValue(showPassed));
+            Render(console, report, parseResult.GetValue(showPassed));
             return Task.FromResult(report.Failed + report.Errors == 0 ? 0 : CommandRunner.CheckFailed);
         });
         return command;
     }
 
-    private static void Render(ConformanceReport report, bool showPassed)
+    private static void Render(CliConsole console, ConformanceReport report, bool showPassed)
     {
         var cases = new Table().Border(TableBorder.Rounded).AddColumns("suite", "case", "result", "reason");
         foreach (var c in report.Cases.Where(c => showPassed || c.Outcome != ConformanceOutcome.Passed))
@@ -88,7 +90,7 @@ internal static class ConformanceCommand
         }
         if (cases.Rows.Count > 0)
         {
-            AnsiConsole.Write(cases);
+            console.Write(cases);
         }
         var suites = new Table().Border(TableBorder.Rounded).AddColumns("suite", "passed", "failed", "errors", "pass rate");
         foreach (var (suite, passed, failed, errors) in report.BySuite())
@@ -96,8 +98,8 @@ internal static class ConformanceCommand
             int total = passed + failed + errors;
             suites.AddRow(Markup.Escape(suite), passed.ToString(), failed.ToString(), errors.ToString(), $"{100.0 * passed / total:0.0}%");
         }
-        AnsiConsole.Write(suites);
-        Console.Out.WriteLine($"conformance ({report.Backend}): {report.Summary}");
+        console.Write(suites);
+        console.WriteLine($"conformance ({report.Backend}): {report.Summary}");
     }
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";

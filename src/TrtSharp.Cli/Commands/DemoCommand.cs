@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Cli.Rendering;
 using TrtSharp.Inference;
 using TrtSharp.Models;
 using TrtSharp.OnnxRuntime;
@@ -27,6 +28,7 @@ internal static class DemoCommand
         };
         CommandRunner.SetAction(command, (parseResult, cancellationToken) =>
         {
+            var console = CliConsole.Create(parseResult.InvocationConfiguration.Output);
             var models = DefaultModels.EnsureInstalled(parseResult.GetValue(cache), new Progress<string>(m => Console.Error.WriteLine(m)), cancellationToken);
             string manifest = parseResult.GetValue(data) ?? RepoPaths.FindCalibrationManifest()
                 ?? throw new FileNotFoundException("no calibration-data/manifest.csv here; pass --data <manifest.csv>");
@@ -40,15 +42,15 @@ internal static class DemoCommand
             var headSessions = heads.Select(h => OnnxRuntimeSession.FromFile(models.WakeWordHeads[h], options)).ToArray();
             try
             {
-                DescribeModels([("melspectrogram", mel), ("embedding", embedding), .. heads.Zip(headSessions, (h, s) => (h, (IInferenceSession)s))]);
+                DescribeModels(console, [("melspectrogram", mel), ("embedding", embedding), .. heads.Zip(headSessions, (h, s) => (h, (IInferenceSession)s))]);
                 using var pipeline = new WakeWordPipeline(mel, embedding, heads.Zip(headSessions, (h, s) => new WakeWordHead(h, s)).ToArray());
                 var clock = Stopwatch.StartNew();
                 var scores = WakeWordEvaluation.ScoreClips(pipeline, clips, new ConsoleProgress(), cancellationToken);
                 double seconds = clock.Elapsed.TotalSeconds;
-                RenderScores(scores, heads);
+                RenderScores(console, scores, heads);
                 double audioSeconds = clips.Sum(c => c.Samples) / (double)WakeWordFraming.SampleRate;
                 long chunks = clips.Sum(c => c.Samples / WakeWordFraming.ChunkSamples);
-                Console.Out.WriteLine($"pipeline: {clips.Count} clips, {audioSeconds:0.0} s of audio in {seconds:0.00} s " +
+                console.WriteLine($"pipeline: {clips.Count} clips, {audioSeconds:0.0} s of audio in {seconds:0.00} s " +
                     $"({1000 * seconds / Math.Max(chunks, 1):0.00} ms per 80 ms chunk, {audioSeconds / seconds:0}× real time) on {embedding.Device}");
                 return Task.FromResult(0);
             }
@@ -63,7 +65,7 @@ internal static class DemoCommand
         return command;
     }
 
-    private static void DescribeModels(IEnumerable<(string Name, IInferenceSession Session)> sessions)
+    private static void DescribeModels(CliConsole console, IEnumerable<(string Name, IInferenceSession Session)> sessions)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "inputs", "outputs");
         foreach (var (name, session) in sessions)
@@ -72,10 +74,10 @@ internal static class DemoCommand
                 Markup.Escape(string.Join("\n", session.Inputs.Select(i => i.ToString()))),
                 Markup.Escape(string.Join("\n", session.Outputs.Select(o => o.ToString()))));
         }
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 
-    private static void RenderScores(IReadOnlyList<ClipScores> scores, string[] heads)
+    private static void RenderScores(CliConsole console, IReadOnlyList<ClipScores> scores, string[] heads)
     {
         var summary = new Table().Border(TableBorder.Rounded).AddColumns("head", "wake clips detected", "lowest wake score", "false alarms", "highest non-wake score");
         for (int h = 0; h < heads.Length; h++)
@@ -89,6 +91,6 @@ internal static class DemoCommand
                 $"{falseAlarms}/{other.Count}",
                 other.Count > 0 ? $"{other.Max(s => s.MaxScores[h]):0.000}" : "-");
         }
-        AnsiConsole.Write(summary);
+        console.Write(summary);
     }
 }

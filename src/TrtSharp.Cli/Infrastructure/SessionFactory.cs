@@ -10,6 +10,10 @@ internal static class SessionFactory
     /// <summary>Backend names the CLI accepts.</summary>
     public static readonly string[] Backends = ["auto", "ort", "trt"];
 
+    /// <summary>Why the TensorRT backend cannot run in this build, in one sentence.</summary>
+    public const string TensorRtUnavailableReason =
+        "the TensorRT backend needs an NVIDIA GPU, the TensorRT 10/11 libraries and the native shim built in full mode; none is available here";
+
     /// <summary>The backend a file implies: <c>.plan</c>/<c>.engine</c> → trt, anything else → ort.</summary>
     public static string Resolve(string path, string backend)
     {
@@ -39,8 +43,7 @@ internal static class SessionFactory
                 configure?.Invoke(options);
                 return OnnxRuntimeSession.FromFile(path, options);
             default:
-                throw new BackendUnavailableException(
-                    $"{path}: the TensorRT backend needs an NVIDIA GPU, the TensorRT 10/11 libraries and the native shim built in full mode; none is available here");
+                throw new BackendUnavailableException($"{path}: {TensorRtUnavailableReason}");
         }
     }
 }

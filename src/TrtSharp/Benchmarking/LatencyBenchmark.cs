@@ -55,6 +55,40 @@ public static class LatencyBenchmark
             Comparison.ValueStatistics.Compute(ratios));
     }
 
+    /// <summary>
+    /// Measures several run functions round-robin (1 2 3 1 2 3 …), so that machine noise hits all alike; sample i of
+    /// every report comes from the same round, which makes per-round ratios meaningful.
+    /// </summary>
+    public static LatencyReport[] MeasureRoundRobin(IReadOnlyList<Action> runs, BenchmarkSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (runs.Count == 0)
+        {
+            return [];
+        }
+        foreach (Action run in runs)
+        {
+            WarmUp(run, settings.WarmUp / runs.Count);
+        }
+        var samples = runs.Select(_ => new List<double>()).ToArray();
+        var totals = new double[runs.Count];
+        long start = Stopwatch.GetTimestamp();
+        long deadline = start + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
+        while (settings.Iterations is { } n ? samples[0].Count < n : Stopwatch.GetTimestamp() < deadline && samples[0].Count < settings.MaxIterations)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (int i = 0; i < runs.Count; i++)
+            {
+                double ms = TimeOnce(runs[i]);
+                samples[i].Add(ms);
+                totals[i] += ms / 1000;
+            }
+        }
+        // Each variant's throughput is over its own busy time: the others' turns are not its latency.
+        return samples.Select((s, i) => LatencyReport.FromSamples(s.ToArray(), totals[i])).ToArray();
+    }
+
     private static double TimeOnce(Action run)
     {
         long t0 = Stopwatch.GetTimestamp();

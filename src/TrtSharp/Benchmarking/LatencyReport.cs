@@ -11,6 +11,9 @@ public sealed record LatencyReport(int Iterations, double TotalSeconds, ValueSta
     /// <summary>Above this coefficient of variation the run is flagged unstable (trtexec warns similarly).</summary>
     public const double UnstableCoefficientOfVariation = 0.10;
 
+    /// <summary>Per-run latencies in ms, in the order they were measured (for export and paired ratios).</summary>
+    public double[] Samples { get; init; } = [];
+
     /// <summary>Runs per second.</summary>
     public double Throughput => TotalSeconds > 0 ? Iterations / TotalSeconds : double.NaN;
 
@@ -22,5 +25,5 @@ public sealed record LatencyReport(int Iterations, double TotalSeconds, ValueSta
 
     /// <summary>Builds the report from per-run latencies in milliseconds.</summary>
     public static LatencyReport FromSamples(ReadOnlySpan<double> milliseconds, double totalSeconds) =>
-        new(milliseconds.Length, totalSeconds, ValueStatistics.Compute(milliseconds));
+        new(milliseconds.Length, totalSeconds, ValueStatistics.Compute(milliseconds)) { Samples = milliseconds.ToArray() };
 }

@@ -1,0 +1,198 @@
+using System.CommandLine;
+using Spectre.Console;
+using TrtSharp.Benchmarking;
+using TrtSharp.Cli.Commands.Bench;
+using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Cli.Rendering;
+using TrtSharp.Inference;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Reporting;
+
+namespace TrtSharp.Cli.Commands;
+
+/// <summary><c>trtsharp bench model</c>: steady-state latency and throughput, trtexec style.</summary>
+internal static class BenchCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "The model (.onnx, ONNX Runtime) or plan (.plan/.engine, TensorRT) to time." };
+        var backend = new Option<string>("--backend") { Description = "auto (by file type), ort or trt.", DefaultValueFactory = _ => "auto" };
+        backend.AcceptOnlyFromAmong(SessionFactory.Backends);
+        var shapes = new Option<string?>("--shapes") { Description = "Input shapes, trtexec style: name:1x3x224x224[,…]. Dynamic dimensions default to 1." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random inputs.", DefaultValueFactory = _ => 42 };
+        var warmUp = new Option<int>("--warmup-ms") { Description = "Warm-up time before timing, in milliseconds.", DefaultValueFactory = _ => 200 };
+        var iterations = new Option<int?>("--iterations") { Description = "Timed runs (instead of --duration)." };
+        var duration = new Option<double?>("--duration") { Description = "Timed seconds (default 3; instead of --iterations)." };
+        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads (default: one per core)." };
+        var interOp = new Option<int?>("--inter-op-threads") { Description = "ONNX Runtime inter-op threads." };
+        var streams = new Option<int?>("--streams") { Description = "TensorRT only: concurrent CUDA streams." };
+        var cudaGraph = new Option<bool>("--cuda-graph") { Description = "TensorRT only: capture the enqueue in a CUDA graph." };
+        var noTransfers = new Option<bool>("--no-transfers") { Description = "TensorRT only: time GPU compute without host/device copies." };
+        var exportTimes = new Option<string?>("--export-times") { Description = "Write every iteration's latency (ms) and the summary as JSON to this file." };
+        var compareWith = new Option<string?>("--compare-with") { Description = "Another model or plan: run both interleaved A B A B and report the latency ratio per pair." };
+        var compareBackend = new Option<string>("--compare-backend") { Description = "Backend for --compare-with: auto, ort or trt.", DefaultValueFactory = _ => "auto" };
+        compareBackend.AcceptOnlyFromAmong(SessionFactory.Backends);
+        var matrix = new Option<bool>("--matrix") { Description = "Time every backend x precision available (ORT CPU FP32/FP16/INT8, TensorRT FP32/FP16/INT8) round-robin." };
+        var int8 = new Option<string?>("--int8") { Description = "With --matrix: the INT8 model (default: <name>.int8.onnx, <name>.int8.qdq.onnx or <name>.qdq.onnx next to the model)." };
+        var fp16 = new Option<string?>("--fp16") { Description = "With --matrix: the FP16 model (default: <name>.fp16.onnx next to the model)." };
+        var plot = new Option<string?>("--plot") { Description = "With --matrix: write a relative-speedup bar chart PNG (CPU FP32 = 1x)." };
+
+        var command = new Command("bench", "Time a model or plan in steady state (pre-bound buffers, no allocation per run): throughput and latency percentiles. Exit 0, or 2 on bad input.")
+        {
+            model, backend, shapes, seed, warmUp, iterations, duration, threads, interOp, streams, cudaGraph, noTransfers,
+            exportTimes, compareWith, compareBackend, matrix, int8, fp16, plot,
+        };
+        CommandRunner.SetAction(command, (parse, cancellationToken) =>
+        {
+            string path = parse.GetRequiredValue(model);
+            string resolved = SessionFactory.Resolve(path, parse.GetRequiredValue(backend));
+            CheckBackendFlags(parse, resolved, streams, cudaGraph, noTransfers, threads, interOp);
+            if (parse.GetValue(iterations) is { } and not > 0 || parse.GetValue(duration) is { } and not > 0 || parse.GetValue(warmUp) < 0)
+            {
+                throw new ArgumentException("--iterations and --duration must be positive, --warmup-ms non-negative");
+            }
+            if (parse.GetValue(iterations) is not null && parse.GetValue(duration) is not null)
+            {
+                throw new ArgumentException("give --iterations or --duration, not both");
+            }
+            bool isMatrix = parse.GetValue(matrix);
+            if (!isMatrix && (parse.GetValue(int8) ?? parse.GetValue(fp16) ?? parse.GetValue(plot)) is not null)
+            {
+                throw new ArgumentException("--int8, --fp16 and --plot apply to --matrix only");
+            }
+            if (isMatrix && parse.GetValue(compareWith) is not null)
+            {
+                throw new ArgumentException("--matrix and --compare-with are separate modes: give one");
+            }
+            var settings = new BenchmarkSettings
+            {
+                WarmUp = TimeSpan.FromMilliseconds(parse.GetValue(warmUp)),
+                Iterations = parse.GetValue(iterations),
+                Duration = TimeSpan.FromSeconds(parse.GetValue(duration) ?? 3),
+            };
+            Dictionary<string, long[]>? shapeOverrides = parse.GetValue(shapes) is { } s ? ShapeSpec.Parse(s) : null;
+            int intra = parse.GetValue(threads) ?? 0, inter = parse.GetValue(interOp) ?? 0;
+            Action<OnnxRuntimeOptions> configure = o =>
+            {
+                o.IntraOpThreads = intra;
+                o.InterOpThreads = inter;
+                o.LogSeverity = OnnxRuntimeLogSeverity.Error; // opset-age warnings are noise in a report
+            };
+            var context = new BenchContext(path, resolved, configure, shapeOverrides, parse.GetValue(seed), settings,
+                CliConsole.Create(parse.InvocationConfiguration.Output), cancellationToken);
+            if (isMatrix)
+            {
+                RunMatrix(context, parse.GetValue(int8), parse.GetValue(fp16), parse.GetValue(plot));
+            }
+            else if (parse.GetValue(compareWith) is { } other)
+            {
+                RunInterleaved(context, other, SessionFactory.Resolve(other, parse.GetRequiredValue(compareBackend)), parse.GetValue(exportTimes));
+            }
+            else
+            {
+                RunSingle(context, parse.GetValue(exportTimes));
+            }
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private sealed record BenchContext(string Path, string Backend, Action<OnnxRuntimeOptions> Configure, Dictionary<string, long[]>? Shapes,
+        int Seed, BenchmarkSettings Settings, CliConsole Console, CancellationToken CancellationToken);
+
+    /// <summary>Flags that only one backend understands fail loudly on the other rather than being ignored.</summary>
+    private static void CheckBackendFlags(ParseResult parse, string backend, Option<int?> streams, Option<bool> cudaGraph, Option<bool> noTransfers,
+        Option<int?> threads, Option<int?> interOp)
+    {
+        if (backend == "ort")
+        {
+            string? flag = parse.GetValue(streams) is not null ? "--streams" : parse.GetValue(cudaGraph) ? "--cuda-graph" : parse.GetValue(noTransfers) ? "--no-transfers" : null;
+            if (flag is not null)
+            {
+                throw new ArgumentException($"{flag} applies to the TensorRT backend only; this model runs on ONNX Runtime (CPU), which has no CUDA streams, graphs or transfers");
+            }
+        }
+        else if (parse.GetValue(threads) is not null || parse.GetValue(interOp) is not null)
+        {
+            throw new ArgumentException("--threads and --inter-op-threads apply to the ONNX Runtime backend only, not TensorRT");
+        }
+        if (parse.GetValue(streams) is { } n && n < 1)
+        {
+            throw new ArgumentException("--streams must be at least 1");
+        }
+    }
+
+    private static void Describe(BenchContext c, IInferenceSession session, PreparedRun run, string label)
+    {
+        c.Console.WriteLine($"{label}: {c.Path} on {session.Backend} ({session.Device})");
+        foreach ((string name, long[] shape) in run.InputShapes)
+        {
+            c.Console.WriteLine($"  input {name}: [{string.Join(", ", shape)}], random (seed {c.Seed})");
+        }
+    }
+
+    private static string Measuring(BenchmarkSettings s) =>
+        $"warm-up {s.WarmUp.TotalMilliseconds:0} ms, then " + (s.Iterations is { } n ? $"{n} iterations" : $"{s.Duration.TotalSeconds:0.###} s");
+
+    private static void RunSingle(BenchContext c, string? exportPath)
+    {
+        using IInferenceSession session = SessionFactory.Open(c.Path, c.Backend, c.Configure);
+        using PreparedRun run = PreparedRun.Create(session, c.Shapes, c.Seed);
+        Describe(c, session, run, "A");
+        c.Console.WriteLine(Measuring(c.Settings));
+        LatencyReport report = LatencyBenchmark.Measure(run.Run, c.Settings, c.CancellationToken);
+        BenchRenderer.Latencies(c.Console, [(Path.GetFileName(c.Path), report)]);
+        if (exportPath is not null)
+        {
+            LatencyExport.Write(exportPath, c.Path, session.Backend, report);
+            c.Console.WriteLine($"times written to {exportPath}");
+        }
+    }
+
+    private static void RunInterleaved(BenchContext c, string otherPath, string otherBackend, string? exportPath)
+    {
+        using IInferenceSession a = SessionFactory.Open(c.Path, c.Backend, c.Configure);
+        using IInferenceSession b = SessionFactory.Open(otherPath, otherBackend, c.Configure);
+        using PreparedRun runA = PreparedRun.Create(a, c.Shapes, c.Seed);
+        using PreparedRun runB = PreparedRun.Create(b, c.Shapes, c.Seed);
+        Describe(c, a, runA, "A");
+        Describe(c with { Path = otherPath }, b, runB, "B");
+        c.Console.WriteLine($"{Measuring(c.Settings)}, interleaved A B A B");
+        InterleavedReport report = LatencyBenchmark.MeasureInterleaved(runA.Run, runB.Run, c.Settings, c.CancellationToken);
+        BenchRenderer.Latencies(c.Console, [($"A {Path.GetFileName(c.Path)}", report.A), ($"B {Path.GetFileName(otherPath)}", report.B)]);
+        BenchRenderer.Ratio(c.Console, report);
+        if (exportPath is not null)
+        {
+            LatencyExport.Write(exportPath, c.Path, a.Backend, report.A);
+            c.Console.WriteLine($"times of A written to {exportPath}");
+        }
+    }
+
+    private static void RunMatrix(BenchContext c, string? int8Path, string? fp16Path, string? plotPath)
+    {
+        foreach (string? given in new[] { int8Path, fp16Path })
+        {
+            if (given is not null && !File.Exists(given))
+            {
+                throw new FileNotFoundException($"file not found: {given}", given);
+            }
+        }
+        if (c.Backend != "ort")
+        {
+            throw new ArgumentException("--matrix starts from the FP32 ONNX model (ORT CPU FP32 is the 1x baseline); give the .onnx file");
+        }
+        IReadOnlyList<MatrixVariant> variants = MatrixVariant.Discover(c.Path, int8Path, fp16Path, SessionFactory.TensorRtUnavailableReason);
+        c.Console.WriteLine($"matrix for {c.Path}: {Measuring(c.Settings)} per engine, round-robin");
+        IReadOnlyList<MatrixRow> rows = BenchmarkMatrix.Run(variants, v => SessionFactory.Open(v.ModelPath!, v.Backend, c.Configure),
+            c.Shapes, c.Seed, c.Settings, c.CancellationToken);
+        BenchRenderer.Matrix(c.Console, rows);
+        if (plotPath is not null)
+        {
+            var ran = rows.Where(r => r.Report is not null).ToList();
+            Plots.Bars(plotPath, $"speedup over ORT CPU FP32: {Path.GetFileName(c.Path)}", ran.Select(r => r.Variant.Label).ToList(),
+                ran.Select(r => r.Speedup).ToList(), "speedup (x)", referenceLine: 1);
+            c.Console.WriteLine($"chart written to {plotPath}");
+        }
+    }
+}

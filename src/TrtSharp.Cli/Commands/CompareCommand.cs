@@ -1,0 +1,126 @@
+using System.CommandLine;
+using Spectre.Console;
+using TrtSharp.Cli.Commands.Compare;
+using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Cli.Rendering;
+using TrtSharp.Comparison;
+using TrtSharp.Inference;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Reporting;
+
+namespace TrtSharp.Cli.Commands;
+
+/// <summary><c>trtsharp compare a b</c>: does a match the reference b on the same inputs?</summary>
+internal static class CompareCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var a = new Argument<string>("a") { Description = "The model or plan to check (.onnx runs on ONNX Runtime, .plan/.engine on TensorRT)." };
+        var b = new Argument<string>("b") { Description = "The reference model or plan." };
+        var backendA = BackendOption("--backend-a", "Backend for a: auto (by file type), ort or trt.");
+        var backendB = BackendOption("--backend-b", "Backend for b: auto (by file type), ort or trt.");
+        var input = new Option<string[]>("--input") { Description = "An input from a file: name=file.npy or name=file.pb (repeatable).", DefaultValueFactory = _ => [] };
+        var data = new Option<string?>("--data") { Description = "A folder of inputs: <name>.npy, .npz archives, or ONNX test files input_N.pb." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random inputs (inputs not given as files).", DefaultValueFactory = _ => 42 };
+        var shapes = new Option<string?>("--shapes") { Description = "Concrete input shapes, trtexec style: name:1x3x224x224[,name2:…]. Dynamic dimensions default to 1." };
+        var atol = new Option<double>("--atol") { Description = "Absolute tolerance.", DefaultValueFactory = _ => 1e-5 };
+        var rtol = new Option<double>("--rtol") { Description = "Relative tolerance.", DefaultValueFactory = _ => 1e-5 };
+        var perOutput = new Option<string[]>("--per-output") { Description = "Tolerance for one output: name:atol,rtol (repeatable).", DefaultValueFactory = _ => [] };
+        var check = new Option<string>("--check")
+        {
+            Description = "Statistic of |a-b| that decides: max (every element), mean, median or quantile:0.99.",
+            DefaultValueFactory = _ => "max",
+        };
+        var markAll = new Option<bool>("--mark-all") { Description = "Both ONNX on ONNX Runtime: compare every floating-point tensor the models share and report where the error first jumps." };
+        var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file." };
+        var plots = new Option<string?>("--plots") { Description = "Write a PNG histogram of |a-b| per output into this folder." };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("compare", "Run two models or plans on the same inputs and compare every output with the reference (b). Exit 0 when all match, 1 when any differs, 2 on bad input.")
+        {
+            a, b, backendA, backendB, input, data, seed, shapes, atol, rtol, perOutput, check, markAll, json, plots, threads,
+        };
+        CommandRunner.SetAction(command, parse =>
+        {
+            string pathA = parse.GetRequiredValue(a), pathB = parse.GetRequiredValue(b);
+            (ErrorStatistic statistic, double quantile) = ErrorCheck.ParseStatistic(parse.GetRequiredValue(check));
+            double absolute = parse.GetValue(atol), relative = parse.GetValue(rtol);
+            if (absolute < 0 || relative < 0)
+            {
+                throw new ArgumentException("--atol and --rtol must be non-negative");
+            }
+            var settings = new ComparisonSettings(new ErrorCheck(new Tolerance(relative, absolute), statistic, quantile),
+                parse.GetRequiredValue(perOutput).Select(ComparisonSettings.ParsePerOutput).ToDictionary(p => p.Name, p => p.Tolerance, StringComparer.Ordinal));
+            Dictionary<string, long[]>? shapeOverrides = parse.GetValue(shapes) is { } s ? ShapeSpec.Parse(s) : null;
+            string resolvedA = SessionFactory.Resolve(pathA, parse.GetRequiredValue(backendA));
+            string resolvedB = SessionFactory.Resolve(pathB, parse.GetRequiredValue(backendB));
+            bool layerwise = parse.GetValue(markAll);
+            if (layerwise && (resolvedA != "ort" || resolvedB != "ort"))
+            {
+                throw new ArgumentException("--mark-all needs both a and b as ONNX models on ONNX Runtime (it taps intermediate tensors there)");
+            }
+            int intraOp = parse.GetValue(threads);
+            Action<OnnxRuntimeOptions> configure = o =>
+            {
+                o.IntraOpThreads = intraOp;
+                o.LogSeverity = OnnxRuntimeLogSeverity.Error; // opset-age warnings are noise in a report
+            };
+            int seedValue = parse.GetValue(seed);
+
+            using IInferenceSession reference = SessionFactory.Open(pathB, resolvedB, configure);
+            using IInferenceSession actual = SessionFactory.Open(pathA, resolvedA, configure);
+            InputFiles.Loaded files = InputFiles.Load(reference.Inputs, parse.GetRequiredValue(input), parse.GetValue(data));
+            Dictionary<string, HostTensor> inputs = ComparisonInputs.Create(reference.Inputs, files.Tensors, shapeOverrides, seedValue);
+            var sources = inputs.Keys.ToDictionary(k => k, k => files.Sources.GetValueOrDefault(k) ?? $"random (seed {seedValue})", StringComparer.Ordinal);
+            ComparisonReport report = ModelComparison.Run(actual, reference, inputs, settings, pathA, pathB, sources);
+            LayerwiseReport? layers = layerwise ? LayerwiseComparison.Run(pathA, pathB, inputs, settings.Default, configure) : null;
+
+            var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            CompareRenderer.Render(console, report, layers);
+            if (parse.GetValue(json) is { } jsonPath)
+            {
+                ComparisonJson.Write(jsonPath, report, layers);
+                console.WriteLine($"report written to {jsonPath}");
+            }
+            if (parse.GetValue(plots) is { } plotFolder)
+            {
+                foreach (string written in WritePlots(plotFolder, report))
+                {
+                    console.WriteLine($"plot written to {written}");
+                }
+            }
+            return report.Passed ? 0 : CommandRunner.CheckFailed;
+        });
+        return command;
+    }
+
+    private static Option<string> BackendOption(string name, string description)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => "auto" };
+        option.AcceptOnlyFromAmong(SessionFactory.Backends);
+        return option;
+    }
+
+    /// <summary>One PNG per compared output: the |a−b| histogram with the absolute tolerance marked.</summary>
+    private static List<string> WritePlots(string folder, ComparisonReport report)
+    {
+        var written = new List<string>();
+        Directory.CreateDirectory(folder);
+        foreach (OutputComparison o in report.Outputs.Where(o => o.Reference.Count > 0))
+        {
+            string path = Path.Combine(folder, $"{SafeFileName(o.Name)}.abs_error.png");
+            double tolerance = report.Check.Tolerance.AbsoluteTolerance;
+            Plots.Histogram(path, $"|a - b| of '{o.Name}' ({(o.Passed ? "passed" : "failed")})", o.ErrorHistogram, Math.Max(o.ErrorHistogramMax, double.Epsilon),
+                "|a - b|", tolerance <= o.ErrorHistogramMax ? [(tolerance, "atol")] : null);
+            written.Add(path);
+        }
+        return written;
+    }
+
+    private static string SafeFileName(string name)
+    {
+        char[] invalid = Path.GetInvalidFileNameChars();
+        return new string(name.Select(c => invalid.Contains(c) || c == ':' ? '_' : c).ToArray());
+    }
+}

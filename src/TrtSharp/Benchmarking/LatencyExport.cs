@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TrtSharp.IO;
+
+namespace TrtSharp.Benchmarking;
+
+/// <summary>Writes per-iteration latencies as JSON, for plotting or gating elsewhere.</summary>
+public static class LatencyExport
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The JSON text: what was measured, the summary, and every latency in ms in measurement order.</summary>
+    public static string Serialize(string model, string backend, LatencyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var document = new
+        {
+            model,
+            backend,
+            iterations = report.Iterations,
+            totalSeconds = report.TotalSeconds,
+            throughputQps = report.Throughput,
+            coefficientOfVariation = report.CoefficientOfVariation,
+            unstable = report.IsUnstable,
+            latencyMs = new
+            {
+                min = report.Latency.Min,
+                max = report.Latency.Max,
+                mean = report.Latency.Mean,
+                median = report.Latency.Median,
+                p90 = report.Latency.P90,
+                p95 = report.Latency.P95,
+                p99 = report.Latency.P99,
+            },
+            timesMs = report.Samples,
+        };
+        return JsonSerializer.Serialize(document, Options);
+    }
+
+    /// <summary>Writes <see cref="Serialize"/>'s text to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, string model, string backend, LatencyReport report) =>
+        AtomicFile.WriteAllText(path, Serialize(model, backend, report));
+}

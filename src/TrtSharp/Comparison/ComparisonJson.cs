@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TrtSharp.IO;
+
+namespace TrtSharp.Comparison;
+
+/// <summary>Machine-readable comparison reports (camelCase JSON; NaN and ±Infinity written as strings).</summary>
+public static class ComparisonJson
+{
+    /// <summary>The serializer options used for every report.</summary>
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>The report as JSON text, with the overall verdict first.</summary>
+    public static string Serialize(ComparisonReport report, LayerwiseReport? layers = null)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var document = new
+        {
+            passed = report.Passed,
+            actual = report.Actual,
+            reference = report.Reference,
+            check = new
+            {
+                statistic = report.Check.Statistic,
+                quantile = report.Check.Quantile,
+                atol = report.Check.Tolerance.AbsoluteTolerance,
+                rtol = report.Check.Tolerance.RelativeTolerance,
+            },
+            inputs = report.Inputs,
+            outputs = report.Outputs,
+            unpaired = report.Unpaired,
+            layers = layers is null ? null : new
+            {
+                cosineThreshold = layers.CosineThreshold,
+                growthFactor = layers.GrowthFactor,
+                firstJump = layers.FirstJump?.Tensor,
+                firstOff = layers.FirstOff?.Tensor,
+                onlyInActual = layers.OnlyInActual,
+                onlyInReference = layers.OnlyInReference,
+                tensors = layers.Layers.Select(l => new
+                {
+                    tensor = l.Tensor,
+                    node = l.Node,
+                    opType = l.OpType,
+                    isOff = l.IsOff,
+                    isJump = l.IsJump,
+                    inputMaxAbsError = l.InputMaxAbsoluteError,
+                    maxAbsError = l.Comparison.AbsoluteError.Max,
+                    cosine = l.Comparison.Cosine,
+                    snrDb = l.Comparison.SnrDb,
+                    passed = l.Comparison.Passed,
+                }),
+            },
+        };
+        return JsonSerializer.Serialize(document, Options);
+    }
+
+    /// <summary>Writes the report to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, ComparisonReport report, LayerwiseReport? layers = null) =>
+        AtomicFile.WriteAllText(path, Serialize(report, layers));
+}
