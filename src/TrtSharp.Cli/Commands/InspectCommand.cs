@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Cli.Rendering;
+using TrtSharp.Errors;
+using TrtSharp.IO;
+using TrtSharp.Onnx;
+
+namespace TrtSharp.Cli.Commands;
+
+/// <summary><c>trtsharp inspect &lt;model&gt;</c>: what an ONNX model takes and gives, what it is made of, where its weights live.</summary>
+internal static class InspectCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "An ONNX model (.onnx)." };
+        var json = new Option<string?>("--json") { Description = "Also write the facts as JSON to this file ('-' for stdout only)." };
+        var command = new Command("inspect", "Show a model's inputs and outputs (names, types, shapes), opsets, operator histogram, initializer bytes and external data.")
+        {
+            model, json,
+        };
+        CommandRunner.SetAction(command, parse =>
+        {
+            string path = parse.GetRequiredValue(model);
+            if (SessionFactory.Resolve(path, "auto") == "trt")
+            {
+                throw new BackendUnavailableException($"{path}: inspecting a TensorRT plan needs the TensorRT runtime, which is not available here");
+            }
+            var onnx = OnnxModel.Load(path);
+            var graph = onnx.Graph;
+            var facts = new
+            {
+                file = path,
+                ir_version = onnx.IrVersion,
+                producer = $"{onnx.ProducerName} {onnx.ProducerVersion}".Trim(),
+                opsets = onnx.OpsetImports.ToDictionary(o => o.Key.Length == 0 ? "ai.onnx" : o.Key, o => o.Value),
+                inputs = graph.Inputs.Select(i => i.ToString()).ToArray(),
+                outputs = graph.Outputs.Select(o => o.ToString()).ToArray(),
+                nodes = graph.Nodes.Count,
+                ops = graph.OpHistogram().ToDictionary(p => p.Key, p => p.Value),
+                initializers = graph.Initializers.Count,
+                initializer_bytes = graph.InitializerBytes,
+                parameters = graph.Initializers.Sum(i => i.Shape.Aggregate(1L, (a, d) => a * d)),
+                external_data = graph.Initializers.Where(i => i.IsExternal).GroupBy(i => i.ExternalLocation ?? "?")
+                    .ToDictionary(g => g.Key, g => new { tensors = g.Count(), bytes = g.Sum(i => i.ByteSize) }),
+            };
+            string? jsonPath = parse.GetValue(json);
+            var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            if (jsonPath == "-")
+            {
+                console.WriteLine(JsonSerializer.Serialize(facts, Json));
+                return 0;
+            }
+
+            var io = new Table().Border(TableBorder.Rounded).AddColumns("", "tensor");
+            foreach (string i in facts.inputs) { io.AddRow("input", Markup.Escape(i)); }
+            foreach (string o in facts.outputs) { io.AddRow("output", Markup.Escape(o)); }
+            console.Write(io);
+
+            var ops = new Table().Border(TableBorder.Rounded).AddColumns("operator", "count");
+            foreach (var (op, count) in facts.ops) { ops.AddRow(Markup.Escape(op), count.ToString()); }
+            console.Write(ops);
+
+            console.WriteLine($"model: {path}");
+            console.WriteLine($"ir version {facts.ir_version}, producer '{facts.producer}', opsets {string.Join(", ", facts.opsets.Select(o => $"{o.Key} {o.Value}"))}");
+            console.WriteLine($"{facts.nodes} nodes, {facts.initializers} initializers, {facts.parameters:N0} parameters, {facts.initializer_bytes:N0} bytes of weights");
+            foreach (var (file, info) in facts.external_data)
+            {
+                console.WriteLine($"external data: {file}: {info.tensors} tensors, {info.bytes:N0} bytes");
+            }
+            if (jsonPath is not null)
+            {
+                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(facts, Json));
+                console.WriteLine($"facts written to {jsonPath}");
+            }
+            return 0;
+        });
+        return command;
+    }
+}

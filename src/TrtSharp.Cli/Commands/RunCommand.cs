@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Cli.Rendering;
+using TrtSharp.Comparison;
+using TrtSharp.Inference;
+using TrtSharp.Onnx.Numpy;
+using TrtSharp.OnnxRuntime;
+
+namespace TrtSharp.Cli.Commands;
+
+/// <summary><c>trtsharp run &lt;model&gt;</c>: runs a model or plan once on given or seeded random inputs and saves the outputs as .npy.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "An ONNX model (.onnx, ONNX Runtime) or a TensorRT plan (.plan)." };
+        var backend = new Option<string>("--backend") { Description = "auto (by file type), ort or trt.", DefaultValueFactory = _ => "auto" };
+        var input = new Option<string[]>("--input") { Description = "An input from a file: name=file.npy or name=file.pb (repeatable). Inputs not given are random.", DefaultValueFactory = _ => [] };
+        var data = new Option<string?>("--data") { Description = "A folder of inputs: <name>.npy, .npz archives, or ONNX test files input_N.pb." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random inputs.", DefaultValueFactory = _ => 42 };
+        var shapes = new Option<string?>("--shapes") { Description = "Input shapes for dynamic dimensions, trtexec style: name:1x76x32x1[,…] (default 1)." };
+        var outputDir = new Option<string?>("--output-dir") { Description = "Save every output as <name>.npy in this folder." };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
+        var command = new Command("run", "Run a model once and print each output's shape and statistics; --output-dir saves them as .npy.")
+        {
+            model, backend, input, data, seed, shapes, outputDir, threads,
+        };
+        CommandRunner.SetAction(command, parse =>
+        {
+            string path = parse.GetRequiredValue(model);
+            int intraOp = parse.GetValue(threads);
+            using IInferenceSession session = SessionFactory.Open(path, parse.GetRequiredValue(backend), o => o.IntraOpThreads = intraOp);
+            InputFiles.Loaded files = InputFiles.Load(session.Inputs, parse.GetRequiredValue(input), parse.GetValue(data));
+            var shapeOverrides = parse.GetValue(shapes) is { } s ? ShapeSpec.Parse(s) : null;
+            var inputs = ComparisonInputs.Create(session.Inputs, files.Tensors, shapeOverrides, parse.GetValue(seed));
+
+            var clock = Stopwatch.StartNew();
+            var outputs = session.Run(inputs);
+            double ms = clock.Elapsed.TotalMilliseconds;
+
+            var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("", "name", "type", "shape", "mean", "min", "max", "from");
+            foreach (var d in session.Inputs)
+            {
+                AddRow(table, "input", d.Name, inputs[d.Name], files.Sources.GetValueOrDefault(d.Name) ?? $"random (seed {parse.GetValue(seed)})");
+            }
+            foreach (var (name, tensor) in outputs)
+            {
+                AddRow(table, "output", name, tensor, string.Empty);
+            }
+            console.Write(table);
+            console.WriteLine($"ran on {session.Backend} ({session.Device}) in {ms:0.00} ms (first run, includes warm-up)");
+            if (parse.GetValue(outputDir) is { } dir)
+            {
+                foreach (var (name, tensor) in outputs)
+                {
+                    string file = Path.Combine(dir, SafeFileName(name) + ".npy");
+                    NpyFile.Write(file, tensor);
+                    console.WriteLine($"saved {name} to {file}");
+                }
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static void AddRow(Table table, string kind, string name, HostTensor tensor, string source)
+    {
+        string mean = "-", min = "-", max = "-";
+        if (TensorValues.IsNumeric(tensor) && tensor.ElementCount > 0)
+        {
+            var stats = ValueStatistics.Compute(TensorValues.ToDoubles(tensor));
+            (mean, min, max) = (Numbers.G(stats.Mean), Numbers.G(stats.Min), Numbers.G(stats.Max));
+        }
+        table.AddRow(kind, Markup.Escape(name), TensorElementTypeInfo.Name(tensor.ElementType), HostTensor.FormatShape(tensor.Shape), mean, min, max, Markup.Escape(source));
+    }
+
+    // Tensor names may hold '/', ':' and other characters that are not file-name safe.
+    private static string SafeFileName(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars().Append(':').ToHashSet();
+        return new string(name.Select(c => invalid.Contains(c) ? '_' : c).ToArray());
+    }
+}
