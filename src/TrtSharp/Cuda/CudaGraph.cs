@@ -8,6 +8,9 @@ namespace TrtSharp.Cuda;
 /// </summary>
 /// <remarks>
 /// The captured (non-executable) graph is destroyed as soon as it is instantiated; only the executable graph is kept.
+/// Only asynchronous work can be captured: <see cref="DeviceBuffer{T}.CopyFromHost"/> and
+/// <see cref="DeviceBuffer{T}.CopyToHost"/> synchronize the stream and so fail inside a capture; use the
+/// <see cref="PinnedBuffer{T}"/> overloads there.
 /// Thread safety: launch a given graph from one thread at a time (CUDA forbids concurrent launches of one graph exec).
 /// </remarks>
 public sealed class CudaGraph : IDisposable

@@ -97,8 +97,20 @@ public class CudaLibraryProbeTests
     {
         CudaTestEnvironment.RequireLibrary();
         string bogus = Path.Combine(_temp, "bogus-cuda");
+        string? saved = Environment.GetEnvironmentVariable(CudaLibraryProbe.PathVariable);
+        CudaLibraryLoadResult result;
+        try
+        {
+            // Through the real environment, as the process-wide probe reads it.
+            Environment.SetEnvironmentVariable(CudaLibraryProbe.PathVariable, bogus);
+            result = CudaLibraryProbe.Load(CudaLibraryProbe.Candidates(Environment.GetEnvironmentVariable, appFolder: null, windows: OperatingSystem.IsWindows()));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(CudaLibraryProbe.PathVariable, saved);
+        }
 
-        CudaLibraryLoadResult result = CudaLibraryProbe.Load(CudaLibraryProbe.Candidates(Env(bogus), appFolder: null, windows: OperatingSystem.IsWindows()));
+        TestContext.Out.WriteLine(CudaLibraryProbe.FailureMessage(result.Tried, OperatingSystem.IsWindows()));
 
         Assert.That(result.Handle, Is.Not.EqualTo(IntPtr.Zero));
         Assert.That(result.Tried[0], Does.StartWith(bogus).And.EndWith("not present"));
