@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using TrtSharp.Cuda;
+
+namespace TrtSharp.Tests.Cuda;
+
+/// <summary>The finalizer path of CUDA handles reports a leak instead of calling CUDA.</summary>
+[TestFixture]
+public class CudaLeakTrackerTests
+{
+    [Test]
+    public void AnUndisposedHandleIsReportedWhenFinalized()
+    {
+        var kinds = new List<string>();
+        void OnLeak(string kind)
+        {
+            lock (kinds)
+                kinds.Add(kind);
+        }
+
+        long before = CudaLeakTracker.Count;
+        CudaLeakTracker.LeakDetected += OnLeak;
+        try
+        {
+            AbandonHandle();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        finally
+        {
+            CudaLeakTracker.LeakDetected -= OnLeak;
+        }
+
+        Assert.That(CudaLeakTracker.Count, Is.EqualTo(before + 1));
+        lock (kinds)
+            Assert.That(kinds, Is.EqualTo(new[] { "DeviceBuffer" }));
+    }
+
+    [Test]
+    public void AHandleThatNeverHeldAPointerIsNotALeak()
+    {
+        long before = CudaLeakTracker.Count;
+        AbandonEmptyHandle();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.That(CudaLeakTracker.Count, Is.EqualTo(before));
+    }
+
+    [Test]
+    public void OwnerDisposalFreesWithoutReportingALeak()
+    {
+        CudaTestEnvironment.RequireLibrary();
+        CudaLibrary.EnsureLoaded();
+        long before = CudaLeakTracker.Count;
+        var handle = new DeviceMemoryHandle();
+        // Not a real allocation: cudaFree validates the pointer and returns an error, which disposal ignores.
+        handle.Set(new IntPtr(0x1000));
+        handle.DisposeFromOwner();
+        handle.DisposeFromOwner();
+        Assert.That(handle.IsClosed, Is.True);
+        Assert.That(CudaLeakTracker.Count, Is.EqualTo(before));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AbandonHandle()
+    {
+        // An address no CUDA call will ever see: the finalizer must only report it.
+        var handle = new DeviceMemoryHandle();
+        handle.Set(new IntPtr(0x1000));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AbandonEmptyHandle() => _ = new DeviceMemoryHandle();
+}
