@@ -74,7 +74,7 @@ internal static class RunCommand
             var stats = ValueStatistics.Compute(TensorValues.ToDoubles(tensor));
             (mean, min, max) = (Numbers.G(stats.Mean), Numbers.G(stats.Min), Numbers.G(stats.Max));
         }
-        table.AddRow(kind, Markup.Escape(name), TensorElementTypeInfo.Name(tensor.ElementType), HostTensor.FormatShape(tensor.Shape), mean, min, max, Markup.Escape(source));
+        table.AddRow(kind, Markup.Escape(name), TensorElementTypeInfo.Name(tensor.ElementType), Markup.Escape(HostTensor.FormatShape(tensor.Shape)), mean, min, max, Markup.Escape(source));
     }
 
     // Tensor names may hold '/', ':' and other characters that are not file-name safe.
