@@ -44,6 +44,9 @@ public abstract class HostTensor
     /// <summary>The elements as raw bytes (not for strings).</summary>
     public abstract Span<byte> AsBytes();
 
+    /// <summary>The same elements (shared, not copied) seen with another shape of equal element count.</summary>
+    public abstract HostTensor WithShape(ReadOnlySpan<long> shape);
+
     /// <summary>Product of the dimensions, with overflow checked.</summary>
     public static long ShapeElementCount(ReadOnlySpan<long> shape)
     {
@@ -126,6 +129,9 @@ public sealed class HostTensor<T> : HostTensor where T : unmanaged
 
     /// <inheritdoc/>
     public override Span<byte> AsBytes() => MemoryMarshal.AsBytes(Data.AsSpan());
+
+    /// <inheritdoc/>
+    public override HostTensor WithShape(ReadOnlySpan<long> shape) => new HostTensor<T>(ElementType, shape, Data);
 }
 
 /// <summary>A tensor of strings (ONNX <c>STRING</c>).</summary>
@@ -154,4 +160,7 @@ public sealed class StringTensor : HostTensor
 
     /// <inheritdoc/>
     public override Span<byte> AsBytes() => throw new UnsupportedDataTypeException("string tensors have no byte view");
+
+    /// <inheritdoc/>
+    public override HostTensor WithShape(ReadOnlySpan<long> shape) => new StringTensor(shape, Data);
 }
