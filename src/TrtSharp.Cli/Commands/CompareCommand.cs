@@ -5,6 +5,7 @@ using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
 using TrtSharp.Comparison;
 using TrtSharp.Inference;
+using TrtSharp.IO;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Reporting;
 
@@ -109,18 +110,12 @@ internal static class CompareCommand
         Directory.CreateDirectory(folder);
         foreach (OutputComparison o in report.Outputs.Where(o => o.Reference.Count > 0))
         {
-            string path = Path.Combine(folder, $"{SafeFileName(o.Name)}.abs_error.png");
+            string path = Path.Combine(folder, $"{FileNames.Safe(o.Name)}.abs_error.png");
             double tolerance = report.Check.Tolerance.AbsoluteTolerance;
             Plots.Histogram(path, $"|a - b| of '{o.Name}' ({(o.Passed ? "passed" : "failed")})", o.ErrorHistogram, Math.Max(o.ErrorHistogramMax, double.Epsilon),
                 "|a - b|", tolerance <= o.ErrorHistogramMax ? [(tolerance, "atol")] : null);
             written.Add(path);
         }
         return written;
-    }
-
-    private static string SafeFileName(string name)
-    {
-        char[] invalid = Path.GetInvalidFileNameChars();
-        return new string(name.Select(c => invalid.Contains(c) || c == ':' ? '_' : c).ToArray());
     }
 }

@@ -5,6 +5,7 @@ using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
 using TrtSharp.Comparison;
 using TrtSharp.Inference;
+using TrtSharp.IO;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.OnnxRuntime;
 
@@ -56,7 +57,7 @@ internal static class RunCommand
             {
                 foreach (var (name, tensor) in outputs)
                 {
-                    string file = Path.Combine(dir, SafeFileName(name) + ".npy");
+                    string file = Path.Combine(dir, FileNames.Safe(name) + ".npy");
                     NpyFile.Write(file, tensor);
                     console.WriteLine($"saved {name} to {file}");
                 }
@@ -75,12 +76,5 @@ internal static class RunCommand
             (mean, min, max) = (Numbers.G(stats.Mean), Numbers.G(stats.Min), Numbers.G(stats.Max));
         }
         table.AddRow(kind, Markup.Escape(name), TensorElementTypeInfo.Name(tensor.ElementType), Markup.Escape(HostTensor.FormatShape(tensor.Shape)), mean, min, max, Markup.Escape(source));
-    }
-
-    // Tensor names may hold '/', ':' and other characters that are not file-name safe.
-    private static string SafeFileName(string name)
-    {
-        var invalid = Path.GetInvalidFileNameChars().Append(':').ToHashSet();
-        return new string(name.Select(c => invalid.Contains(c) ? '_' : c).ToArray());
     }
 }

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using TrtSharp.Calibration;
+using TrtSharp.Calibration.Datasets;
+using TrtSharp.Diagnostics;
+using TrtSharp.Onnx;
+using TrtSharp.OnnxRuntime;
+
+namespace TrtSharp.Precision;
+
+/// <summary>
+/// Post-training INT8 quantization on the CPU: calibrate activations on ONNX Runtime, choose ranges, insert Q/DQ nodes
+/// (TensorRT explicit quantization, or ONNX Runtime CPU integer kernels) and write TensorRT 10's legacy calibration cache.
+/// </summary>
+public static class ModelQuantizer
+{
+    /// <summary>Calibrates <paramref name="modelPath"/> on <paramref name="calibration"/> and builds the quantized model.</summary>
+    public static QuantizeResult Quantize(string modelPath, ICalibrationDataset calibration, QuantizeOptions? options = null,
+        OnnxRuntimeOptions? runtimeOptions = null, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new QuantizeOptions();
+        var clock = Stopwatch.StartNew();
+        var statistics = ActivationCalibrator.Collect(modelPath, calibration, runtimeOptions, progress, cancellationToken);
+        var calibrationTime = clock.Elapsed;
+        progress?.Report(new ProgressUpdate("choosing ranges", 0, statistics.Count));
+        var ranges = statistics.Select(s => TensorRangeReport.From(s, options.Method, options.Percentile)).ToList();
+        return Build(modelPath, statistics, ranges, options, calibrationTime);
+    }
+
+    /// <summary>Builds the quantized model from an existing calibration cache (amax = scale · 127 per tensor).</summary>
+    public static QuantizeResult FromCache(string modelPath, CalibrationCache cache, QuantizeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        options ??= new QuantizeOptions();
+        var ranges = cache.Entries.Select(e =>
+        {
+            float amax = cache.GetAmax(e.Key);
+            return new TensorRangeReport(e.Key, 0, -amax, amax, new Dictionary<CalibrationMethod, float>(), options.Method, amax, 0);
+        }).ToList();
+        return Build(modelPath, [], ranges, options, TimeSpan.Zero);
+    }
+
+    private static QuantizeResult Build(string modelPath, IReadOnlyList<TensorStatistics> statistics, List<TensorRangeReport> ranges, QuantizeOptions options, TimeSpan calibrationTime)
+    {
+        var model = OnnxModel.Load(modelPath);
+        QdqResult qdq = options.Qdq.Profile == QdqProfile.OrtCpu
+            // Integer kernels need asymmetric uint8 ranges: the observed [min, max], clipped to the chosen amax.
+            ? QdqInserter.Insert(model.Proto, ranges.ToDictionary(r => r.Name, r => new TensorRange(Math.Max(r.Min, -r.Amax), Math.Min(r.Max, r.Amax)), StringComparer.Ordinal), options.Qdq)
+            : QdqInserter.Insert(model.Proto, ranges.ToDictionary(r => r.Name, r => r.Amax, StringComparer.Ordinal), options.Qdq);
+        var algorithm = options.Method == CalibrationMethod.Max ? CalibrationCacheAlgorithm.MinMaxCalibration : CalibrationCacheAlgorithm.EntropyCalibration2;
+        var cache = CalibrationCache.FromAmax(ranges.Select(r => new KeyValuePair<string, float>(r.Name, r.Amax)), options.CacheTensorRtVersion, algorithm);
+        return new QuantizeResult(qdq.Model, qdq.Report, cache, ranges, statistics, calibrationTime);
+    }
+}

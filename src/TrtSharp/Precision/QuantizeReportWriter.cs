@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TrtSharp.Calibration;
+using TrtSharp.IO;
+using TrtSharp.Reporting;
+
+namespace TrtSharp.Precision;
+
+/// <summary>Writes a quantization's report: JSON for machines, a text summary for people, histogram PNGs with thresholds.</summary>
+public static class QuantizeReportWriter
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes <c>report.json</c> and <c>summary.txt</c> into <paramref name="directory"/>; returns the paths.</summary>
+    public static IReadOnlyList<string> Write(string directory, string modelPath, QuantizeResult result, IReadOnlyList<OutputAgreement>? validation)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Directory.CreateDirectory(directory);
+        string json = Path.Combine(directory, "report.json");
+        AtomicFile.WriteAllText(json, JsonSerializer.Serialize(new
+        {
+            model = modelPath,
+            profile = result.Qdq.Profile,
+            opset = new { original = result.Qdq.OriginalOpset, quantized = result.Qdq.Opset },
+            calibration_seconds = result.CalibrationTime.TotalSeconds,
+            tensors = result.Ranges.Select(r => new
+            {
+                name = r.Name,
+                count = r.Count,
+                min = r.Min,
+                max = r.Max,
+                amax = r.Amax,
+                method = r.ChosenMethod,
+                scale = r.Amax / 127f,
+                saturation_percent = r.SaturationPercent,
+                amax_by_method = r.AmaxByMethod.ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value),
+            }),
+            quantized_tensors = result.Qdq.Tensors,
+            nodes = result.Qdq.Nodes,
+            warnings = result.Qdq.Warnings.Concat(result.Cache.Warnings),
+            validation,
+        }, Json));
+        string summary = Path.Combine(directory, "summary.txt");
+        AtomicFile.WriteAllText(summary, Summary(modelPath, result, validation));
+        return [json, summary];
+    }
+
+    /// <summary>One histogram PNG per tensor with each method's threshold marked; returns the files written.</summary>
+    public static IReadOnlyList<string> WritePlots(string directory, QuantizeResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var written = new List<string>();
+        foreach (var stats in result.Statistics)
+        {
+            var range = result.Ranges.First(r => r.Name == stats.TensorName);
+            string file = Path.Combine(directory, FileNames.Safe(stats.TensorName) + ".png");
+            var markers = range.AmaxByMethod.Select(p => ((double)p.Value, $"{p.Key.ToString().ToLowerInvariant()} {p.Value:g4}{(p.Key == range.ChosenMethod ? " (chosen)" : "")}")).ToList();
+            Plots.Histogram(file, $"{stats.TensorName}: |x| histogram, {range.SaturationPercent:0.###}% clipped", stats.Histogram.Counts, stats.Histogram.Range, "|x|", markers);
+            written.Add(file);
+        }
+        return written;
+    }
+
+    /// <summary>The human summary: ranges of the widest tensors, Q/DQ placement, warnings, validation.</summary>
+    public static string Summary(string modelPath, QuantizeResult result, IReadOnlyList<OutputAgreement>? validation)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var s = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        s.AppendLine(inv, $"INT8 quantization of {modelPath} ({result.Qdq.Profile} placement, opset {result.Qdq.OriginalOpset} -> {result.Qdq.Opset})");
+        s.AppendLine(inv, $"{result.Ranges.Count} tensors calibrated in {result.CalibrationTime.TotalSeconds:0.00} s; {result.Qdq.Tensors.Count} quantized tensors; "
+            + $"{result.Qdq.Nodes.Count(n => n.Status == NodeStatus.Quantized)} quantized nodes");
+        s.AppendLine();
+        s.AppendLine(inv, $"{"tensor",-40} {"min",10} {"max",10} {"amax",10} {"max",9} {"entropy",9} {"pctl",9} {"mse",9} {"clip%",7}");
+        foreach (var r in result.Ranges)
+        {
+            string M(CalibrationMethod m) => r.AmaxByMethod.TryGetValue(m, out float v) ? v.ToString("g4", inv) : "-";
+            s.AppendLine(inv, $"{Shorten(r.Name, 40),-40} {r.Min,10:g4} {r.Max,10:g4} {r.Amax,10:g4} {M(CalibrationMethod.Max),9} {M(CalibrationMethod.Entropy),9} {M(CalibrationMethod.Percentile),9} {M(CalibrationMethod.Mse),9} {r.SaturationPercent,7:0.###}");
+        }
+        foreach (string w in result.Qdq.Warnings.Concat(result.Cache.Warnings))
+        {
+            s.AppendLine(inv, $"warning: {w}");
+        }
+        if (validation is not null)
+        {
+            s.AppendLine();
+            s.AppendLine("validation against FP32 on held-out data (ONNX Runtime):");
+            foreach (var v in validation)
+            {
+                s.AppendLine(inv, $"  {v.Name}: cosine {v.Cosine:0.00000} (min per sample {v.MinSampleCosine:0.00000}), SNR {v.SnrDb:0.0} dB, max abs err {v.MaxAbsoluteError:g4}, mean abs err {v.MeanAbsoluteError:g4}");
+            }
+        }
+        return s.ToString();
+    }
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : "…" + text[^(max - 1)..];
+}

@@ -1,0 +1,8 @@
+using TrtSharp.Calibration;
+using TrtSharp.Onnx.Protobuf;
+
+namespace TrtSharp.Precision;
+
+/// <summary>The Q/DQ model, the TensorRT 10 calibration cache and the per-tensor range report of one quantization.</summary>
+public sealed record QuantizeResult(ModelProto Model, QdqReport Qdq, CalibrationCache Cache, IReadOnlyList<TensorRangeReport> Ranges,
+    IReadOnlyList<TensorStatistics> Statistics, TimeSpan CalibrationTime);
