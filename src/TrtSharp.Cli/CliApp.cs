@@ -22,6 +22,7 @@ internal static class CliApp
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ConformanceCommand.Create());
+        root.Subcommands.Add(QuantizeCommand.Create());
         return root;
     }
 

@@ -21,7 +21,7 @@ public static class ActivationCalibrator
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        options ??= new OnnxRuntimeOptions();
+        options = options?.Clone() ?? new OnnxRuntimeOptions();
         options.TapAllFloatingPoint = true;
         using var session = OnnxRuntimeSession.FromFile(modelPath, options);
         var collector = new StatisticsCollector();

@@ -36,14 +36,23 @@ public sealed class OnnxRuntimeOptions
     /// Execution providers in priority order; each one that cannot be used is skipped with a logged reason.
     /// Empty means CPU only.
     /// </summary>
-    public IList<ExecutionProviderOptions> ExecutionProviders { get; } = new List<ExecutionProviderOptions>();
+    public IList<ExecutionProviderOptions> ExecutionProviders { get; private set; } = new List<ExecutionProviderOptions>();
 
     /// <summary>Intermediate tensors exposed as extra outputs (after the model's own outputs).</summary>
-    public IList<string> Taps { get; } = new List<string>();
+    public IList<string> Taps { get; private set; } = new List<string>();
 
     /// <summary>Expose every floating-point node output of the main graph as a tap (in node order).</summary>
     public bool TapAllFloatingPoint { get; set; }
 
     /// <summary>Where provider fallbacks and session facts are logged; null logs nothing.</summary>
     public ILogger? Logger { get; set; }
+
+    /// <summary>A copy, so that one caller's adjustments (e.g. adding taps) never leak into another's sessions.</summary>
+    public OnnxRuntimeOptions Clone()
+    {
+        var copy = (OnnxRuntimeOptions)MemberwiseClone();
+        copy.ExecutionProviders = new List<ExecutionProviderOptions>(ExecutionProviders);
+        copy.Taps = new List<string>(Taps);
+        return copy;
+    }
 }

@@ -1,0 +1,150 @@
+using System.CommandLine;
+using Spectre.Console;
+using TrtSharp.Calibration;
+using TrtSharp.Calibration.Datasets;
+using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Cli.Rendering;
+using TrtSharp.Models;
+using TrtSharp.Onnx;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Precision;
+using TrtSharp.Speech;
+
+namespace TrtSharp.Cli.Commands;
+
+/// <summary>
+/// <c>trtsharp quantize &lt;model&gt;</c>: INT8 post-training quantization on the CPU — a Q/DQ model that TensorRT 10
+/// and 11 build (or one for ONNX Runtime's CPU integer kernels), TensorRT 10's calibration cache, a report, validation.
+/// </summary>
+internal static class QuantizeCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "The FP32 ONNX model." };
+        var data = new Option<string[]>("--data") { Description = "Calibration data: .npy/.npz/.pb files or folders of them, one sample or batch per file (repeatable).", DefaultValueFactory = _ => [] };
+        var speech = new Option<string?>("--speech") { Description = "Calibrate a speech-embedding model from WAV clips: a manifest.csv (its 'calib' split calibrates, 'holdout' validates)." };
+        var mel = new Option<string?>("--mel") { Description = "The melspectrogram model for --speech (default: the default speech models')." };
+        var holdout = new Option<string[]>("--holdout") { Description = "Validation data not used for calibration (.npy/.npz/.pb files or folders).", DefaultValueFactory = _ => [] };
+        var method = new Option<string>("--method") { Description = "Activation range method: entropy (TensorRT's default), max, percentile or mse.", DefaultValueFactory = _ => "entropy" };
+        var percentile = new Option<double>("--percentile") { Description = "Percentile for --method percentile.", DefaultValueFactory = _ => PercentileRangeAlgorithm.DefaultPercentile };
+        var target = new Option<string>("--for") { Description = "Q/DQ placement: trt (TensorRT explicit quantization) or ort-cpu (ONNX Runtime CPU integer kernels).", DefaultValueFactory = _ => "trt" };
+        var excludeNodes = new Option<string[]>("--exclude-nodes") { Description = "Node names or glob patterns (* ?) to keep in float (repeatable).", DefaultValueFactory = _ => [] };
+        var excludeOps = new Option<string[]>("--exclude-ops") { Description = "Operator types or patterns to keep in float, e.g. Gemm (repeatable).", DefaultValueFactory = _ => [] };
+        var output = new Option<string?>("--output", "-o") { Description = "The Q/DQ model (default: <model>.int8.qdq.onnx, or <model>.int8.ort.onnx with --for ort-cpu)." };
+        var cache = new Option<string?>("--cache") { Description = "The TensorRT 10 calibration cache (default: <model>.calib.cache)." };
+        var trtVersion = new Option<string>("--trt-version") { Description = "TensorRT version written in the cache header.", DefaultValueFactory = _ => "10.16.1" };
+        var report = new Option<string?>("--report") { Description = "Report folder: report.json, summary.txt (default: <output>.report)." };
+        var plots = new Option<bool>("--plots") { Description = "Also write a histogram PNG per tensor with each method's threshold." };
+        var fromCache = new Option<string?>("--from-cache") { Description = "Skip calibration: take the ranges from an existing TensorRT calibration cache." };
+        var targetCosine = new Option<double?>("--target-cosine") { Description = "Fail (exit 1) when an output's cosine similarity to FP32 on the held-out data is below this." };
+        var batch = new Option<int>("--batch-size") { Description = "Windows per batch for --speech.", DefaultValueFactory = _ => 32 };
+        var command = new Command("quantize", "INT8 post-training quantization on the CPU: calibrate on ONNX Runtime, write a Q/DQ model, a TensorRT 10 calibration cache and a report, and validate against FP32.")
+        {
+            model, data, speech, mel, holdout, method, percentile, target, excludeNodes, excludeOps, output, cache, trtVersion, report, plots, fromCache, targetCosine, batch,
+        };
+        CommandRunner.SetAction(command, (parse, cancellationToken) =>
+        {
+            string modelPath = parse.GetRequiredValue(model);
+            var profile = parse.GetRequiredValue(target) switch
+            {
+                "trt" or "tensorrt" => QdqProfile.TensorRt,
+                "ort-cpu" => QdqProfile.OrtCpu,
+                var other => throw new ArgumentException($"--for '{other}': use trt or ort-cpu"),
+            };
+            var options = new QuantizeOptions
+            {
+                Method = ParseMethod(parse.GetRequiredValue(method)),
+                Percentile = parse.GetValue(percentile),
+                CacheTensorRtVersion = CalibrationCache.ParseVersion(parse.GetRequiredValue(trtVersion)),
+                Qdq = new QdqOptions { Profile = profile, ExcludeNodes = parse.GetRequiredValue(excludeNodes), ExcludeOpTypes = parse.GetRequiredValue(excludeOps) },
+            };
+            string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, Path.GetFileNameWithoutExtension(modelPath));
+            string outputPath = parse.GetValue(output) ?? stem + (profile == QdqProfile.OrtCpu ? ".int8.ort.onnx" : ".int8.qdq.onnx");
+            string cachePath = parse.GetValue(cache) ?? stem + ".calib.cache";
+            string reportDir = parse.GetValue(report) ?? outputPath + ".report";
+            var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            var runtime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error };
+
+            using var datasets = QuantizeData.Open(modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
+                parse.GetRequiredValue(holdout), parse.GetValue(batch), needCalibration: parse.GetValue(fromCache) is null, cancellationToken);
+            QuantizeResult result = parse.GetValue(fromCache) is { } cacheIn
+                ? ModelQuantizer.FromCache(modelPath, CalibrationCache.Read(cacheIn), options)
+                : ModelQuantizer.Quantize(modelPath, datasets.Calibration!, options, runtime, new ConsoleProgress(), cancellationToken);
+
+            OnnxModel.FromProto(result.Model).Save(outputPath);
+            result.Cache.Write(cachePath);
+
+            IReadOnlyList<OutputAgreement>? validation = null;
+            if (datasets.Holdout is not null)
+            {
+                using var fp32 = OnnxRuntimeSession.FromFile(modelPath, runtime);
+                using var int8 = OnnxRuntimeSession.FromFile(outputPath, runtime);
+                validation = QuantizationValidation.Compare(fp32, int8, datasets.Holdout, cancellationToken);
+            }
+            var files = QuantizeReportWriter.Write(reportDir, modelPath, result, validation).ToList();
+            if (parse.GetValue(plots))
+            {
+                files.AddRange(QuantizeReportWriter.WritePlots(Path.Combine(reportDir, "plots"), result));
+            }
+
+            Render(console, result, validation);
+            console.WriteLine($"Q/DQ model: {outputPath}");
+            console.WriteLine($"calibration cache: {cachePath}");
+            console.WriteLine($"report: {reportDir} ({files.Count} files)");
+            foreach (string w in result.Qdq.Warnings.Concat(result.Cache.Warnings))
+            {
+                console.WriteLine($"warning: {w}");
+            }
+            if (parse.GetValue(targetCosine) is { } goal && validation is not null)
+            {
+                var missed = validation.Where(v => v.Cosine < goal).ToList();
+                if (missed.Count > 0)
+                {
+                    console.WriteLine($"FAILED: cosine below the target {goal} for {string.Join(", ", missed.Select(m => $"{m.Name} ({m.Cosine:0.00000})"))}");
+                    return Task.FromResult(CommandRunner.CheckFailed);
+                }
+                console.WriteLine($"PASSED: every output's cosine ≥ {goal}");
+            }
+            else if (parse.GetValue(targetCosine) is not null)
+            {
+                throw new ArgumentException("--target-cosine needs held-out data: --holdout, or --speech (its holdout split)");
+            }
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    internal static CalibrationMethod ParseMethod(string text) => text.ToLowerInvariant() switch
+    {
+        "entropy" => CalibrationMethod.Entropy,
+        "max" or "minmax" => CalibrationMethod.Max,
+        "percentile" => CalibrationMethod.Percentile,
+        "mse" => CalibrationMethod.Mse,
+        _ => throw new ArgumentException($"--method '{text}': use entropy, max, percentile or mse"),
+    };
+
+    private static void Render(CliConsole console, QuantizeResult result, IReadOnlyList<OutputAgreement>? validation)
+    {
+        var widest = result.Ranges.OrderByDescending(r => r.Amax).Take(8).ToList();
+        var ranges = new Table().Border(TableBorder.Rounded).Title($"{result.Ranges.Count} tensors calibrated (widest shown; all in report.json)")
+            .AddColumns("tensor", "min", "max", "amax", "method", "clipped %");
+        foreach (var r in widest)
+        {
+            ranges.AddRow(Markup.Escape(r.Name), Numbers.G(r.Min), Numbers.G(r.Max), Numbers.G(r.Amax), r.ChosenMethod.ToString().ToLowerInvariant(), $"{r.SaturationPercent:0.####}");
+        }
+        console.Write(ranges);
+        var placement = result.Qdq.Nodes.GroupBy(n => n.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
+        console.WriteLine($"{result.Qdq.Profile} placement: {result.Qdq.Tensors.Count} quantized tensors; nodes: {string.Join(", ", placement)}; opset {result.Qdq.OriginalOpset} -> {result.Qdq.Opset}");
+        if (validation is null)
+        {
+            return;
+        }
+        var table = new Table().Border(TableBorder.Rounded).Title("INT8 vs FP32 on held-out data (ONNX Runtime)")
+            .AddColumns("output", "values", "cosine", "min sample cosine", "SNR dB", "max abs err", "mean abs err");
+        foreach (var v in validation)
+        {
+            table.AddRow(Markup.Escape(v.Name), v.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{v.Cosine:0.00000}", $"{v.MinSampleCosine:0.00000}", $"{v.SnrDb:0.0}", Numbers.G(v.MaxAbsoluteError), Numbers.G(v.MeanAbsoluteError));
+        }
+        console.Write(table);
+    }
+}

@@ -1,0 +1,62 @@
+using TrtSharp.Calibration.Datasets;
+using TrtSharp.Inference;
+using TrtSharp.Models;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Speech;
+
+namespace TrtSharp.Cli.Commands;
+
+/// <summary>The calibration and held-out datasets a quantize run reads, and the sessions they need (the mel model for speech).</summary>
+internal sealed class QuantizeData : IDisposable
+{
+    private readonly OnnxRuntimeSession? _mel;
+
+    private QuantizeData(ICalibrationDataset? calibration, ICalibrationDataset? holdout, OnnxRuntimeSession? mel)
+    {
+        Calibration = calibration;
+        Holdout = holdout;
+        _mel = mel;
+    }
+
+    public ICalibrationDataset? Calibration { get; }
+
+    public ICalibrationDataset? Holdout { get; }
+
+    public static QuantizeData Open(string modelPath, string[] data, string? speechManifest, string? melPath, string[] holdout, int batchSize, bool needCalibration, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<TensorDescriptor> inputs;
+        using (var probe = OnnxRuntimeSession.FromFile(modelPath, new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error }))
+        {
+            inputs = probe.Inputs;
+        }
+        if (speechManifest is not null)
+        {
+            if (data.Length > 0)
+            {
+                throw new ArgumentException("give either --data or --speech, not both");
+            }
+            if (inputs.Count != 1)
+            {
+                throw new ArgumentException($"--speech feeds one input (mel windows); {modelPath} has {inputs.Count}");
+            }
+            var clips = SpeechClipManifest.Read(speechManifest);
+            string melModel = melPath ?? DefaultModels.EnsureInstalled(cancellationToken: cancellationToken).Melspectrogram;
+            var mel = OnnxRuntimeSession.FromFile(melModel, new OnnxRuntimeOptions { IntraOpThreads = 1 });
+            var calib = clips.Where(c => !c.IsHoldout).ToList();
+            var held = clips.Where(c => c.IsHoldout).ToList();
+            ICalibrationDataset? heldOut = holdout.Length > 0 ? new TensorFileDataset(holdout, inputs)
+                : held.Count > 0 ? new SpeechWindowDataset(held, mel, inputs[0].Name, batchSize) : null;
+            return new QuantizeData(new SpeechWindowDataset(calib, mel, inputs[0].Name, batchSize), heldOut, mel);
+        }
+        if (data.Length == 0 && needCalibration)
+        {
+            throw new ArgumentException("no calibration data: give --data <files or folders>, --speech <manifest.csv>, or --from-cache <cache>");
+        }
+        return new QuantizeData(
+            data.Length > 0 ? new TensorFileDataset(data, inputs) : null,
+            holdout.Length > 0 ? new TensorFileDataset(holdout, inputs) : null,
+            null);
+    }
+
+    public void Dispose() => _mel?.Dispose();
+}
