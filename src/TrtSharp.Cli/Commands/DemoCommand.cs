@@ -1,68 +1,157 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
+using TrtSharp.Benchmarking;
+using TrtSharp.Calibration;
+using TrtSharp.Calibration.Datasets;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
 using TrtSharp.Inference;
 using TrtSharp.Models;
+using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Precision;
 using TrtSharp.Speech;
+using TrtSharp.TensorRT;
 
 namespace TrtSharp.Cli.Commands;
 
 /// <summary>
-/// <c>trtsharp demo</c>: the main job on the default speech models — install them, show what they take and
-/// give, and run the streaming wake-word pipeline (audio → mel → embedding → wake-word scores) on ONNX Runtime
-/// over the speech calibration set.
+/// <c>trtsharp demo</c>: the main job on the default speech models, end to end on a fresh machine — install the models,
+/// run the streaming wake-word pipeline (audio → mel → embedding → wake-word scores) in FP32, calibrate the
+/// speech-embedding CNN on the speech set, write the INT8 Q/DQ models (TensorRT and ONNX Runtime CPU placements), the
+/// TensorRT 10 cache and the report, validate INT8 against FP32 (tensors and wake-word decisions), and time both.
 /// </summary>
 internal static class DemoCommand
 {
+    private static readonly string[] Heads = ["hey_jarvis", "alexa", "hey_mycroft", "hey_rhasspy"];
+
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = "A calibration set manifest.csv (default: calibration-data/manifest.csv of this checkout)." };
+        var data = new Option<string?>("--data") { Description = "A speech set manifest.csv (default: calibration-data/manifest.csv of this checkout)." };
         var cache = new Option<string?>("--cache") { Description = "Model cache root (default: $TRTSHARP_CACHE or ~/.cache/trtsharp)." };
-        var outputDir = new Option<string?>("--output-dir") { Description = "Folder for the demo's outputs (reports)." };
-        var command = new Command("demo", "Run the default speech pipeline end to end on ONNX Runtime and report wake-word detections.")
+        var outputDir = new Option<string>("--output-dir") { Description = "Folder for the INT8 models, cache and reports.", DefaultValueFactory = _ => "artifacts/demo" };
+        var command = new Command("demo", "The main job on the default speech models: FP32 pipeline, INT8 calibration on the CPU, Q/DQ models, TensorRT cache, report, validation and timing.")
         {
             data, cache, outputDir,
         };
         CommandRunner.SetAction(command, (parseResult, cancellationToken) =>
         {
             var console = CliConsole.Create(parseResult.InvocationConfiguration.Output);
+            var progress = new ConsoleProgress();
             var models = DefaultModels.EnsureInstalled(parseResult.GetValue(cache), new Progress<string>(m => Console.Error.WriteLine(m)), cancellationToken);
             string manifest = parseResult.GetValue(data) ?? RepoPaths.FindCalibrationManifest()
                 ?? throw new FileNotFoundException("no calibration-data/manifest.csv here; pass --data <manifest.csv>");
             var clips = SpeechClipManifest.Read(manifest);
-            string[] heads = ["hey_jarvis", "alexa", "hey_mycroft", "hey_rhasspy"];
+            string output = Path.GetFullPath(parseResult.GetRequiredValue(outputDir));
+            Directory.CreateDirectory(output);
 
             // One shared ORT thread pool for all sessions: seven pools spinning on two cores cost 6× (SPEECH-PIPELINE.md).
-            var options = new OnnxRuntimeOptions { UseGlobalThreadPool = true };
-            using var mel = OnnxRuntimeSession.FromFile(models.Melspectrogram, options);
-            using var embedding = OnnxRuntimeSession.FromFile(models.Embedding, options);
-            var headSessions = heads.Select(h => OnnxRuntimeSession.FromFile(models.WakeWordHeads[h], options)).ToArray();
+            var shared = new OnnxRuntimeOptions { UseGlobalThreadPool = true, LogSeverity = OnnxRuntimeLogSeverity.Error };
+            using var mel = OnnxRuntimeSession.FromFile(models.Melspectrogram, shared);
+            using var embedding = OnnxRuntimeSession.FromFile(models.Embedding, shared);
+            var heads = Heads.Select(h => OnnxRuntimeSession.FromFile(models.WakeWordHeads[h], shared)).ToArray();
             try
             {
-                DescribeModels(console, [("melspectrogram", mel), ("embedding", embedding), .. heads.Zip(headSessions, (h, s) => (h, (IInferenceSession)s))]);
-                using var pipeline = new WakeWordPipeline(mel, embedding, heads.Zip(headSessions, (h, s) => new WakeWordHead(h, s)).ToArray());
+                DescribeModels(console, [("melspectrogram", mel), ("embedding", embedding), .. Heads.Zip(heads, (h, s) => (h, (IInferenceSession)s))]);
+
+                // 1. FP32 pipeline over every clip.
+                Console.Error.WriteLine("[1/4] FP32 wake-word pipeline");
                 var clock = Stopwatch.StartNew();
-                var scores = WakeWordEvaluation.ScoreClips(pipeline, clips, new ConsoleProgress(), cancellationToken);
-                double seconds = clock.Elapsed.TotalSeconds;
-                RenderScores(console, scores, heads);
+                var fp32Scores = ScoreAll(mel, embedding, heads, clips, progress, cancellationToken);
+                double fp32Seconds = clock.Elapsed.TotalSeconds;
+                RenderDetections(console, "FP32 wake-word detections (threshold 0.5)", fp32Scores);
                 double audioSeconds = clips.Sum(c => c.Samples) / (double)WakeWordFraming.SampleRate;
-                long chunks = clips.Sum(c => c.Samples / WakeWordFraming.ChunkSamples);
-                console.WriteLine($"pipeline: {clips.Count} clips, {audioSeconds:0.0} s of audio in {seconds:0.00} s " +
-                    $"({1000 * seconds / Math.Max(chunks, 1):0.00} ms per 80 ms chunk, {audioSeconds / seconds:0}× real time) on {embedding.Device}");
+                console.WriteLine($"pipeline: {clips.Count} clips, {audioSeconds:0.0} s of audio in {fp32Seconds:0.00} s ({audioSeconds / fp32Seconds:0}× real time) on {embedding.Device}");
+
+                // 2. INT8 calibration of the speech-embedding CNN on the calibration split.
+                Console.Error.WriteLine("[2/4] INT8 calibration of the speech-embedding CNN (CPU, ONNX Runtime)");
+                var calib = clips.Where(c => !c.IsHoldout).ToList();
+                var holdout = clips.Where(c => c.IsHoldout).ToList();
+                string input = embedding.Inputs[0].Name;
+                var calibration = new SpeechWindowDataset(calib, mel, input);
+                var trt = ModelQuantizer.Quantize(models.Embedding, calibration, new QuantizeOptions { Method = CalibrationMethod.Entropy },
+                    new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error }, progress, cancellationToken);
+                string trtModel = Path.Combine(output, "embedding_model.int8.qdq.onnx");
+                OnnxModel.FromProto(trt.Model).Save(trtModel);
+                string cacheFile = Path.Combine(output, "embedding_model.calib.cache");
+                trt.Cache.Write(cacheFile);
+                // ONNX Runtime's CPU integer kernels want max calibration and their own placement (PERF-NOTES.md).
+                var ortCpu = ModelQuantizer.FromStatistics(models.Embedding, trt.Statistics,
+                    new QuantizeOptions { Method = CalibrationMethod.Max, Qdq = new QdqOptions { Profile = QdqProfile.OrtCpu } }, trt.CalibrationTime);
+                string ortModel = Path.Combine(output, "embedding_model.int8.ort.onnx");
+                OnnxModel.FromProto(ortCpu.Model).Save(ortModel);
+
+                // 3. Validation on the held-out split: tensors, then wake-word decisions.
+                Console.Error.WriteLine("[3/4] validation against FP32 on held-out clips");
+                var holdoutWindows = new SpeechWindowDataset(holdout, mel, input);
+                using var trtInt8 = OnnxRuntimeSession.FromFile(trtModel, shared);
+                using var ortInt8 = OnnxRuntimeSession.FromFile(ortModel, shared);
+                var trtAgreement = QuantizationValidation.Compare(embedding, trtInt8, holdoutWindows, cancellationToken);
+                var ortAgreement = QuantizationValidation.Compare(embedding, ortInt8, holdoutWindows, cancellationToken);
+                QuantizeReportWriter.Write(Path.Combine(output, "report-trt"), models.Embedding, trt, trtAgreement);
+                QuantizeReportWriter.WritePlots(Path.Combine(output, "report-trt", "plots"), trt);
+                QuantizeReportWriter.Write(Path.Combine(output, "report-ort-cpu"), models.Embedding, ortCpu, ortAgreement);
+                var fp32Holdout = fp32Scores.Where(s => s.Clip.IsHoldout).ToList();
+                var ortScores = ScoreAll(mel, ortInt8, heads, holdout, null, cancellationToken);
+                var trtScores = ScoreAll(mel, trtInt8, heads, holdout, null, cancellationToken);
+
+                // 4. Timing: INT8 (ORT CPU placement) vs FP32, interleaved, batch 1, one thread.
+                Console.Error.WriteLine("[4/4] latency of the speech-embedding CNN, INT8 vs FP32 (interleaved)");
+                var timing = TimeInt8VsFp32(models.Embedding, ortModel, input);
+
+                var summary = new Table().Border(TableBorder.Rounded).Title("INT8 speech-embedding CNN vs FP32 (held-out clips, ONNX Runtime CPU)")
+                    .AddColumns("model", "cosine", "min window cosine", "SNR dB", "max |Δ score|", "decision agreement", "latency vs FP32");
+                summary.AddRow("TensorRT Q/DQ (entropy)", $"{trtAgreement[0].Cosine:0.0000}", $"{trtAgreement[0].MinSampleCosine:0.0000}", $"{trtAgreement[0].SnrDb:0.0}",
+                    $"{MaxScoreDelta(fp32Holdout, trtScores):0.000}", $"{WakeWordEvaluation.DecisionAgreement(fp32Holdout, trtScores):P1}", "(built by TensorRT on a GPU)");
+                summary.AddRow("ORT CPU Q/DQ (max)", $"{ortAgreement[0].Cosine:0.0000}", $"{ortAgreement[0].MinSampleCosine:0.0000}", $"{ortAgreement[0].SnrDb:0.0}",
+                    $"{MaxScoreDelta(fp32Holdout, ortScores):0.000}", $"{WakeWordEvaluation.DecisionAgreement(fp32Holdout, ortScores):P1}",
+                    $"{timing.RatioAOverB.Median:0.00}× (median of {timing.RatioAOverB.Count} pairs)");
+                console.Write(summary);
+                console.WriteLine($"calibration: {trt.Ranges.Count} tensors in {trt.CalibrationTime.TotalSeconds:0.0} s over {calib.Count} clips");
+                console.WriteLine($"written: {trtModel}, {ortModel}, {cacheFile}, reports in {output}");
+                console.WriteLine(TensorRtStep(trtModel));
                 return Task.FromResult(0);
             }
             finally
             {
-                foreach (var s in headSessions)
+                foreach (var s in heads)
                 {
                     s.Dispose();
                 }
             }
         });
         return command;
+    }
+
+    private static IReadOnlyList<ClipScores> ScoreAll(IInferenceSession mel, IInferenceSession embedding, OnnxRuntimeSession[] heads,
+        IReadOnlyList<SpeechClip> clips, ConsoleProgress? progress, CancellationToken cancellationToken)
+    {
+        using var pipeline = new WakeWordPipeline(mel, embedding, Heads.Zip(heads, (h, s) => new WakeWordHead(h, s)).ToArray());
+        return WakeWordEvaluation.ScoreClips(pipeline, clips, progress, cancellationToken);
+    }
+
+    private static double MaxScoreDelta(IReadOnlyList<ClipScores> a, IReadOnlyList<ClipScores> b) =>
+        a.Zip(b, (x, y) => x.MaxScores.Zip(y.MaxScores, (p, q) => Math.Abs(p - q)).Max()).DefaultIfEmpty(0).Max();
+
+    private static InterleavedReport TimeInt8VsFp32(string fp32Path, string int8Path, string input)
+    {
+        var single = new OnnxRuntimeOptions { IntraOpThreads = 1, InterOpThreads = 1, LogSeverity = OnnxRuntimeLogSeverity.Error };
+        using var fp32 = OnnxRuntimeSession.FromFile(fp32Path, single);
+        using var int8 = OnnxRuntimeSession.FromFile(int8Path, single);
+        var shapes = new Dictionary<string, long[]> { [input] = [1, WakeWordFraming.WindowFrames, WakeWordFraming.MelBins, 1] };
+        using var a = PreparedRun.Create(int8, shapes, 42);
+        using var b = PreparedRun.Create(fp32, shapes, 42);
+        return LatencyBenchmark.MeasureInterleaved(a.Run, b.Run, new BenchmarkSettings { WarmUp = TimeSpan.FromMilliseconds(300), Duration = TimeSpan.FromSeconds(3) });
+    }
+
+    private static string TensorRtStep(string qdqModel)
+    {
+        if (!Cuda.CudaRuntime.IsAvailable)
+        {
+            return $"TensorRT: skipped building and running {Path.GetFileName(qdqModel)}: {Cuda.CudaRuntime.UnavailableReason}";
+        }
+        return $"TensorRT: a CUDA device is present; build the INT8 engine with 'trtsharp build {qdqModel} -o embedding_model.int8.plan'";
     }
 
     private static void DescribeModels(CliConsole console, IEnumerable<(string Name, IInferenceSession Session)> sessions)
@@ -77,16 +166,16 @@ internal static class DemoCommand
         console.Write(table);
     }
 
-    private static void RenderScores(CliConsole console, IReadOnlyList<ClipScores> scores, string[] heads)
+    private static void RenderDetections(CliConsole console, string title, IReadOnlyList<ClipScores> scores)
     {
-        var summary = new Table().Border(TableBorder.Rounded).AddColumns("head", "wake clips detected", "lowest wake score", "false alarms", "highest non-wake score");
-        for (int h = 0; h < heads.Length; h++)
+        var summary = new Table().Border(TableBorder.Rounded).Title(title).AddColumns("head", "wake clips detected", "lowest wake score", "false alarms", "highest non-wake score");
+        for (int h = 0; h < Heads.Length; h++)
         {
-            var wake = scores.Where(s => s.Clip.WakeWord == heads[h]).ToList();
-            var other = scores.Where(s => s.Clip.WakeWord != heads[h]).ToList();
+            var wake = scores.Where(s => s.Clip.WakeWord == Heads[h]).ToList();
+            var other = scores.Where(s => s.Clip.WakeWord != Heads[h]).ToList();
             int detected = wake.Count(s => s.MaxScores[h] >= WakeWordEvaluation.DefaultThreshold);
             int falseAlarms = other.Count(s => s.MaxScores[h] >= WakeWordEvaluation.DefaultThreshold);
-            summary.AddRow(heads[h], $"{detected}/{wake.Count}",
+            summary.AddRow(Heads[h], $"{detected}/{wake.Count}",
                 wake.Count > 0 ? $"{wake.Min(s => s.MaxScores[h]):0.000}" : "-",
                 $"{falseAlarms}/{other.Count}",
                 other.Count > 0 ? $"{other.Max(s => s.MaxScores[h]):0.000}" : "-");

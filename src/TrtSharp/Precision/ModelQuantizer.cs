@@ -22,6 +22,14 @@ public static class ModelQuantizer
         var statistics = ActivationCalibrator.Collect(modelPath, calibration, runtimeOptions, progress, cancellationToken);
         var calibrationTime = clock.Elapsed;
         progress?.Report(new ProgressUpdate("choosing ranges", 0, statistics.Count));
+        return FromStatistics(modelPath, statistics, options, calibrationTime);
+    }
+
+    /// <summary>Builds another quantized model from statistics already collected (e.g. a second placement or method, without recalibrating).</summary>
+    public static QuantizeResult FromStatistics(string modelPath, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions? options = null, TimeSpan calibrationTime = default)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        options ??= new QuantizeOptions();
         var ranges = statistics.Select(s => TensorRangeReport.From(s, options.Method, options.Percentile)).ToList();
         return Build(modelPath, statistics, ranges, options, calibrationTime);
     }
