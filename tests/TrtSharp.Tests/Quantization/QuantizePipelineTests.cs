@@ -1,0 +1,125 @@
+using TrtSharp.Calibration;
+using TrtSharp.Calibration.Datasets;
+using TrtSharp.Errors;
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
+using TrtSharp.Onnx.Numpy;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Precision;
+
+namespace TrtSharp.Tests.Quantization;
+
+[TestFixture]
+public class QuantizePipelineTests
+{
+    private QuantizationFixture _f = null!;
+
+    [SetUp]
+    public void SetUp() => _f = new QuantizationFixture();
+
+    [TearDown]
+    public void TearDown() => _f.Dispose();
+
+    private IReadOnlyList<TensorDescriptor> Inputs()
+    {
+        using var s = OnnxRuntimeSession.FromFile(_f.ModelPath);
+        return s.Inputs;
+    }
+
+    [Test]
+    public void CalibrationSeesTheInputsExactlyAndEveryActivation()
+    {
+        var stats = ActivationCalibrator.Collect(_f.ModelPath, new TensorFileDataset([_f.CalibrationDir], Inputs()));
+        var x = stats.Single(s => s.TensorName == "x");
+        Assert.That((x.Min, x.Max), Is.EqualTo(_f.CalibrationRange));
+        Assert.That(x.Count, Is.EqualTo(6 * 4 * 64));
+        var r = stats.Single(s => s.TensorName == "r");
+        Assert.That(r.Min, Is.EqualTo(0f), "a ReLU output");
+        Assert.That(r.Count, Is.EqualTo(6 * 4 * 4 * 64));
+        Assert.That(stats.Select(s => s.TensorName), Is.EquivalentTo(new[] { "x", "c", "r", "y" }));
+    }
+
+    [Test]
+    public void NaNInTheDataNamesTensorAndSample()
+    {
+        var values = new float[4 * 64];
+        values[70] = float.NaN; // sample 1 of the batch (64 values per sample)
+        NpyFile.Write(Path.Combine(_f.CalibrationDir, "zz_bad.npy"), new HostTensor<float>([4, 1, 8, 8], values));
+        var ex = Assert.Throws<CalibrationException>(() => ActivationCalibrator.Collect(_f.ModelPath, new TensorFileDataset([_f.CalibrationDir], Inputs())));
+        Assert.That(ex!.Message, Does.Contain("'x'").And.Contain("NaN"));
+    }
+
+    [Test]
+    public void QuantizedModelRunsCloseToFp32AndTheCacheHoldsTheScales()
+    {
+        var result = ModelQuantizer.Quantize(_f.ModelPath, new TensorFileDataset([_f.CalibrationDir], Inputs()), new QuantizeOptions { Method = CalibrationMethod.Max });
+        string qdq = Path.Combine(_f.Directory, "net.int8.qdq.onnx");
+        OnnxModel.FromProto(result.Model).Save(qdq);
+        Assert.That(result.Model.Graph.Node.Count(n => n.OpType == "QuantizeLinear"), Is.EqualTo(2), "activations x and r");
+
+        using var fp32 = OnnxRuntimeSession.FromFile(_f.ModelPath);
+        using var int8 = OnnxRuntimeSession.FromFile(qdq);
+        var agreement = QuantizationValidation.Compare(fp32, int8, new TensorFileDataset([_f.HoldoutDir], fp32.Inputs));
+        Assert.That(agreement.Single().Cosine, Is.GreaterThan(0.99));
+        Assert.That(agreement.Single().Count, Is.EqualTo(3 * 4 * 2 * 64));
+
+        float amaxX = Math.Max(-_f.CalibrationRange.Min, _f.CalibrationRange.Max);
+        Assert.That(result.Cache.Scales["x"], Is.EqualTo(amaxX / 127f));
+        string cachePath = Path.Combine(_f.Directory, "net.calib.cache");
+        result.Cache.Write(cachePath);
+        Assert.That(File.ReadAllLines(cachePath)[0], Is.EqualTo("TRT-101601-MinMaxCalibration"));
+
+        var again = ModelQuantizer.FromCache(_f.ModelPath, CalibrationCache.Read(cachePath), new QuantizeOptions { Method = CalibrationMethod.Max });
+        Assert.That(again.Qdq.Tensors.Select(t => t.Name), Is.EqualTo(result.Qdq.Tensors.Select(t => t.Name)));
+        Assert.That(again.Model.Graph.Initializer.Where(i => i.Name.EndsWith("_scale", StringComparison.Ordinal)).Select(i => i.RawData.ToBase64()),
+            Is.EqualTo(result.Model.Graph.Initializer.Where(i => i.Name.EndsWith("_scale", StringComparison.Ordinal)).Select(i => i.RawData.ToBase64())));
+    }
+
+    [Test]
+    public void SaturationCountsTheBinsAboveTheThreshold()
+    {
+        long[] counts = new long[2048];
+        counts[10] = 90;
+        counts[2000] = 10;
+        var h = new Histogram(counts, 2048f, 2001f);
+        Assert.That(TensorRangeReport.Saturation(h, 1000f), Is.EqualTo(10.0));
+        Assert.That(TensorRangeReport.Saturation(h, 2048f), Is.EqualTo(0.0));
+    }
+
+    [Test]
+    public void BadDatasetsAreRefusedWithTheFile()
+    {
+        var inputs = Inputs();
+        string empty = Path.Combine(_f.Directory, "empty");
+        Directory.CreateDirectory(empty);
+        Assert.That(Assert.Throws<ModelFormatException>(() => _ = new TensorFileDataset([empty], inputs))!.Message, Does.Contain("empty"));
+        Assert.Throws<ModelFormatException>(() => _ = new TensorFileDataset([Path.Combine(_f.Directory, "nowhere")], inputs));
+
+        string ints = Path.Combine(_f.Directory, "ints.npy");
+        NpyFile.Write(ints, new HostTensor<long>([1, 1, 8, 8], new long[64]));
+        var ex = Assert.Throws<ModelFormatException>(() => new TensorFileDataset([ints], inputs).Batches().ToList());
+        Assert.That(ex!.Message, Does.Contain(ints).And.Contain("int64"));
+
+        string wrongShape = Path.Combine(_f.Directory, "shape.npy");
+        NpyFile.Write(wrongShape, new HostTensor<float>([1, 1, 7, 8], new float[56]));
+        Assert.That(Assert.Throws<ModelFormatException>(() => new TensorFileDataset([wrongShape], inputs).Batches().ToList())!.Message, Does.Contain("does not fit"));
+
+        string npz = Path.Combine(_f.Directory, "other.npz");
+        NpzFile.Write(npz, new Dictionary<string, HostTensor> { ["z"] = new HostTensor<float>([1, 1, 8, 8], new float[64]) });
+        Assert.That(Assert.Throws<ModelFormatException>(() => new TensorFileDataset([npz], inputs).Batches().ToList())!.Message, Does.Contain("'z' is not a model input"));
+    }
+
+    [Test]
+    public void AnEmptyDatasetIsAnError()
+    {
+        var ex = Assert.Throws<CalibrationException>(() => ActivationCalibrator.Collect(_f.ModelPath, new EmptyDataset()));
+        Assert.That(ex!.Message, Does.Contain("empty"));
+    }
+
+    private sealed class EmptyDataset : ICalibrationDataset
+    {
+        public string Description => "nothing";
+
+        public IEnumerable<IReadOnlyDictionary<string, HostTensor>> Batches(CancellationToken cancellationToken = default) => [];
+    }
+}
