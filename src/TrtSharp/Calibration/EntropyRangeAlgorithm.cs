@@ -130,7 +130,8 @@ public sealed class EntropyRangeAlgorithm : IRangeAlgorithm
             }
             long q = c[i];
             double lastP = lastBin + outliers;
-            double a = plp[i - 1] + (lastP * Math.Log(lastP));
+            // p ln p is 0 for an empty last bin without outliers (the limit, and SciPy's rel_entr convention).
+            double a = plp[i - 1] + (lastP > 0 ? lastP * Math.Log(lastP) : 0.0);
 
             int lo = 0;
             for (int g = 0; g < levels; g++)
@@ -151,7 +152,10 @@ public sealed class EntropyRangeAlgorithm : IRangeAlgorithm
             }
             double d = ((a - bSum) / p) + Math.Log(q / p);
             divergence[k] = d;
-            minimum = Math.Min(minimum, d);
+            if (d < minimum)
+            {
+                minimum = d;
+            }
         }
 
         if (double.IsPositiveInfinity(minimum))
