@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace TrtSharp.Calibration;
 
@@ -26,7 +28,8 @@ namespace TrtSharp.Calibration;
 /// summation-order noise (~1e-15) cannot change the pick.</para>
 /// <para>Speed: with prefix sums of counts, of non-empty-bin counts and of b·ln b, each candidate costs O(L):
 /// D = (A − B)/P + ln(Q/P) with A = Σ p ln p, B = Σ_g G_g ln(G_g/n_g) + outliers·ln q_{i−1}, P = total, Q = total − outliers;
-/// the L logarithms per candidate run vectorised through <see cref="TensorPrimitives.Log{T}(ReadOnlySpan{T}, Span{T})"/>.</para>
+/// the L logarithms per candidate run four at a time through <see cref="Vector256.Log(Vector256{double})"/>, fused with the
+/// group sums (a shift instead of a division finds the group boundaries when L is a power of two).</para>
 /// </remarks>
 public sealed class EntropyRangeAlgorithm : IRangeAlgorithm
 {
@@ -55,6 +58,9 @@ public sealed class EntropyRangeAlgorithm : IRangeAlgorithm
     /// <inheritdoc/>
     public CalibrationMethod Method => CalibrationMethod.Entropy;
 
+    /// <summary>Forces the array-based kernel (tests compare it with the Vector256 one).</summary>
+    internal bool UseGenericKernel { get; init; }
+
     /// <inheritdoc/>
     public float ComputeAmax(Histogram histogram)
     {
@@ -75,7 +81,7 @@ public sealed class EntropyRangeAlgorithm : IRangeAlgorithm
 
     /// <summary>The chosen candidate bin i (amax = edge i).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal int BestCandidate(ReadOnlySpan<long> counts)
+    internal unsafe int BestCandidate(ReadOnlySpan<long> counts)
     {
         int n = counts.Length;
         int levels = QuantizedLevels;
@@ -110,6 +116,13 @@ public sealed class EntropyRangeAlgorithm : IRangeAlgorithm
             lnCount[k] = Math.Log(k);
         }
 
+        bool fast = !UseGenericKernel && BitOperations.IsPow2(levels) && levels % 4 == 0;
+        int shift = BitOperations.Log2((uint)levels);
+        var cd = new double[n + 1];
+        for (int j = 0; j <= n; j++)
+        {
+            cd[j] = c[j];
+        }
         int candidates = ((n - StartBin) / Stride) + 1;
         var divergence = new double[candidates];
         var groupTotal = new double[levels];
@@ -118,40 +131,38 @@ public sealed class EntropyRangeAlgorithm : IRangeAlgorithm
         var lnNonEmpty = new double[levels];
         double minimum = double.PositiveInfinity;
 
-        for (int k = 0; k < candidates; k++)
+        fixed (double* pc = cd, pln = lnCount)
+        fixed (int* pnz = nz)
         {
-            int i = StartBin + (k * Stride);
-            long outliers = total - c[i];
-            long lastBin = b[i - 1];
-            if (lastBin == 0 && outliers > 0)
+            for (int k = 0; k < candidates; k++)
             {
-                divergence[k] = double.PositiveInfinity;
-                continue;
+                int i = StartBin + (k * Stride);
+                long outliers = total - c[i];
+                long lastBin = b[i - 1];
+                if (lastBin == 0 && outliers > 0)
+                {
+                    divergence[k] = double.PositiveInfinity;
+                    continue;
+                }
+                long q = c[i];
+                double lastP = lastBin + outliers;
+                // p ln p is 0 for an empty last bin without outliers (the limit, and SciPy's rel_entr convention).
+                double a = plp[i - 1] + (lastP > 0 ? lastP * Math.Log(lastP) : 0.0);
+                double lastLogQ;
+                double bSum = fast
+                    ? GroupTermsPow2(pc, pnz, pln, i, levels, shift, out lastLogQ)
+                    : GroupTermsGeneric(c, nz, lnCount, i, levels, groupTotal, logInput, logGroup, lnNonEmpty, out lastLogQ);
+                if (outliers > 0)
+                {
+                    bSum += outliers * lastLogQ;
+                }
+                double d = ((a - bSum) / p) + Math.Log(q / p);
+                divergence[k] = d;
+                if (d < minimum)
+                {
+                    minimum = d;
+                }
             }
-            long q = c[i];
-            double lastP = lastBin + outliers;
-            double a = plp[i - 1] + (lastP * Math.Log(lastP));
-
-            int lo = 0;
-            for (int g = 0; g < levels; g++)
-            {
-                // Group g holds bins j with g·i ≤ L·j < (g+1)·i, i.e. j from ceil(g·i/L) to ceil((g+1)·i/L) − 1.
-                int hi = (((g + 1) * i) + levels - 1) / levels;
-                long gt = c[hi] - c[lo];
-                groupTotal[g] = gt;
-                logInput[g] = gt > 0 ? gt : 1.0;
-                lnNonEmpty[g] = lnCount[nz[hi] - nz[lo]];
-                lo = hi;
-            }
-            TensorPrimitives.Log(logInput, logGroup);
-            double bSum = TensorPrimitives.Dot(groupTotal, logGroup) - TensorPrimitives.Dot(groupTotal, lnNonEmpty);
-            if (outliers > 0)
-            {
-                bSum += outliers * (logGroup[levels - 1] - lnNonEmpty[levels - 1]);
-            }
-            double d = ((a - bSum) / p) + Math.Log(q / p);
-            divergence[k] = d;
-            minimum = Math.Min(minimum, d);
         }
 
         if (double.IsPositiveInfinity(minimum))
@@ -167,5 +178,57 @@ public sealed class EntropyRangeAlgorithm : IRangeAlgorithm
             }
         }
         return n;
+    }
+    /// <summary>
+    /// Σ_g G_g·ln(G_g/n_g) over the L groups of candidate i, four groups per Vector256 (L a power of two, multiple of 4).
+    /// Group g ends before bin ceil((g+1)·i/L) = ((g+1)·i + L − 1) &gt;&gt; log2 L. Empty groups give 0·(ln 1 − ln 1) = 0.
+    /// <paramref name="lastLogQ"/> = ln(G/n) of the last group, the log of q at bin i−1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe double GroupTermsPow2(double* c, int* nz, double* lnCount, int i, int levels, int shift, out double lastLogQ)
+    {
+        var acc = Vector256<double>.Zero;
+        var one = Vector256.Create(1.0);
+        var t = Vector256<double>.Zero;
+        int numerator = levels - 1;
+        double cLo = 0;
+        int nzLo = 0;
+        for (int g = 0; g < levels; g += 4)
+        {
+            int h0 = (numerator += i) >> shift;
+            int h1 = (numerator += i) >> shift;
+            int h2 = (numerator += i) >> shift;
+            int h3 = (numerator += i) >> shift;
+            double c0 = c[h0], c1 = c[h1], c2 = c[h2], c3 = c[h3];
+            int n0 = nz[h0], n1 = nz[h1], n2 = nz[h2], n3 = nz[h3];
+            var total = Vector256.Create(c0 - cLo, c1 - c0, c2 - c1, c3 - c2);
+            var lnN = Vector256.Create(lnCount[n0 - nzLo], lnCount[n1 - n0], lnCount[n2 - n1], lnCount[n3 - n2]);
+            t = Vector256.Log(Vector256.Max(total, one)) - lnN;
+            acc += total * t;
+            cLo = c3;
+            nzLo = n3;
+        }
+        lastLogQ = t.GetElement(3);
+        return Vector256.Sum(acc);
+    }
+
+    /// <summary>The same sum for any L, through arrays and <see cref="TensorPrimitives"/>.</summary>
+    private static double GroupTermsGeneric(long[] c, int[] nz, double[] lnCount, int i, int levels,
+        double[] groupTotal, double[] logInput, double[] logGroup, double[] lnNonEmpty, out double lastLogQ)
+    {
+        int lo = 0;
+        for (int g = 0; g < levels; g++)
+        {
+            // Group g holds bins j with g·i ≤ L·j < (g+1)·i, i.e. j from ceil(g·i/L) to ceil((g+1)·i/L) − 1.
+            int hi = (((g + 1) * i) + levels - 1) / levels;
+            double gt = c[hi] - c[lo];
+            groupTotal[g] = gt;
+            logInput[g] = Math.Max(gt, 1.0);
+            lnNonEmpty[g] = lnCount[nz[hi] - nz[lo]];
+            lo = hi;
+        }
+        TensorPrimitives.Log(logInput, logGroup);
+        lastLogQ = logGroup[levels - 1] - lnNonEmpty[levels - 1];
+        return TensorPrimitives.Dot(groupTotal, logGroup) - TensorPrimitives.Dot(groupTotal, lnNonEmpty);
     }
 }

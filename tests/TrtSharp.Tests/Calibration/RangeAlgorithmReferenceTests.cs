@@ -99,4 +99,17 @@ public class RangeAlgorithmReferenceTests
         }
         Assert.That(((PercentileRangeAlgorithm)RangeAlgorithms.Create(CalibrationMethod.Percentile, 99.5)).Percentile, Is.EqualTo(99.5));
     }
+
+    [Test]
+    public void EntropyVectorAndGenericKernelsPickTheSameBin()
+    {
+        using JsonDocument doc = ReferenceData.Load("reference_ranges.json");
+        foreach (JsonElement c in doc.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            long[] counts = ReferenceData.Counts(c.GetProperty("counts"));
+            int fast = new EntropyRangeAlgorithm().BestCandidate(counts);
+            int generic = new EntropyRangeAlgorithm { UseGenericKernel = true }.BestCandidate(counts);
+            Assert.That(fast, Is.EqualTo(generic), c.GetProperty("name").GetString());
+        }
+    }
 }

@@ -149,6 +149,12 @@ def histograms():
     for b, c in [(0, 900), (1, 40), (3, 17), (40, 5), (130, 2), (500, 9), (777, 1), (1500, 3), (2047, 1)]:
         sparse[b] = c
     out.append(("sparse", sparse, 5.0, 5.0))
+    # Bins 17 apart: for every i above the last one each group holds at most one non-empty bin, so q = p and the
+    # divergence is exactly 0 for many candidates: the tie rule (last minimiser) decides.
+    spaced = np.zeros(NUM_BINS, dtype=np.int64)
+    for k in range(1, 59):
+        spaced[17 * k] = 1 + (k * 7) % 13
+    out.append(("spaced_exact_ties", spaced, 2.5, 2.5))
     # Small ranges and a uniform shape stress the edge arithmetic.
     from_values("uniform_small", rng.uniform(-1e-3, 1e-3, 100_000))
     return out
