@@ -32,18 +32,43 @@ public sealed class SpeechWindowDataset : ICalibrationDataset
     /// <inheritdoc/>
     public string Description => $"{_clips.Count} WAV clips as {WakeWordFraming.WindowFrames}-frame mel windows";
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Yields full batches of <c>batchSize</c> windows, filled across clip boundaries (only the last batch is smaller):
+    /// one binding shape serves the whole run, instead of a new one for every clip's tail.
+    /// </summary>
     public IEnumerable<IReadOnlyDictionary<string, HostTensor>> Batches(CancellationToken cancellationToken = default)
     {
+        const int windowValues = WakeWordWindows.WindowValues;
         using var windows = new WakeWordWindows(_mel);
+        var batch = NewBatch(_batchSize);
+        int filled = 0;
         foreach (var clip in _clips)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            short[] audio = WavFile.ReadMono16k(clip.Path);
-            foreach (var batch in windows.Batches(audio, _batchSize))
+            var clipWindows = windows.Compute(WavFile.ReadMono16k(clip.Path));
+            int count = (int)clipWindows.Shape[0];
+            for (int w = 0; w < count; w++)
             {
-                yield return new Dictionary<string, HostTensor>(StringComparer.Ordinal) { [_inputName] = batch };
+                clipWindows.Data.AsSpan(w * windowValues, windowValues).CopyTo(batch.Data.AsSpan(filled * windowValues, windowValues));
+                if (++filled == _batchSize)
+                {
+                    yield return Named(batch);
+                    batch = NewBatch(_batchSize);
+                    filled = 0;
+                }
             }
         }
+        if (filled > 0)
+        {
+            var last = NewBatch(filled);
+            batch.Data.AsSpan(0, filled * windowValues).CopyTo(last.Data);
+            yield return Named(last);
+        }
     }
+
+    private static HostTensor<float> NewBatch(int windows) =>
+        new(windows, WakeWordFraming.WindowFrames, WakeWordFraming.MelBins, 1);
+
+    private Dictionary<string, HostTensor> Named(HostTensor<float> batch) =>
+        new(StringComparer.Ordinal) { [_inputName] = batch };
 }
