@@ -1,0 +1,103 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using TrtSharp.Errors;
+using TrtSharp.Interop.Generated;
+
+namespace TrtSharp.Interop;
+
+/// <summary>
+/// Loads <c>trtsharp_native</c> from known places: <c>TRTSHARP_NATIVE_PATH</c> (a file or folder), the app folder,
+/// <c>runtimes/&lt;rid&gt;/native</c>, then the repository's CMake output (<c>build/native</c>) above the app folder.
+/// A failed load lists every path tried.
+/// </summary>
+internal static class NativeLibraryResolver
+{
+    /// <summary>Environment variable naming the shim file or its folder.</summary>
+    public const string PathVariable = "TRTSHARP_NATIVE_PATH";
+
+    private static readonly Lock Gate = new();
+    private static bool registered;
+    private static nint handle;
+
+    /// <summary>Installs the resolver for this assembly once; later calls do nothing.</summary>
+    public static void Register()
+    {
+        lock (Gate)
+        {
+            if (registered)
+            {
+                return;
+            }
+
+            NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
+            registered = true;
+        }
+    }
+
+    /// <summary>Loads the shim now, or throws <see cref="BackendUnavailableException"/> listing every path tried.</summary>
+    public static nint Load()
+    {
+        lock (Gate)
+        {
+            if (handle != 0)
+            {
+                return handle;
+            }
+
+            var tried = new StringBuilder();
+            foreach (var candidate in Candidates())
+            {
+                if (!File.Exists(candidate))
+                {
+                    tried.Append("\n  ").Append(candidate).Append(" (not found)");
+                    continue;
+                }
+
+                if (NativeLibrary.TryLoad(candidate, out handle))
+                {
+                    return handle;
+                }
+
+                tried.Append("\n  ").Append(candidate).Append(" (exists but failed to load: missing dependency or wrong architecture)");
+            }
+
+            throw new BackendUnavailableException(
+                $"The TrtSharp native shim ({FileName}) could not be loaded. Build it with " +
+                "'cmake -S . -B build/native && cmake --build build/native' or set " + PathVariable +
+                ". Paths tried:" + tried);
+        }
+    }
+
+    /// <summary>The platform file name of the shim.</summary>
+    public static string FileName =>
+        OperatingSystem.IsWindows() ? "trtsharp_native.dll"
+        : OperatingSystem.IsMacOS() ? "libtrtsharp_native.dylib"
+        : "libtrtsharp_native.so";
+
+    /// <summary>Every place probed, in order.</summary>
+    public static IEnumerable<string> Candidates()
+    {
+        var env = Environment.GetEnvironmentVariable(PathVariable);
+        if (!string.IsNullOrWhiteSpace(env))
+        {
+            yield return Directory.Exists(env) ? Path.Combine(env, FileName) : env;
+        }
+
+        var app = AppContext.BaseDirectory;
+        yield return Path.Combine(app, FileName);
+        yield return Path.Combine(app, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", FileName);
+        // Development checkouts: walk up from bin/<config>/<tfm>/ to the repository's CMake output.
+        for (var dir = new DirectoryInfo(app); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CMakeLists.txt")) && Directory.Exists(Path.Combine(dir.FullName, "native")))
+            {
+                yield return Path.Combine(dir.FullName, "build", "native", FileName);
+                break;
+            }
+        }
+    }
+
+    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
+        libraryName == TrtsNative.LibraryName ? Load() : 0;
+}
