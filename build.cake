@@ -80,7 +80,8 @@ Task("Test")
         NoBuild = true,
         ResultsDirectory = artifacts.Combine("test-results"),
         Loggers = new[] { "trx;LogFileName=TrtSharp.Tests.trx", "console;verbosity=normal" },
-        EnvironmentVariables = new Dictionary<string, string?> { ["TRTSHARP_NATIVE_PATH"] = nativeBuild.FullPath },
+        // The shim tests must run in CI, never skip: TRTSHARP_REQUIRE_NATIVE turns a missing library into a failure.
+        EnvironmentVariables = new Dictionary<string, string?> { ["TRTSHARP_NATIVE_PATH"] = nativeBuild.FullPath, ["TRTSHARP_REQUIRE_NATIVE"] = "1" },
     });
 });
 
