@@ -22,6 +22,12 @@ public class CalibrationPipelineBenchmarks
     private OnnxRuntimeSession _plain = null!;
     private IInferenceBinding[] _bindings = [];
 
+    /// <summary>ONNX Runtime intra-op threads, the same for both sides.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    private OnnxRuntimeOptions Options(bool taps = false) => new() { IntraOpThreads = Threads, TapAllFloatingPoint = taps };
+
     /// <summary>Renders 12 calibration clips to windows in memory and binds the plain session.</summary>
     [GlobalSetup]
     public void Setup()
@@ -29,12 +35,12 @@ public class CalibrationPipelineBenchmarks
         var models = DefaultModels.EnsureInstalled();
         _embedding = models.Embedding;
         string manifest = FindManifest();
-        var clips = SpeechClipManifest.Read(manifest).Where(c => !c.IsHoldout).Take(12).ToList();
+        var clips = SpeechClipManifest.Read(manifest).Where(c => !c.IsHoldout).Take(24).ToList();
         using var mel = OnnxRuntimeSession.FromFile(models.Melspectrogram);
         var batches = new SpeechWindowDataset(clips, mel, "input_1").Batches()
             .Select(b => (IReadOnlyDictionary<string, HostTensor>)b.ToDictionary(p => p.Key, p => p.Value)).ToList();
         _data = new InMemoryDataset(batches);
-        _plain = OnnxRuntimeSession.FromFile(_embedding);
+        _plain = OnnxRuntimeSession.FromFile(_embedding, Options());
         _bindings = batches.Select(b => _plain.CreateBinding(b.ToDictionary(p => p.Key, p => p.Value.ShapeArray()))).ToArray();
         for (int i = 0; i < batches.Count; i++)
         {
@@ -67,7 +73,7 @@ public class CalibrationPipelineBenchmarks
     [Benchmark]
     public void TappedForwardOnly()
     {
-        using var tapped = OnnxRuntimeSession.FromFile(_embedding, new OnnxRuntimeOptions { TapAllFloatingPoint = true });
+        using var tapped = OnnxRuntimeSession.FromFile(_embedding, Options(taps: true));
         OnnxRuntimeBinding? binding = null;
         foreach (var batch in _data.Batches())
         {
@@ -84,7 +90,7 @@ public class CalibrationPipelineBenchmarks
 
     /// <summary>Tapped forward plus histograms of all 66 tensors.</summary>
     [Benchmark]
-    public int Calibrate() => ActivationCalibrator.Collect(_embedding, _data).Count;
+    public int Calibrate() => ActivationCalibrator.Collect(_embedding, _data, Options()).Count;
 
     private static string FindManifest()
     {

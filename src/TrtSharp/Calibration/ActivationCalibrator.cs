@@ -12,7 +12,7 @@ namespace TrtSharp.Calibration;
 /// </summary>
 public static class ActivationCalibrator
 {
-    /// <summary>Bindings kept alive at once, one per distinct set of input shapes (batches of a clip differ at the tail).</summary>
+    /// <summary>Bindings kept alive at once: two (ping-pong) per distinct set of input shapes, for two shapes (full batches and the last one).</summary>
     private const int MaxCachedBindings = 4;
 
     /// <summary>Collects statistics of the graph inputs and every floating-point node output of <paramref name="modelPath"/>.</summary>
@@ -24,38 +24,57 @@ public static class ActivationCalibrator
         options = options?.Clone() ?? new OnnxRuntimeOptions();
         options.TapAllFloatingPoint = true;
         using var session = OnnxRuntimeSession.FromFile(modelPath, options);
-        var collector = new StatisticsCollector();
+        // Histograms of batch k are built on a worker thread while ONNX Runtime runs batch k+1 on the other of two
+        // bindings (ping-pong), so the histogram cost hides behind inference instead of adding to it.
+        var collector = new StatisticsCollector { UseTwoThreads = false };
         var bindings = new Dictionary<string, IInferenceBinding>(StringComparer.Ordinal);
         var floatOutputs = session.Outputs.Where(o => o.ElementType == TensorElementType.Float).Select(o => o.Name).ToArray();
         var floatInputs = session.Inputs.Where(i => i.ElementType == TensorElementType.Float).Select(i => i.Name).ToArray();
         long samples = 0, batches = 0;
+        Task pending = Task.CompletedTask;
+        int slot = 0;
         try
         {
             foreach (var batch in data.Batches(cancellationToken))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var binding = BindingFor(session, batch, bindings);
+                var binding = BindingFor(session, batch, bindings, slot);
                 foreach (var (name, tensor) in batch)
                 {
                     tensor.AsBytes().CopyTo(binding.Input(name).AsBytes());
                 }
                 binding.Run();
+                pending.GetAwaiter().GetResult(); // the previous batch's histograms, and the collector is free again
                 int batchSize = batch.Values.First().Rank > 0 ? (int)batch.Values.First().Shape[0] : 1;
-                foreach (string name in floatInputs)
+                long first = samples;
+                pending = Task.Run(() =>
                 {
-                    collector.Add(name, ((HostTensor<float>)batch[name]).Span, samples, batchSize);
-                }
-                foreach (string name in floatOutputs)
-                {
-                    collector.Add(name, ((HostTensor<float>)binding.Output(name)).Span, samples, batchSize);
-                }
+                    foreach (string name in floatInputs)
+                    {
+                        collector.Add(name, ((HostTensor<float>)batch[name]).Span, first, batchSize);
+                    }
+                    foreach (string name in floatOutputs)
+                    {
+                        collector.Add(name, ((HostTensor<float>)binding.Output(name)).Span, first, batchSize);
+                    }
+                }, cancellationToken);
                 samples += batchSize;
                 batches++;
+                slot ^= 1;
                 progress?.Report(new ProgressUpdate("calibrating", batches, 0));
             }
+            pending.GetAwaiter().GetResult();
         }
         finally
         {
+            try
+            {
+                pending.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+                // Already surfaced above, or superseded by the exception that brought us here.
+            }
             foreach (var b in bindings.Values)
             {
                 b.Dispose();
@@ -68,7 +87,7 @@ public static class ActivationCalibrator
         return collector.ToStatistics();
     }
 
-    private static IInferenceBinding BindingFor(IInferenceSession session, IReadOnlyDictionary<string, HostTensor> batch, Dictionary<string, IInferenceBinding> cache)
+    private static IInferenceBinding BindingFor(IInferenceSession session, IReadOnlyDictionary<string, HostTensor> batch, Dictionary<string, IInferenceBinding> cache, int slot)
     {
         foreach (var input in session.Inputs)
         {
@@ -81,14 +100,15 @@ public static class ActivationCalibrator
                 throw new TensorShapeException(input.Name, $"calibration data is {TensorElementTypeInfo.Name(t.ElementType)}, the model wants {TensorElementTypeInfo.Name(input.ElementType)}");
             }
         }
-        string key = string.Join(";", batch.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + HostTensor.FormatShape(p.Value.Shape)));
+        string key = slot + "|" + string.Join(";", batch.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + HostTensor.FormatShape(p.Value.Shape)));
         if (cache.TryGetValue(key, out var binding))
         {
             return binding;
         }
         if (cache.Count >= MaxCachedBindings)
         {
-            var (oldKey, old) = cache.First();
+            // Evict the other shape's binding of this slot; the other slot's binding may still be read by the worker.
+            var (oldKey, old) = cache.First(p => p.Key.StartsWith(slot + "|", StringComparison.Ordinal));
             old.Dispose();
             cache.Remove(oldKey);
         }
