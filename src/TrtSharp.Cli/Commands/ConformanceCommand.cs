@@ -13,13 +13,6 @@ namespace TrtSharp.Cli.Commands;
 /// <summary><c>trtsharp conformance &lt;dir&gt;</c>: runs ONNX backend test folders and prints a pass/fail/error table.</summary>
 internal static class ConformanceCommand
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     public static Command Create()
     {
         var directory = new Argument<DirectoryInfo>("dir")
@@ -53,7 +46,7 @@ internal static class ConformanceCommand
             string? jsonPath = parseResult.GetValue(json);
             if (jsonPath is not null)
             {
-                string text = JsonSerializer.Serialize(new
+                string text = ReportJson.Serialize(new
                 {
                     backend = report.Backend,
                     passed = report.Passed,
@@ -61,7 +54,7 @@ internal static class ConformanceCommand
                     errors = report.Errors,
                     suites = report.BySuite().Select(s => new { suite = s.Suite, passed = s.Passed, failed = s.Failed, errors = s.Errors }),
                     cases = report.Cases,
-                }, Json);
+                });
                 if (jsonPath == "-")
                 {
                     console.WriteLine(text);

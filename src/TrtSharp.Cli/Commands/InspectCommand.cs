@@ -12,8 +12,6 @@ namespace TrtSharp.Cli.Commands;
 /// <summary><c>trtsharp inspect &lt;model&gt;</c>: what an ONNX model takes and gives, what it is made of, where its weights live.</summary>
 internal static class InspectCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "An ONNX model (.onnx)." };
@@ -51,7 +49,7 @@ internal static class InspectCommand
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
             if (jsonPath == "-")
             {
-                console.WriteLine(JsonSerializer.Serialize(facts, Json));
+                console.WriteLine(ReportJson.Serialize(facts));
                 return 0;
             }
 
@@ -73,7 +71,7 @@ internal static class InspectCommand
             }
             if (jsonPath is not null)
             {
-                AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(facts, Json));
+                ReportJson.Write(jsonPath, facts);
                 console.WriteLine($"facts written to {jsonPath}");
             }
             return 0;

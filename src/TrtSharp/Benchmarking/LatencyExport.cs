@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using TrtSharp.IO;
 
 namespace TrtSharp.Benchmarking;
@@ -7,13 +5,6 @@ namespace TrtSharp.Benchmarking;
 /// <summary>Writes per-iteration latencies as JSON, for plotting or gating elsewhere.</summary>
 public static class LatencyExport
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>The JSON text: what was measured, the summary, and every latency in ms in measurement order.</summary>
     public static string Serialize(string model, string backend, LatencyReport report)
     {
@@ -39,7 +30,7 @@ public static class LatencyExport
             },
             timesMs = report.Samples,
         };
-        return JsonSerializer.Serialize(document, Options);
+        return ReportJson.Serialize(document);
     }
 
     /// <summary>Writes <see cref="Serialize"/>'s text to <paramref name="path"/> atomically.</summary>

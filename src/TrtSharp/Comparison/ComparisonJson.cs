@@ -1,21 +1,10 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using TrtSharp.IO;
 
 namespace TrtSharp.Comparison;
 
-/// <summary>Machine-readable comparison reports (camelCase JSON; NaN and ±Infinity written as strings).</summary>
+/// <summary>Machine-readable comparison reports (the shared <see cref="ReportJson"/> style).</summary>
 public static class ComparisonJson
 {
-    /// <summary>The serializer options used for every report.</summary>
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     /// <summary>The report as JSON text, with the overall verdict first.</summary>
     public static string Serialize(ComparisonReport report, LayerwiseReport? layers = null)
     {
@@ -58,7 +47,7 @@ public static class ComparisonJson
                 }),
             },
         };
-        return JsonSerializer.Serialize(document, Options);
+        return ReportJson.Serialize(document);
     }
 
     /// <summary>Writes the report to <paramref name="path"/> atomically.</summary>

@@ -11,21 +11,13 @@ namespace TrtSharp.Precision;
 /// <summary>Writes a quantization's report: JSON for machines, a text summary for people, histogram PNGs with thresholds.</summary>
 public static class QuantizeReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>Writes <c>report.json</c> and <c>summary.txt</c> into <paramref name="directory"/>; returns the paths.</summary>
     public static IReadOnlyList<string> Write(string directory, string modelPath, QuantizeResult result, IReadOnlyList<OutputAgreement>? validation)
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
         string json = Path.Combine(directory, "report.json");
-        AtomicFile.WriteAllText(json, JsonSerializer.Serialize(new
+        AtomicFile.WriteAllText(json, ReportJson.Serialize(new
         {
             model = modelPath,
             profile = result.Qdq.Profile,
@@ -47,7 +39,7 @@ public static class QuantizeReportWriter
             nodes = result.Qdq.Nodes,
             warnings = result.Qdq.Warnings.Concat(result.Cache.Warnings),
             validation,
-        }, Json));
+        }));
         string summary = Path.Combine(directory, "summary.txt");
         AtomicFile.WriteAllText(summary, Summary(modelPath, result, validation));
         return [json, summary];

@@ -43,13 +43,6 @@ public sealed record PlanManifest
     /// <summary>When the plan was built (UTC).</summary>
     public DateTimeOffset CreatedUtc { get; init; } = DateTimeOffset.UtcNow;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     /// <summary>The manifest path for a plan: <c>model.plan</c> → <c>model.plan.json</c>.</summary>
     public static string PathFor(string planPath) => planPath + ".json";
 
@@ -64,7 +57,7 @@ public sealed record PlanManifest
     }
 
     /// <summary>Writes the manifest atomically next to <paramref name="planPath"/>.</summary>
-    public void Save(string planPath) => AtomicFile.WriteAllText(PathFor(planPath), JsonSerializer.Serialize(this, Json));
+    public void Save(string planPath) => ReportJson.Write(PathFor(planPath), this);
 
     /// <summary>Reads the manifest of <paramref name="planPath"/>.</summary>
     /// <exception cref="ModelFormatException">Missing or unreadable manifest.</exception>
@@ -77,7 +70,7 @@ public sealed record PlanManifest
         }
         try
         {
-            return JsonSerializer.Deserialize<PlanManifest>(File.ReadAllText(path), Json)
+            return ReportJson.Deserialize<PlanManifest>(File.ReadAllText(path))
                 ?? throw new ModelFormatException(path, "the manifest is empty");
         }
         catch (JsonException ex)

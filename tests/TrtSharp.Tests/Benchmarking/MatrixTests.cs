@@ -64,9 +64,9 @@ public sealed class MatrixTests
         using JsonDocument doc = JsonDocument.Parse(LatencyExport.Serialize("m.onnx", "onnxruntime", report));
         Assert.Multiple(() =>
         {
-            Assert.That(doc.RootElement.GetProperty("timesMs").EnumerateArray().Select(e => e.GetDouble()), Is.EqualTo(new[] { 3.0, 1.0, 2.0 }));
-            Assert.That(doc.RootElement.GetProperty("latencyMs").GetProperty("median").GetDouble(), Is.EqualTo(2.0));
-            Assert.That(doc.RootElement.GetProperty("throughputQps").GetDouble(), Is.EqualTo(500.0).Within(1e-9));
+            Assert.That(doc.RootElement.GetProperty("times_ms").EnumerateArray().Select(e => e.GetDouble()), Is.EqualTo(new[] { 3.0, 1.0, 2.0 }));
+            Assert.That(doc.RootElement.GetProperty("latency_ms").GetProperty("median").GetDouble(), Is.EqualTo(2.0));
+            Assert.That(doc.RootElement.GetProperty("throughput_qps").GetDouble(), Is.EqualTo(500.0).Within(1e-9));
         });
     }
 }

@@ -31,17 +31,17 @@ public sealed class BenchCommandTests
         });
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(times));
         JsonElement root = doc.RootElement;
-        double[] samples = root.GetProperty("timesMs").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        double[] samples = root.GetProperty("times_ms").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         Array.Sort(samples);
         Assert.Multiple(() =>
         {
             Assert.That(root.GetProperty("iterations").GetInt32(), Is.EqualTo(20));
             Assert.That(samples, Has.Length.EqualTo(20));
             Assert.That(samples, Has.All.GreaterThan(0));
-            Assert.That(root.GetProperty("latencyMs").GetProperty("min").GetDouble(), Is.EqualTo(samples[0]));
-            Assert.That(root.GetProperty("latencyMs").GetProperty("max").GetDouble(), Is.EqualTo(samples[^1]));
+            Assert.That(root.GetProperty("latency_ms").GetProperty("min").GetDouble(), Is.EqualTo(samples[0]));
+            Assert.That(root.GetProperty("latency_ms").GetProperty("max").GetDouble(), Is.EqualTo(samples[^1]));
             // NumPy's linear percentile of 20 sorted values: median = mean of the 10th and 11th.
-            Assert.That(root.GetProperty("latencyMs").GetProperty("median").GetDouble(), Is.EqualTo((samples[9] + samples[10]) / 2).Within(1e-12));
+            Assert.That(root.GetProperty("latency_ms").GetProperty("median").GetDouble(), Is.EqualTo((samples[9] + samples[10]) / 2).Within(1e-12));
         });
     }
 

@@ -52,18 +52,18 @@ public sealed class CompareCommandTests
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement root = doc.RootElement;
         JsonElement y = root.GetProperty("outputs")[0];
-        JsonElement abs = y.GetProperty("absoluteError");
+        JsonElement abs = y.GetProperty("absolute_error");
         Assert.Multiple(() =>
         {
             Assert.That(root.GetProperty("passed").GetBoolean(), Is.False);
             Assert.That(y.GetProperty("name").GetString(), Is.EqualTo("y"));
             Assert.That(y.GetProperty("passed").GetBoolean(), Is.False);
             Assert.That(abs.GetProperty("max").GetDouble(), Is.EqualTo(1.0).Within(1e-6));
-            Assert.That(abs.GetProperty("maxIndex").GetInt64(), Is.EqualTo(2));
+            Assert.That(abs.GetProperty("max_index").GetInt64(), Is.EqualTo(2));
             Assert.That(abs.GetProperty("mean").GetDouble(), Is.EqualTo(0.25).Within(1e-6));
-            Assert.That(y.GetProperty("requiredAbsoluteTolerance").GetDouble(), Is.EqualTo(1.0).Within(1e-6));
-            Assert.That(y.GetProperty("errorHistogram")[9].GetInt64(), Is.EqualTo(1));
-            Assert.That(y.GetProperty("errorHistogram")[0].GetInt64(), Is.EqualTo(3));
+            Assert.That(y.GetProperty("required_absolute_tolerance").GetDouble(), Is.EqualTo(1.0).Within(1e-6));
+            Assert.That(y.GetProperty("error_histogram")[9].GetInt64(), Is.EqualTo(1));
+            Assert.That(y.GetProperty("error_histogram")[0].GetInt64(), Is.EqualTo(3));
             Assert.That(root.GetProperty("check").GetProperty("statistic").GetString(), Is.EqualTo("max"));
         });
         byte[] png = File.ReadAllBytes(Path.Combine(plots, "y.abs_error.png"));
@@ -149,11 +149,11 @@ public sealed class CompareCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(tensors.Select(t => t.GetProperty("tensor").GetString()), Is.EqualTo(new[] { "r", "m", "y" }));
-            Assert.That(tensors.Select(t => t.GetProperty("isJump").GetBoolean()), Is.EqualTo(new[] { false, true, false }));
-            Assert.That(tensors.Select(t => t.GetProperty("isOff").GetBoolean()), Is.EqualTo(new[] { false, true, true }));
-            Assert.That(tensors[2].GetProperty("maxAbsError").GetDouble(), Is.EqualTo(1.0).Within(1e-6));
-            Assert.That(tensors[2].GetProperty("inputMaxAbsError").GetDouble(), Is.EqualTo(0.5).Within(1e-6));
-            Assert.That(layers.GetProperty("firstJump").GetString(), Is.EqualTo("m"));
+            Assert.That(tensors.Select(t => t.GetProperty("is_jump").GetBoolean()), Is.EqualTo(new[] { false, true, false }));
+            Assert.That(tensors.Select(t => t.GetProperty("is_off").GetBoolean()), Is.EqualTo(new[] { false, true, true }));
+            Assert.That(tensors[2].GetProperty("max_abs_error").GetDouble(), Is.EqualTo(1.0).Within(1e-6));
+            Assert.That(tensors[2].GetProperty("input_max_abs_error").GetDouble(), Is.EqualTo(0.5).Within(1e-6));
+            Assert.That(layers.GetProperty("first_jump").GetString(), Is.EqualTo("m"));
         });
     }
 

@@ -40,7 +40,7 @@ public sealed class InputFileTests
         {
             Assert.That(reference.GetProperty("mean").GetDouble(), Is.EqualTo(values.Average()).Within(1e-5));
             Assert.That(reference.GetProperty("max").GetDouble(), Is.EqualTo(values.Max()).Within(1e-5));
-            Assert.That(reference.GetProperty("maxIndex").GetInt64(), Is.EqualTo(Array.IndexOf(values, values.Max())));
+            Assert.That(reference.GetProperty("max_index").GetInt64(), Is.EqualTo(Array.IndexOf(values, values.Max())));
         });
     }
 
@@ -60,7 +60,7 @@ public sealed class InputFileTests
         Assert.Multiple(() =>
         {
             Assert.That(y.GetProperty("reference").GetProperty("mean").GetDouble(), Is.EqualTo((0.2 + 4.4 + 1.1 + 6.8) / 4).Within(1e-5));
-            Assert.That(y.GetProperty("relativeError").GetProperty("max").GetDouble(), Is.EqualTo(1 / 1.1).Within(1e-5));
+            Assert.That(y.GetProperty("relative_error").GetProperty("max").GetDouble(), Is.EqualTo(1 / 1.1).Within(1e-5));
             Assert.That(doc.RootElement.GetProperty("inputs")[0].GetProperty("source").GetString(), Is.EqualTo(npy));
         });
     }
