@@ -70,7 +70,9 @@ internal static class DemoCommand
                 var holdout = clips.Where(c => c.IsHoldout).ToList();
                 string input = embedding.Inputs[0].Name;
                 var calibration = new SpeechWindowDataset(calib, mel, input);
-                var trt = ModelQuantizer.Quantize(models.Embedding, calibration, new QuantizeOptions { Method = CalibrationMethod.Entropy },
+                // MSE, not entropy: every Max(x, -0.4) output has half its mass in one spike at |x| = 0.4, and the KL
+                // search (as published) then clips to ~0.15·max — cosine 0.85 on held-out windows against 0.9965 for MSE.
+                var trt = ModelQuantizer.Quantize(models.Embedding, calibration, new QuantizeOptions { Method = CalibrationMethod.Mse },
                     new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error }, progress, cancellationToken);
                 string trtModel = Path.Combine(output, "embedding_model.int8.qdq.onnx");
                 OnnxModel.FromProto(trt.Model).Save(trtModel);
@@ -102,7 +104,7 @@ internal static class DemoCommand
 
                 var summary = new Table().Border(TableBorder.Rounded).Title("INT8 speech-embedding CNN vs FP32 (held-out clips, ONNX Runtime CPU)")
                     .AddColumns("model", "cosine", "min window cosine", "SNR dB", "max |Δ score|", "decision agreement", "latency vs FP32");
-                summary.AddRow("TensorRT Q/DQ (entropy)", $"{trtAgreement[0].Cosine:0.0000}", $"{trtAgreement[0].MinSampleCosine:0.0000}", $"{trtAgreement[0].SnrDb:0.0}",
+                summary.AddRow("TensorRT Q/DQ (mse)", $"{trtAgreement[0].Cosine:0.0000}", $"{trtAgreement[0].MinSampleCosine:0.0000}", $"{trtAgreement[0].SnrDb:0.0}",
                     $"{MaxScoreDelta(fp32Holdout, trtScores):0.000}", $"{WakeWordEvaluation.DecisionAgreement(fp32Holdout, trtScores):P1}", "(built by TensorRT on a GPU)");
                 summary.AddRow("ORT CPU Q/DQ (max)", $"{ortAgreement[0].Cosine:0.0000}", $"{ortAgreement[0].MinSampleCosine:0.0000}", $"{ortAgreement[0].SnrDb:0.0}",
                     $"{MaxScoreDelta(fp32Holdout, ortScores):0.000}", $"{WakeWordEvaluation.DecisionAgreement(fp32Holdout, ortScores):P1}",
