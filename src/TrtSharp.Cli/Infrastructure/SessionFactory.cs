@@ -46,7 +46,7 @@ internal static class SessionFactory
             default:
                 if (TensorRtRuntime.UnavailableReason is { } reason)
                 {
-                    throw new BackendUnavailableException($"{path}: the TensorRT backend is not available: {reason}");
+                    throw new BackendUnavailableException($"{path}: {TensorRtUnavailableReason} ({reason})");
                 }
                 return TrtSharp.TensorRT.ExecutionContext.Open(path);
         }
