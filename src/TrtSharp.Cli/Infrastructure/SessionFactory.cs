@@ -1,6 +1,7 @@
 using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.TensorRT;
 
 namespace TrtSharp.Cli.Infrastructure;
 
@@ -43,7 +44,11 @@ internal static class SessionFactory
                 configure?.Invoke(options);
                 return OnnxRuntimeSession.FromFile(path, options);
             default:
-                throw new BackendUnavailableException($"{path}: {TensorRtUnavailableReason}");
+                if (TensorRtRuntime.UnavailableReason is { } reason)
+                {
+                    throw new BackendUnavailableException($"{path}: {TensorRtUnavailableReason} ({reason})");
+                }
+                return TrtSharp.TensorRT.ExecutionContext.Open(path);
         }
     }
 }

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Errors;
+using TrtSharp.TensorRT;
+
+namespace TrtSharp.Cli.Commands;
+
+/// <summary><c>trtsharp build &lt;model.onnx&gt; -o model.plan</c>: builds a TensorRT engine and writes it with its manifest.</summary>
+internal static class BuildCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "An ONNX model (.onnx)." };
+        var output = new Option<string>("--output", "-o") { Description = "The plan to write (its manifest goes to <plan>.json).", Required = true };
+        var shapes = new Option<string?>("--shapes") { Description = "Optimization profile for dynamic inputs: name:min/opt/max[,…], e.g. input:1x76x32x1/8x76x32x1/32x76x32x1." };
+        var workspace = new Option<string?>("--workspace") { Description = "Workspace memory limit, e.g. 512MiB or 1GiB." };
+        var timingCache = new Option<string?>("--timing-cache") { Description = "Timing cache file: reused when it exists, updated after the build." };
+        var optLevel = new Option<int?>("--opt-level") { Description = "Builder optimization level 0–5 (TensorRT default 3)." };
+        var fp16 = new Option<bool>("--fp16") { Description = "TensorRT 10 only: allow FP16 kernels." };
+        var int8 = new Option<bool>("--int8") { Description = "TensorRT 10 only: allow INT8 kernels (legacy calibration; use --calib-cache)." };
+        var calibCache = new Option<string?>("--calib-cache") { Description = "TensorRT 10 only: legacy INT8 calibration cache file." };
+        var versionCompatible = new Option<bool>("--version-compatible") { Description = "Build a plan that later TensorRT versions can run." };
+        var hardwareCompat = new Option<string?>("--hardware-compat") { Description = "none, ampere+ or same-compute-capability." };
+        var command = new Command("build", "Build a TensorRT engine (.plan) from an ONNX model, with a manifest of what it was built for.")
+        {
+            model, output, shapes, workspace, timingCache, optLevel, fp16, int8, calibCache, versionCompatible, hardwareCompat,
+        };
+        CommandRunner.SetAction(command, parse =>
+        {
+            string path = parse.GetRequiredValue(model);
+            string plan = parse.GetRequiredValue(output);
+            var options = new BuilderOptions
+            {
+                WorkspaceBytes = parse.GetValue(workspace) is { } w ? ParseBytes(w) : null,
+                TimingCachePath = parse.GetValue(timingCache),
+                OptimizationLevel = parse.GetValue(optLevel),
+                Fp16 = parse.GetValue(fp16),
+                Int8 = parse.GetValue(int8),
+                VersionCompatible = parse.GetValue(versionCompatible),
+                HardwareCompatibility = parse.GetValue(hardwareCompat) is { } h ? BuilderOptions.ParseHardwareCompatibility(h) : HardwareCompatibility.None,
+            };
+            if (parse.GetValue(calibCache) is { } cache)
+            {
+                options.Calibrator = new CalibrationCacheSource(cache);
+            }
+            if (parse.GetValue(shapes) is { } s)
+            {
+                options.WithProfiles(s);
+            }
+            if (!File.Exists(path))
+            {
+                throw new ModelFormatException(path, "file not found");
+            }
+
+            var clock = Stopwatch.StartNew();
+            using var engine = EngineBuilder.Build(path, options);
+            var manifest = engine.Save(plan, PlanManifest.Sha256OfFile(path), options);
+            var console = parse.InvocationConfiguration.Output;
+            console.WriteLine($"built {plan} in {clock.Elapsed.TotalSeconds:F1} s: TensorRT {manifest.TensorRtVersion}, {manifest.GpuName} (compute {manifest.ComputeCapability})");
+            foreach (var t in engine.Tensors)
+            {
+                console.WriteLine($"  {(t.IsInput ? "input " : "output")} {t.Descriptor}");
+            }
+            console.WriteLine($"manifest: {PlanManifest.PathFor(plan)}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Parses "1GiB", "512MiB", "64KiB", "1GB" or a plain byte count.</summary>
+    internal static ulong ParseBytes(string text)
+    {
+        string t = text.Trim();
+        (string Suffix, ulong Factor)[] units =
+        [
+            ("GiB", 1UL << 30), ("MiB", 1UL << 20), ("KiB", 1UL << 10),
+            ("GB", 1_000_000_000UL), ("MB", 1_000_000UL), ("KB", 1_000UL), ("B", 1UL),
+        ];
+        foreach (var (suffix, factor) in units)
+        {
+            if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                t = t[..^suffix.Length].Trim();
+                return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 0
+                    ? checked((ulong)(v * factor))
+                    : throw new FormatException($"'{text}': expected a size such as 1GiB or 512MiB");
+            }
+        }
+        return ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out ulong bytes)
+            ? bytes
+            : throw new FormatException($"'{text}': expected a size such as 1GiB or 512MiB");
+    }
+}

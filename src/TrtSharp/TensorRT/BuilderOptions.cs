@@ -1,0 +1,102 @@
+using System.Globalization;
+using TrtSharp.Inference;
+
+namespace TrtSharp.TensorRT;
+
+/// <summary>How <see cref="EngineBuilder"/> builds an engine. Defaults match TensorRT's.</summary>
+public sealed class BuilderOptions
+{
+    /// <summary>Workspace memory pool limit in bytes; null keeps TensorRT's default (the device's memory).</summary>
+    public ulong? WorkspaceBytes { get; set; }
+
+    /// <summary>
+    /// One optimization profile: input name → (min, opt, max) shapes, as parsed by <see cref="ShapeSpec.ParseProfiles"/>.
+    /// Required for every input with a dynamic dimension.
+    /// </summary>
+    public Dictionary<string, (long[] Min, long[] Opt, long[] Max)> Profiles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Timing cache file: read before the build when it exists, written (atomically) after it.</summary>
+    public string? TimingCachePath { get; set; }
+
+    /// <summary>Builder optimization level 0–5; null keeps TensorRT's default (3).</summary>
+    public int? OptimizationLevel { get; set; }
+
+    /// <summary>How much layer detail the engine keeps; null keeps TensorRT's default.</summary>
+    public ProfilingVerbosity? ProfilingVerbosity { get; set; }
+
+    /// <summary>Build an engine that later TensorRT versions can run (with the lean runtime).</summary>
+    public bool VersionCompatible { get; set; }
+
+    /// <summary>Which GPUs the engine may run on.</summary>
+    public HardwareCompatibility HardwareCompatibility { get; set; }
+
+    /// <summary>Keep the weights refittable.</summary>
+    public bool Refit { get; set; }
+
+    /// <summary>Allow sparse-weight tactics (2:4 structured sparsity).</summary>
+    public bool SparseWeights { get; set; }
+
+    /// <summary>TensorRT 10 only: allow FP16 kernels (weak typing). On TensorRT 11 building throws <see cref="Errors.TensorRtUnsupportedException"/>.</summary>
+    public bool Fp16 { get; set; }
+
+    /// <summary>TensorRT 10 only: allow BF16 kernels (weak typing).</summary>
+    public bool Bf16 { get; set; }
+
+    /// <summary>TensorRT 10 only: allow INT8 kernels; needs <see cref="Calibrator"/> (or a cache in it) unless the model has Q/DQ.</summary>
+    public bool Int8 { get; set; }
+
+    /// <summary>TensorRT 10 only: the legacy INT8 calibrator's batches and cache.</summary>
+    public ICalibrationBatchSource? Calibrator { get; set; }
+
+    /// <summary>Adds profiles from text such as <c>input:1x76x32x1/8x76x32x1/32x76x32x1</c>.</summary>
+    public BuilderOptions WithProfiles(string text)
+    {
+        foreach (var (name, shapes) in ShapeSpec.ParseProfiles(text))
+        {
+            Profiles[name] = shapes;
+        }
+        return this;
+    }
+
+    /// <summary>True when an option needs TensorRT 10's weak typing.</summary>
+    public bool UsesWeakTyping => Fp16 || Bf16 || Int8 || Calibrator is not null;
+
+    /// <summary>The options as text, for the plan manifest (stable keys, invariant formatting).</summary>
+    public IReadOnlyDictionary<string, string> Describe()
+    {
+        var d = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["workspace_bytes"] = WorkspaceBytes?.ToString(CultureInfo.InvariantCulture) ?? "default",
+            ["optimization_level"] = OptimizationLevel?.ToString(CultureInfo.InvariantCulture) ?? "default",
+            ["profiling_verbosity"] = ProfilingVerbosity?.ToString() ?? "default",
+            ["version_compatible"] = VersionCompatible ? "true" : "false",
+            ["hardware_compatibility"] = HardwareCompatibilityName(HardwareCompatibility),
+            ["refit"] = Refit ? "true" : "false",
+            ["sparse_weights"] = SparseWeights ? "true" : "false",
+            ["fp16"] = Fp16 ? "true" : "false",
+            ["bf16"] = Bf16 ? "true" : "false",
+            ["int8"] = Int8 ? "true" : "false",
+            ["profiles"] = string.Join(",", Profiles.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+                $"{p.Key}:{ShapeSpec.Format(p.Value.Min)}/{ShapeSpec.Format(p.Value.Opt)}/{ShapeSpec.Format(p.Value.Max)}")),
+        };
+        return d;
+    }
+
+    /// <summary>The manifest's name for a hardware compatibility level.</summary>
+    public static string HardwareCompatibilityName(HardwareCompatibility level) => level switch
+    {
+        HardwareCompatibility.AmperePlus => "ampere+",
+        HardwareCompatibility.SameComputeCapability => "same-compute-capability",
+        _ => "none",
+    };
+
+    /// <summary>Parses "none", "ampere+" or "same-compute-capability".</summary>
+    /// <exception cref="FormatException">Any other text.</exception>
+    public static HardwareCompatibility ParseHardwareCompatibility(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "none" => HardwareCompatibility.None,
+        "ampere+" or "ampere-plus" => HardwareCompatibility.AmperePlus,
+        "same-compute-capability" or "same-cc" => HardwareCompatibility.SameComputeCapability,
+        _ => throw new FormatException($"'{text}': hardware compatibility must be none, ampere+ or same-compute-capability"),
+    };
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using TrtSharp.Cuda;
+using TrtSharp.Errors;
+using TrtSharp.Interop;
+using TrtSharp.Interop.Generated;
+using TrtSharp.Interop.Handles;
+using TrtSharp.IO;
+
+namespace TrtSharp.TensorRT;
+
+/// <summary>A deserialized TensorRT engine (<c>ICudaEngine</c>): its IO tensors, serialization and execution contexts.</summary>
+public sealed unsafe class Engine : IDisposable
+{
+    internal Engine(EngineHandle handle)
+    {
+        Handle = handle;
+        Tensors = ReadTensors();
+    }
+
+    internal EngineHandle Handle { get; }
+
+    /// <summary>Every IO tensor, in engine order, with -1 for dynamic dimensions and per-profile min/opt/max.</summary>
+    public IReadOnlyList<EngineTensor> Tensors { get; }
+
+    /// <summary>The inputs.</summary>
+    public IEnumerable<EngineTensor> Inputs => Tensors.Where(t => t.IsInput);
+
+    /// <summary>The outputs.</summary>
+    public IEnumerable<EngineTensor> Outputs => Tensors.Where(t => !t.IsInput);
+
+    /// <summary>Number of optimization profiles.</summary>
+    public int ProfileCount { get; private set; }
+
+    /// <summary>Loads a <c>.plan</c>; with <paramref name="checkManifest"/> refuses a plan whose manifest does not match this machine.</summary>
+    /// <exception cref="BackendUnavailableException">TensorRT or a CUDA device is missing here.</exception>
+    /// <exception cref="ModelFormatException">Missing plan, missing manifest, or a mismatch (the message lists why).</exception>
+    public static Engine Load(string planPath, bool checkManifest = true)
+    {
+        ArgumentNullException.ThrowIfNull(planPath);
+        TensorRtRuntime.EnsureAvailable();
+        if (!File.Exists(planPath))
+        {
+            throw new ModelFormatException(planPath, "file not found");
+        }
+        byte[] plan = File.ReadAllBytes(planPath);
+        if (checkManifest)
+        {
+            CheckManifest(planPath, PlanManifest.Load(planPath), plan, RuntimeVersionText(), ComputeCapabilityText(CudaDevice.Current));
+        }
+        using var runtime = TensorRtRuntime.Create();
+        return runtime.Deserialize(plan);
+    }
+
+    /// <summary>Refuses a plan whose manifest does not match: throws <see cref="ModelFormatException"/> with every reason.</summary>
+    public static void CheckManifest(string planPath, PlanManifest manifest, ReadOnlySpan<byte> plan, string tensorRtVersion, string computeCapability)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var reasons = manifest.Mismatches(PlanManifest.Sha256(plan), tensorRtVersion, computeCapability);
+        if (reasons.Count > 0)
+        {
+            throw new ModelFormatException(planPath, "the plan cannot run here: " + string.Join("; ", reasons));
+        }
+    }
+
+    /// <summary>The plan bytes.</summary>
+    public byte[] Serialize()
+    {
+        TrtsBlob* raw = null;
+        var status = TrtsNative.EngineSerialize(Handle.Value, &raw);
+        return ShimBlob.Take(raw, status, "trts_engine_serialize");
+    }
+
+    /// <summary>Writes the plan atomically and its <see cref="PlanManifest"/> next to it (<c>model.plan.json</c>).</summary>
+    public PlanManifest Save(string planPath, string modelSha256, BuilderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(planPath);
+        options ??= new BuilderOptions();
+        byte[] plan = Serialize();
+        var device = CudaDevice.Current;
+        var manifest = new PlanManifest
+        {
+            TensorRtVersion = RuntimeVersionText(),
+            GpuName = device.Name,
+            ComputeCapability = ComputeCapabilityText(device),
+            ModelSha256 = modelSha256,
+            PlanSha256 = PlanManifest.Sha256(plan),
+            VersionCompatible = options.VersionCompatible,
+            HardwareCompatibility = BuilderOptions.HardwareCompatibilityName(options.HardwareCompatibility),
+            Options = options.Describe(),
+        };
+        AtomicFile.WriteAllBytes(planPath, plan);
+        manifest.Save(planPath);
+        return manifest;
+    }
+
+    /// <summary>TensorRT's engine inspector output (layers, tactics, formats) as JSON.</summary>
+    public string InspectorJson()
+    {
+        TrtsBlob* raw = null;
+        var status = TrtsNative.EngineGetInspectorJson(Handle.Value, null, &raw);
+        return Encoding.UTF8.GetString(ShimBlob.Take(raw, status, "trts_engine_get_inspector_json"));
+    }
+
+    /// <summary>Creates an execution context (its own activation memory); the context keeps this engine alive.</summary>
+    public ExecutionContext CreateContext() => new(this);
+
+    /// <inheritdoc />
+    public void Dispose() => Handle.Dispose();
+
+    internal static string RuntimeVersionText()
+    {
+        var v = TensorRtRuntime.LoadedLibraryVersion;
+        return $"{v.Major}.{v.Minor}.{v.Build}";
+    }
+
+    internal static string ComputeCapabilityText(CudaDevice device) =>
+        string.Create(CultureInfo.InvariantCulture, $"{device.ComputeCapability.Major}.{device.ComputeCapability.Minor}");
+
+    private List<EngineTensor> ReadTensors()
+    {
+        int count, profiles;
+        NativeStatus.Check(TrtsNative.EngineGetIoCount(Handle.Value, &count), "trts_engine_get_io_count");
+        NativeStatus.Check(TrtsNative.EngineGetProfileCount(Handle.Value, &profiles), "trts_engine_get_profile_count");
+        ProfileCount = profiles;
+        var result = new List<EngineTensor>(count);
+        for (int i = 0; i < count; i++)
+        {
+            TrtsTensorInfo info;
+            NativeStatus.Check(TrtsNative.TensorInfoInit(&info), "trts_tensor_info_init");
+            NativeStatus.Check(TrtsNative.EngineGetIoInfo(Handle.Value, i, &info), "trts_engine_get_io_info");
+            string name = Marshal.PtrToStringUTF8((nint)info.Name) ?? string.Empty;
+            bool isInput = info.Mode == TrtsTensorIoMode.Input;
+            long[] shape = ShimDims.ToArray(info.Shape);
+            var ranges = new List<(long[], long[], long[])>();
+            if (isInput && shape.Any(d => d < 0))
+            {
+                for (int p = 0; p < profiles; p++)
+                {
+                    ranges.Add((ProfileShape(name, p, TrtsProfileSelector.Min), ProfileShape(name, p, TrtsProfileSelector.Opt), ProfileShape(name, p, TrtsProfileSelector.Max)));
+                }
+            }
+            result.Add(new EngineTensor(name, isInput, ShimDims.ToElementType(info.DataType, name), shape, info.Format.ToString(), ranges));
+        }
+        return result;
+    }
+
+    private long[] ProfileShape(string name, int profile, TrtsProfileSelector selector)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(name + "\0");
+        TrtsDims dims;
+        fixed (byte* n = utf8)
+        {
+            NativeStatus.Check(TrtsNative.EngineGetProfileShape(Handle.Value, n, profile, selector, &dims), "trts_engine_get_profile_shape");
+        }
+        return ShimDims.ToArray(dims);
+    }
+}

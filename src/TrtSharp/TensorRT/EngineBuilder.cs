@@ -1,0 +1,241 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using TrtSharp.Errors;
+using TrtSharp.Interop;
+using TrtSharp.Interop.Generated;
+using TrtSharp.Interop.Handles;
+using TrtSharp.IO;
+
+namespace TrtSharp.TensorRT;
+
+/// <summary>Builds TensorRT engines from ONNX models.</summary>
+public static unsafe class EngineBuilder
+{
+    /// <summary>Parses <paramref name="onnxPath"/>, builds an engine with <paramref name="options"/> and deserializes it.</summary>
+    /// <exception cref="BackendUnavailableException">TensorRT or a CUDA device is missing here.</exception>
+    /// <exception cref="ModelFormatException">The model file does not exist.</exception>
+    /// <exception cref="TensorRtParseException">TensorRT's ONNX parser rejected the model.</exception>
+    /// <exception cref="TensorRtUnsupportedException">A TensorRT-10-only option on TensorRT 11.</exception>
+    public static Engine Build(string onnxPath, BuilderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(onnxPath);
+        options ??= new BuilderOptions();
+        TensorRtRuntime.EnsureAvailable();
+        if (!File.Exists(onnxPath))
+        {
+            throw new ModelFormatException(onnxPath, "file not found");
+        }
+        if (options.UsesWeakTyping && !TensorRtRuntime.BuildInfo.SupportsWeakTyping)
+        {
+            throw new TensorRtUnsupportedException(
+                $"TensorRT {TensorRtRuntime.BuildInfo.TensorRtVersion} is strongly typed: FP16/BF16/INT8 flags and the legacy INT8 calibrator were removed; " +
+                "quantize the model with Q/DQ nodes ('trtsharp quantize') and build it without precision flags");
+        }
+
+        byte[] plan = BuildPlan(onnxPath, options);
+        using var runtime = TensorRtRuntime.Create();
+        return runtime.Deserialize(plan);
+    }
+
+    private static byte[] BuildPlan(string onnxPath, BuilderOptions options)
+    {
+        using var builder = new BuilderHandle();
+        TrtsBuilder* rawBuilder = null;
+        var status = TrtsNative.BuilderCreate(&rawBuilder);
+        builder.Attach((nint)rawBuilder, null);
+        NativeStatus.Check(status, "trts_builder_create");
+
+        using var network = ParseNetwork(builder, onnxPath, options);
+
+        using var config = new BuilderConfigHandle();
+        TrtsBuilderConfig* rawConfig = null;
+        status = TrtsNative.BuilderConfigCreate(builder.Value, &rawConfig);
+        config.Attach((nint)rawConfig, builder);
+        NativeStatus.Check(status, "trts_builder_config_create");
+        Configure(config, network, options);
+
+        using var calibrator = options.Calibrator is null ? null : new LegacyCalibrator(options.Calibrator);
+        if (calibrator is not null)
+        {
+            NativeStatus.Check(TrtsNative.BuilderConfigSetInt8Calibrator(config.Value, calibrator.Handle.Value), "trts_builder_config_set_int8_calibrator");
+        }
+
+        TrtsBlob* rawPlan = null;
+        status = TrtsNative.BuilderBuildSerializedNetwork(builder.Value, network.Value, config.Value, &rawPlan);
+        byte[] plan = ShimBlob.Take(rawPlan, status, $"building an engine from {onnxPath}");
+
+        if (options.TimingCachePath is { } cachePath)
+        {
+            TrtsBlob* rawCache = null;
+            status = TrtsNative.BuilderConfigGetTimingCache(config.Value, &rawCache);
+            AtomicFile.WriteAllBytes(cachePath, ShimBlob.Take(rawCache, status, "trts_builder_config_get_timing_cache"));
+        }
+        return plan;
+    }
+
+    private static NetworkHandle ParseNetwork(BuilderHandle builder, string onnxPath, BuilderOptions options)
+    {
+        TrtsNetworkOptions networkOptions;
+        NativeStatus.Check(TrtsNative.NetworkOptionsInit(&networkOptions), "trts_network_options_init");
+        // Strongly typed unless weak-typing precision flags were asked for (TensorRT 10 only).
+        networkOptions.StronglyTyped = options.UsesWeakTyping ? 0 : 1;
+        var network = new NetworkHandle();
+        TrtsNetwork* raw = null;
+        TrtsStatus status;
+        byte[] path = Encoding.UTF8.GetBytes(Path.GetFullPath(onnxPath) + "\0");
+        fixed (byte* p = path)
+        {
+            status = TrtsNative.NetworkCreateFromOnnxFile(builder.Value, &networkOptions, p, &raw);
+        }
+        network.Attach((nint)raw, builder);
+        if (status == TrtsStatus.EParse)
+        {
+            network.Dispose();
+            throw new TensorRtParseException(onnxPath, ReadParserErrors());
+        }
+        if (status != TrtsStatus.Ok)
+        {
+            network.Dispose();
+            NativeStatus.Check(status, $"parsing {onnxPath}");
+        }
+        return network;
+    }
+
+    private static List<TensorRtParserError> ReadParserErrors()
+    {
+        // Read right after the failed parse, on the same thread: the strings live until the next shim call.
+        var errors = new List<TensorRtParserError>();
+        int count;
+        if (TrtsNative.LastParserErrorCount(&count) != TrtsStatus.Ok)
+        {
+            return errors;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            TrtsParserError e;
+            if (TrtsNative.ParserErrorInit(&e) != TrtsStatus.Ok || TrtsNative.LastParserError(i, &e) != TrtsStatus.Ok)
+            {
+                break;
+            }
+            errors.Add(new TensorRtParserError(e.Code.ToString(), e.NodeIndex, Utf8(e.NodeName), Utf8(e.NodeOperator), Utf8(e.Description)));
+        }
+        return errors;
+    }
+
+    private static string Utf8(byte* s) => Marshal.PtrToStringUTF8((nint)s) ?? string.Empty;
+
+    private static void Configure(BuilderConfigHandle config, NetworkHandle network, BuilderOptions options)
+    {
+        var c = config.Value;
+        if (options.WorkspaceBytes is { } workspace)
+        {
+            NativeStatus.Check(TrtsNative.BuilderConfigSetMemoryPoolLimit(c, TrtsMemoryPool.Workspace, workspace), "setting the workspace limit");
+        }
+        if (options.OptimizationLevel is { } level)
+        {
+            if (level is < 0 or > 5)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), level, "the optimization level must be 0 to 5");
+            }
+            NativeStatus.Check(TrtsNative.BuilderConfigSetOptimizationLevel(c, level), "setting the optimization level");
+        }
+        if (options.ProfilingVerbosity is { } verbosity)
+        {
+            NativeStatus.Check(TrtsNative.BuilderConfigSetProfilingVerbosity(c, (TrtsProfilingVerbosity)verbosity), "setting the profiling verbosity");
+        }
+        if (options.HardwareCompatibility != HardwareCompatibility.None)
+        {
+            NativeStatus.Check(TrtsNative.BuilderConfigSetHardwareCompat(c, (TrtsHardwareCompat)options.HardwareCompatibility), "setting hardware compatibility");
+        }
+        SetFlag(c, TrtsBuilderFlag.VersionCompatible, options.VersionCompatible);
+        SetFlag(c, TrtsBuilderFlag.Refit, options.Refit);
+        SetFlag(c, TrtsBuilderFlag.SparseWeights, options.SparseWeights);
+        SetFlag(c, TrtsBuilderFlag.Fp16, options.Fp16);
+        SetFlag(c, TrtsBuilderFlag.Bf16, options.Bf16);
+        SetFlag(c, TrtsBuilderFlag.Int8, options.Int8);
+
+        AddProfile(c, network, options);
+
+        if (options.TimingCachePath is { } cachePath)
+        {
+            byte[] cache = File.Exists(cachePath) ? File.ReadAllBytes(cachePath) : [];
+            fixed (byte* data = cache)
+            {
+                NativeStatus.Check(TrtsNative.BuilderConfigSetTimingCache(c, cache.Length == 0 ? null : data, (ulong)cache.Length, 0), $"loading the timing cache {cachePath}");
+            }
+        }
+    }
+
+    private static void SetFlag(TrtsBuilderConfig* config, TrtsBuilderFlag flag, bool enabled)
+    {
+        if (!enabled)
+        {
+            return;
+        }
+        var status = TrtsNative.BuilderConfigSetFlag(config, flag, 1);
+        if (status == TrtsStatus.EUnsupported)
+        {
+            throw new TensorRtUnsupportedException($"builder flag {flag} is not supported by this TensorRT ({NativeStatus.LastErrorMessage()}); use Q/DQ quantization ('trtsharp quantize') instead");
+        }
+        NativeStatus.Check(status, $"setting builder flag {flag}");
+    }
+
+    private static void AddProfile(TrtsBuilderConfig* config, NetworkHandle network, BuilderOptions options)
+    {
+        // Every dynamic input needs shapes; report all the missing ones at once.
+        int inputs, outputs;
+        NativeStatus.Check(TrtsNative.NetworkGetIoCount(network.Value, &inputs, &outputs), "trts_network_get_io_count");
+        var dynamicInputs = new List<string>();
+        for (int i = 0; i < inputs; i++)
+        {
+            TrtsTensorInfo info;
+            NativeStatus.Check(TrtsNative.TensorInfoInit(&info), "trts_tensor_info_init");
+            NativeStatus.Check(TrtsNative.NetworkGetIoInfo(network.Value, 0, i, &info), "trts_network_get_io_info");
+            string name = Utf8(info.Name);
+            if (ShimDims.ToArray(info.Shape).Any(d => d < 0) && !options.Profiles.ContainsKey(name))
+            {
+                dynamicInputs.Add(name);
+            }
+        }
+        if (dynamicInputs.Count > 0)
+        {
+            throw new TensorShapeException(dynamicInputs[0],
+                $"dynamic input(s) {string.Join(", ", dynamicInputs)} need an optimization profile, e.g. --shapes {dynamicInputs[0]}:min/opt/max");
+        }
+        if (options.Profiles.Count == 0)
+        {
+            return;
+        }
+
+        var names = options.Profiles.Keys.Select(k => Encoding.UTF8.GetBytes(k + "\0")).ToArray();
+        var handles = names.Select(n => GCHandle.Alloc(n, GCHandleType.Pinned)).ToArray();
+        try
+        {
+            var shapes = new TrtsProfileShape[names.Length];
+            int i = 0;
+            foreach (var (name, (min, opt, max)) in options.Profiles)
+            {
+                shapes[i] = new TrtsProfileShape
+                {
+                    InputName = (byte*)handles[i].AddrOfPinnedObject(),
+                    Min = ShimDims.From(min, name),
+                    Opt = ShimDims.From(opt, name),
+                    Max = ShimDims.From(max, name),
+                };
+                i++;
+            }
+            int index;
+            fixed (TrtsProfileShape* s = shapes)
+            {
+                NativeStatus.Check(TrtsNative.BuilderConfigAddOptimizationProfile(config, s, shapes.Length, &index), "adding the optimization profile");
+            }
+        }
+        finally
+        {
+            foreach (var h in handles)
+            {
+                h.Free();
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using TrtSharp.TensorRT;
+using TrtSharp.Tests.Interop;
+
+namespace TrtSharp.Tests.Cli;
+
+[TestFixture]
+public class BuildCommandTests
+{
+    private const string ConvModel = "/usr/share/libonnx-testdata/data/node/test_conv_with_strides_padding/model.onnx";
+
+    [SetUp]
+    public void SetUp()
+    {
+        NativeShimFixture.RequireShim();
+        if (TensorRtRuntime.IsAvailable)
+        {
+            Assert.Ignore("TensorRT is available here; the unavailable path cannot be observed");
+        }
+    }
+
+    [Test]
+    public void BuildWithoutTensorRtFailsWithOneClearLine()
+    {
+        string plan = Path.Combine(Path.GetTempPath(), $"trtsharp-{Guid.NewGuid():N}.plan");
+        var run = CliRun.Of("build", ConvModel, "-o", plan, "--shapes", "x:1x1x7x5", "--workspace", "1GiB", "--opt-level", "3", "--hardware-compat", "ampere+");
+        run.AssertOneLineError("the native shim was built without TensorRT");
+        Assert.That(File.Exists(plan), Is.False);
+    }
+
+    [Test]
+    public void RunAndBenchOfAPlanFailWithTheSameLine()
+    {
+        string plan = Path.Combine(Path.GetTempPath(), $"trtsharp-{Guid.NewGuid():N}.plan");
+        File.WriteAllBytes(plan, [1, 2, 3]);
+        try
+        {
+            CliRun.Of("run", plan).AssertOneLineError("the native shim was built without TensorRT");
+        }
+        finally
+        {
+            File.Delete(plan);
+        }
+    }
+
+    [Test]
+    public void BadWorkspaceIsOneLine() =>
+        CliRun.Of("build", ConvModel, "-o", "x.plan", "--workspace", "lots").AssertOneLineError("'lots'");
+}
