@@ -6,6 +6,7 @@ using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
 using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.TensorRT;
 using TrtSharp.Reporting;
 
 namespace TrtSharp.Cli.Commands;
@@ -80,7 +81,8 @@ internal static class BenchCommand
                 o.LogSeverity = OnnxRuntimeLogSeverity.Error; // opset-age warnings are noise in a report
             };
             var context = new BenchContext(path, resolved, configure, shapeOverrides, parse.GetValue(seed), settings,
-                CliConsole.Create(parse.InvocationConfiguration.Output), cancellationToken);
+                CliConsole.Create(parse.InvocationConfiguration.Output),
+                new GpuFlags(parse.GetValue(streams) ?? 1, parse.GetValue(cudaGraph), parse.GetValue(noTransfers)), cancellationToken);
             if (isMatrix)
             {
                 RunMatrix(context, parse.GetValue(int8), parse.GetValue(fp16), parse.GetValue(plot));
@@ -99,7 +101,10 @@ internal static class BenchCommand
     }
 
     private sealed record BenchContext(string Path, string Backend, Action<OnnxRuntimeOptions> Configure, Dictionary<string, long[]>? Shapes,
-        int Seed, BenchmarkSettings Settings, CliConsole Console, CancellationToken CancellationToken);
+        int Seed, BenchmarkSettings Settings, CliConsole Console, GpuFlags Gpu, CancellationToken CancellationToken);
+
+    /// <summary>TensorRT-only settings: concurrent streams (one context each), CUDA-graph replay, no host/device copies.</summary>
+    private sealed record GpuFlags(int Streams, bool CudaGraph, bool NoTransfers);
 
     /// <summary>Flags that only one backend understands fail loudly on the other rather than being ignored.</summary>
     private static void CheckBackendFlags(ParseResult parse, string backend, Option<int?> streams, Option<bool> cudaGraph, Option<bool> noTransfers,
@@ -137,6 +142,11 @@ internal static class BenchCommand
 
     private static void RunSingle(BenchContext c, string? exportPath)
     {
+        if (c.Backend == "trt")
+        {
+            RunTensorRt(c, exportPath);
+            return;
+        }
         using IInferenceSession session = SessionFactory.Open(c.Path, c.Backend, c.Configure);
         using PreparedRun run = PreparedRun.Create(session, c.Shapes, c.Seed);
         Describe(c, session, run, "A");
@@ -147,6 +157,67 @@ internal static class BenchCommand
         {
             LatencyExport.Write(exportPath, c.Path, session.Backend, report);
             c.Console.WriteLine($"times written to {exportPath}");
+        }
+    }
+
+    /// <summary>
+    /// TensorRT: one context per stream, each timed on its own thread; per run the CUDA-event phases (H2D, compute, D2H)
+    /// and the host enqueue time are recorded, trtexec style.
+    /// </summary>
+    private static void RunTensorRt(BenchContext c, string? exportPath)
+    {
+        var contexts = new List<TensorRT.ExecutionContext>();
+        var runs = new List<PreparedRun>();
+        try
+        {
+            for (int i = 0; i < c.Gpu.Streams; i++)
+            {
+                var context = (TensorRT.ExecutionContext)SessionFactory.Open(c.Path, c.Backend, c.Configure);
+                contexts.Add(context);
+                context.UseCudaGraph = c.Gpu.CudaGraph;
+                runs.Add(PreparedRun.Create(context, c.Shapes, c.Seed));
+            }
+            Describe(c, contexts[0], runs[0], "A");
+            c.Console.WriteLine($"{Measuring(c.Settings)} on {c.Gpu.Streams} stream(s){(c.Gpu.CudaGraph ? ", CUDA graph replay" : "")}{(c.Gpu.NoTransfers ? ", no host/device transfers" : "")}");
+            var phases = runs.Select(_ => new List<TensorRtPhases>()).ToArray();
+            var timed = runs.Select((run, i) =>
+            {
+                var binding = (TensorRtBinding)run.Binding;
+                binding.RecordPhases = true;
+                binding.SkipTransfers = c.Gpu.NoTransfers;
+                var list = phases[i];
+                return (Action)(() =>
+                {
+                    binding.Run();
+                    list.Add(binding.LastPhases);
+                });
+            }).ToArray();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var reports = timed.Select(run => Task.Run(() => LatencyBenchmark.Measure(run, c.Settings, c.CancellationToken))).ToArray();
+            Task.WaitAll(reports, c.CancellationToken);
+            double wall = clock.Elapsed.TotalSeconds;
+            BenchRenderer.Latencies(c.Console, reports.Select((r, i) => ($"stream {i}", r.Result)).ToList());
+            BenchRenderer.Phases(c.Console, phases.SelectMany(p => p).ToList());
+            if (c.Gpu.Streams > 1)
+            {
+                c.Console.WriteLine($"all streams: {Numbers.F(reports.Sum(r => r.Result.Iterations) / wall, 1)} qps over {Numbers.F(wall)} s");
+            }
+            if (exportPath is not null)
+            {
+                LatencyExport.Write(exportPath, c.Path, "tensorrt", reports[0].Result);
+                c.Console.WriteLine($"times of stream 0 written to {exportPath}");
+            }
+        }
+        finally
+        {
+            foreach (var run in runs)
+            {
+                run.Dispose();
+            }
+            foreach (var context in contexts)
+            {
+                context.Dispose();
+            }
         }
     }
 

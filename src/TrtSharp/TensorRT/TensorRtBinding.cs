@@ -8,14 +8,15 @@ namespace TrtSharp.TensorRT;
 /// Host tensors, pinned staging buffers and device buffers allocated once for fixed input shapes, so that
 /// <see cref="Run"/> allocates nothing: host → pinned → device, enqueue (or graph replay), device → pinned → host.
 /// </summary>
-internal sealed class TensorRtBinding : IInferenceBinding
+public sealed class TensorRtBinding : IInferenceBinding
 {
     private readonly ExecutionContext _context;
     private readonly Slot[] _inputs;
     private readonly Slot[] _outputs;
     private CudaGraph? _graph;
+    private CudaEvent[]? _events;
 
-    public TensorRtBinding(ExecutionContext context, IReadOnlyDictionary<string, long[]>? inputShapes)
+    internal TensorRtBinding(ExecutionContext context, IReadOnlyDictionary<string, long[]>? inputShapes)
     {
         _context = context;
         var inputs = new List<Slot>();
@@ -55,20 +56,39 @@ internal sealed class TensorRtBinding : IInferenceBinding
         _outputs = outputs.ToArray();
     }
 
+    /// <inheritdoc/>
     public HostTensor Input(string name) => Find(_inputs, name).Host;
 
+    /// <inheritdoc/>
     public HostTensor Output(string name) => Find(_outputs, name).Host;
 
+    /// <summary>Record CUDA events around each phase of every run into <see cref="LastPhases"/> (for benchmarks).</summary>
+    public bool RecordPhases { get; set; }
+
+    /// <summary>Skip the host↔device copies: time the engine alone on the data already on the device (trtexec --noDataTransfers).</summary>
+    public bool SkipTransfers { get; set; }
+
+    /// <summary>The phases of the last run, when <see cref="RecordPhases"/> is on.</summary>
+    public TensorRtPhases LastPhases { get; private set; }
+
+    /// <inheritdoc/>
     public void Run()
     {
         var stream = _context.Stream;
         lock (_context.Gate)
         {
-            foreach (var s in _inputs)
+            var events = RecordPhases ? _events ??= [new CudaEvent(), new CudaEvent(), new CudaEvent(), new CudaEvent()] : null;
+            events?[0].Record(stream);
+            if (!SkipTransfers)
             {
-                s.Host.AsBytes().CopyTo(s.Pinned.Span);
-                s.Device.CopyFrom(s.Pinned, stream);
+                foreach (var s in _inputs)
+                {
+                    s.Host.AsBytes().CopyTo(s.Pinned.Span);
+                    s.Device.CopyFrom(s.Pinned, stream);
+                }
             }
+            events?[1].Record(stream);
+            long enqueueStart = System.Diagnostics.Stopwatch.GetTimestamp();
             if (_graph is not null)
             {
                 _graph.Launch(stream);
@@ -84,22 +104,43 @@ internal sealed class TensorRtBinding : IInferenceBinding
                     _graph = CudaGraph.Capture(stream, _context.EnqueueAsync);
                 }
             }
-            foreach (var s in _outputs)
+            double enqueueMs = System.Diagnostics.Stopwatch.GetElapsedTime(enqueueStart).TotalMilliseconds;
+            events?[2].Record(stream);
+            if (!SkipTransfers)
             {
-                s.Device.CopyTo(s.Pinned, stream);
+                foreach (var s in _outputs)
+                {
+                    s.Device.CopyTo(s.Pinned, stream);
+                }
             }
+            events?[3].Record(stream);
             stream.Synchronize();
-            foreach (var s in _outputs)
+            if (events is not null)
             {
-                var host = s.Host.AsBytes();
-                s.Pinned.Span[..host.Length].CopyTo(host);
+                LastPhases = new TensorRtPhases(enqueueMs,
+                    CudaEvent.ElapsedMilliseconds(events[0], events[1]),
+                    CudaEvent.ElapsedMilliseconds(events[1], events[2]),
+                    CudaEvent.ElapsedMilliseconds(events[2], events[3]));
+            }
+            if (!SkipTransfers)
+            {
+                foreach (var s in _outputs)
+                {
+                    var host = s.Host.AsBytes();
+                    s.Pinned.Span[..host.Length].CopyTo(host);
+                }
             }
         }
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _graph?.Dispose();
+        foreach (var e in _events ?? [])
+        {
+            e.Dispose();
+        }
         foreach (var s in _inputs.Concat(_outputs))
         {
             s.Dispose();

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using TrtSharp.Comparison;
 using TrtSharp.Benchmarking;
 using TrtSharp.Cli.Rendering;
 
@@ -34,6 +35,30 @@ internal static class BenchRenderer
                     $"{Numbers.F(100 * LatencyReport.UnstableCoefficientOfVariation, 0)}%: the machine is noisy or the run too short; quote the median, or compare interleaved (--compare-with)");
             }
         }
+    }
+
+    /// <summary>TensorRT's per-phase times (ms): host enqueue, and GPU H2D / compute / D2H from CUDA events.</summary>
+    public static void Phases(CliConsole console, IReadOnlyList<TrtSharp.TensorRT.TensorRtPhases> phases)
+    {
+        if (phases.Count == 0)
+        {
+            return;
+        }
+        var table = new Table { Title = new TableTitle("TensorRT phases (ms, CUDA events)") };
+        foreach (string column in new[] { "phase", "mean", "median", "p99", "max" })
+        {
+            table.AddColumn(column == "phase" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+        }
+        void Row(string name, Func<TrtSharp.TensorRT.TensorRtPhases, double> pick)
+        {
+            var stats = ValueStatistics.Compute(phases.Select(pick).ToArray());
+            table.AddRow(new[] { name, Numbers.G(stats.Mean), Numbers.G(stats.Median), Numbers.G(stats.P99), Numbers.G(stats.Max) }.Select(c => new Text(c)).ToArray());
+        }
+        Row("enqueue (host)", p => p.EnqueueMs);
+        Row("H2D", p => p.HostToDeviceMs);
+        Row("GPU compute", p => p.ComputeMs);
+        Row("D2H", p => p.DeviceToHostMs);
+        console.Write(table);
     }
 
     /// <summary>The per-pair ratio of an interleaved comparison.</summary>
