@@ -20,6 +20,7 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     private readonly bool _ownsEngine;
     private readonly Dictionary<string, byte[]> _utf8Names = new(StringComparer.Ordinal);
     private readonly CudaStream _stream;
+    private LayerProfiler? _profiler;
 
     internal ExecutionContext(Engine engine, bool ownsEngine = false)
     {
@@ -111,6 +112,18 @@ public sealed unsafe class ExecutionContext : IInferenceSession
         {
             NativeStatus.Check(TrtsNative.ContextSetTensorAddress(Handle.Value, n, (void*)devicePointer), $"binding '{name}'");
         }
+    }
+
+    /// <summary>
+    /// Reports every layer's time after each enqueue to <paramref name="profiler"/> (null detaches it). The context keeps
+    /// the profiler alive while attached; layer names need an engine built with detailed profiling verbosity.
+    /// </summary>
+    public void SetLayerProfiler(LayerProfiler? profiler)
+    {
+        NativeStatus.Check(profiler is null
+            ? TrtsNative.ContextSetProfiler(Handle.Value, null, null)
+            : TrtsNative.ContextSetProfiler(Handle.Value, LayerProfiler.Trampoline, (void*)profiler.UserPointer), "trts_context_set_profiler");
+        _profiler = profiler;
     }
 
     /// <summary>Enqueues one inference on <paramref name="stream"/> (every tensor bound, every dynamic input shaped).</summary>
