@@ -67,12 +67,22 @@ internal static class QuantizeCommand
 
             using var datasets = QuantizeData.Open(modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
                 parse.GetRequiredValue(holdout), parse.GetValue(batch), needCalibration: parse.GetValue(fromCache) is null, cancellationToken);
+            if (parse.GetValue(targetCosine) is not null && datasets.Holdout is null)
+            {
+                throw new ArgumentException("--target-cosine needs held-out data: --holdout, or --speech (its holdout split)");
+            }
             QuantizeResult result = parse.GetValue(fromCache) is { } cacheIn
                 ? ModelQuantizer.FromCache(modelPath, CalibrationCache.Read(cacheIn), options)
                 : ModelQuantizer.Quantize(modelPath, datasets.Calibration!, options, runtime, new ConsoleProgress(), cancellationToken);
 
             OnnxModel.FromProto(result.Model).Save(outputPath);
-            result.Cache.Write(cachePath);
+            // With --from-cache the cache is an input: write it only where --cache names another file.
+            bool writeCache = parse.GetValue(fromCache) is not { } source
+                || (parse.GetValue(cache) is { } explicitCache && Path.GetFullPath(explicitCache) != Path.GetFullPath(source));
+            if (writeCache)
+            {
+                result.Cache.Write(cachePath);
+            }
 
             IReadOnlyList<OutputAgreement>? validation = null;
             if (datasets.Holdout is not null)
@@ -89,7 +99,7 @@ internal static class QuantizeCommand
 
             Render(console, result, validation);
             console.WriteLine($"Q/DQ model: {outputPath}");
-            console.WriteLine($"calibration cache: {cachePath}");
+            console.WriteLine(writeCache ? $"calibration cache: {cachePath}" : $"calibration cache: {parse.GetValue(fromCache)} (read, unchanged)");
             console.WriteLine($"report: {reportDir} ({files.Count} files)");
             foreach (string w in result.Qdq.Warnings.Concat(result.Cache.Warnings))
             {
@@ -104,10 +114,6 @@ internal static class QuantizeCommand
                     return Task.FromResult(CommandRunner.CheckFailed);
                 }
                 console.WriteLine($"PASSED: every output's cosine ≥ {goal}");
-            }
-            else if (parse.GetValue(targetCosine) is not null)
-            {
-                throw new ArgumentException("--target-cosine needs held-out data: --holdout, or --speech (its holdout split)");
             }
             return Task.FromResult(0);
         });

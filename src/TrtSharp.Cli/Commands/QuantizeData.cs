@@ -42,11 +42,19 @@ internal sealed class QuantizeData : IDisposable
             var clips = SpeechClipManifest.Read(speechManifest);
             string melModel = melPath ?? DefaultModels.EnsureInstalled(cancellationToken: cancellationToken).Melspectrogram;
             var mel = OnnxRuntimeSession.FromFile(melModel, new OnnxRuntimeOptions { IntraOpThreads = 1 });
-            var calib = clips.Where(c => !c.IsHoldout).ToList();
-            var held = clips.Where(c => c.IsHoldout).ToList();
-            ICalibrationDataset? heldOut = holdout.Length > 0 ? new TensorFileDataset(holdout, inputs)
-                : held.Count > 0 ? new SpeechWindowDataset(held, mel, inputs[0].Name, batchSize) : null;
-            return new QuantizeData(new SpeechWindowDataset(calib, mel, inputs[0].Name, batchSize), heldOut, mel);
+            try
+            {
+                var calib = clips.Where(c => !c.IsHoldout).ToList();
+                var held = clips.Where(c => c.IsHoldout).ToList();
+                ICalibrationDataset? heldOut = holdout.Length > 0 ? new TensorFileDataset(holdout, inputs)
+                    : held.Count > 0 ? new SpeechWindowDataset(held, mel, inputs[0].Name, batchSize) : null;
+                return new QuantizeData(new SpeechWindowDataset(calib, mel, inputs[0].Name, batchSize), heldOut, mel);
+            }
+            catch
+            {
+                mel.Dispose();
+                throw;
+            }
         }
         if (data.Length == 0 && needCalibration)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TrtSharp.Errors;
+using TrtSharp.IO;
 
 namespace TrtSharp.Calibration;
 
@@ -136,20 +137,7 @@ public sealed class CalibrationCache
     public void Write(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, ToText(), new UTF8Encoding(false));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        AtomicFile.WriteAllText(path, ToText());
     }
 
     /// <summary>Reads a cache file.</summary>

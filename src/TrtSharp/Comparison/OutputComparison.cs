@@ -58,7 +58,9 @@ public sealed record OutputComparison(
         long nanMismatch = 0;
         for (int i = 0; i < n; i++)
         {
-            if (double.IsNaN(a[i]) != double.IsNaN(b[i]))
+            // NaN or ±∞ on one side only (or infinities of opposite sign) fail every check: the statistics below skip
+            // non-finite values, so they must not decide.
+            if (double.IsNaN(a[i]) != double.IsNaN(b[i]) || ((double.IsInfinity(a[i]) || double.IsInfinity(b[i])) && a[i] != b[i]))
             {
                 nanMismatch++;
             }
@@ -77,7 +79,7 @@ public sealed record OutputComparison(
         if (nanMismatch > 0)
         {
             passed = false;
-            reason = $"{nanMismatch} NaN(s) on one side only";
+            reason = $"{nanMismatch} NaN or infinite value(s) on one side only";
         }
         else if (check.Statistic == ErrorStatistic.Max)
         {

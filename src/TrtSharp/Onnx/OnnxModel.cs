@@ -264,6 +264,7 @@ public sealed class OnnxModel
         long externalBytes = tensors.Where(ExternalDataReference.IsExternal).Sum(t => ExternalDataReference.Parse(t, FilePath).Length ?? 0);
         bool useExternal = options.UseExternalData || copy.CalculateSize() + externalBytes > options.AutomaticExternalDataAbove;
 
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         string? dataPath = useExternal ? Path.Combine(Path.GetDirectoryName(fullPath)!, dataName) : null;
         string? dataTemp = null;
         try

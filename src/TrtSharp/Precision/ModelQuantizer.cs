@@ -38,24 +38,33 @@ public static class ModelQuantizer
     public static QuantizeResult FromCache(string modelPath, CalibrationCache cache, QuantizeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
-        options ??= new QuantizeOptions();
+        // The cache's own header (version, algorithm) is kept, so writing the result back reproduces it.
+        options = (options ?? new QuantizeOptions()) with
+        {
+            CacheTensorRtVersion = cache.TensorRtVersion,
+            Method = cache.Algorithm == CalibrationCacheAlgorithm.MinMaxCalibration ? CalibrationMethod.Max : CalibrationMethod.Entropy,
+        };
         var ranges = cache.Entries.Select(e =>
         {
             float amax = cache.GetAmax(e.Key);
             return new TensorRangeReport(e.Key, 0, -amax, amax, new Dictionary<CalibrationMethod, float>(), options.Method, amax, 0);
         }).ToList();
-        return Build(modelPath, [], ranges, options, TimeSpan.Zero);
+        return Build(modelPath, [], ranges, options, TimeSpan.Zero, cache);
     }
 
-    private static QuantizeResult Build(string modelPath, IReadOnlyList<TensorStatistics> statistics, List<TensorRangeReport> ranges, QuantizeOptions options, TimeSpan calibrationTime)
+    private static QuantizeResult Build(string modelPath, IReadOnlyList<TensorStatistics> statistics, List<TensorRangeReport> ranges, QuantizeOptions options, TimeSpan calibrationTime,
+        CalibrationCache? existingCache = null)
     {
         var model = OnnxModel.Load(modelPath);
+        // Q/DQ insertion reads and rewrites weights: bring external tensors into the proto (saving moves them out again above 2 GB).
+        model.InlineExternalData();
         QdqResult qdq = options.Qdq.Profile == QdqProfile.OrtCpu
             // Integer kernels need asymmetric uint8 ranges: the observed [min, max], clipped to the chosen amax.
-            ? QdqInserter.Insert(model.Proto, ranges.ToDictionary(r => r.Name, r => new TensorRange(Math.Max(r.Min, -r.Amax), Math.Min(r.Max, r.Amax)), StringComparer.Ordinal), options.Qdq)
+            ? QdqInserter.Insert(model.Proto, ranges.ToDictionary(r => r.Name, r => new TensorRange(Math.Clamp(r.Min, -r.Amax, r.Amax), Math.Clamp(r.Max, -r.Amax, r.Amax)), StringComparer.Ordinal), options.Qdq)
             : QdqInserter.Insert(model.Proto, ranges.ToDictionary(r => r.Name, r => r.Amax, StringComparer.Ordinal), options.Qdq);
         var algorithm = options.Method == CalibrationMethod.Max ? CalibrationCacheAlgorithm.MinMaxCalibration : CalibrationCacheAlgorithm.EntropyCalibration2;
-        var cache = CalibrationCache.FromAmax(ranges.Select(r => new KeyValuePair<string, float>(r.Name, r.Amax)), options.CacheTensorRtVersion, algorithm);
+        // A cache that was read is returned as it is: re-deriving scale = amax / 127 could change its last bits.
+        var cache = existingCache ?? CalibrationCache.FromAmax(ranges.Select(r => new KeyValuePair<string, float>(r.Name, r.Amax)), options.CacheTensorRtVersion, algorithm);
         return new QuantizeResult(qdq.Model, qdq.Report, cache, ranges, statistics, calibrationTime);
     }
 }

@@ -47,15 +47,19 @@ public class QuantizeCommandTests
     {
         CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir).AssertExit(0);
         string cache = Path.Combine(_f.Directory, "net.calib.cache");
-        var run = CliRun.Of("quantize", _f.ModelPath, "--from-cache", cache, "-o", Path.Combine(_f.Directory, "again.onnx"));
+        string before = File.ReadAllText(cache);
+        var run = CliRun.Of("quantize", _f.ModelPath, "--from-cache", cache, "--method", "max", "--trt-version", "10.3.0", "-o", Path.Combine(_f.Directory, "again.onnx"));
         run.AssertExit(0);
         Assert.That(File.Exists(Path.Combine(_f.Directory, "again.onnx")), Is.True);
+        Assert.That(File.ReadAllText(cache), Is.EqualTo(before), "an input cache is never rewritten");
     }
 
     [Test]
     public void BadInputsAreOneLine()
     {
         CliRun.Of("quantize", _f.ModelPath).AssertOneLineError("no calibration data");
+        CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--target-cosine", "0.9").AssertOneLineError("--target-cosine needs held-out data");
+        Assert.That(File.Exists(Path.Combine(_f.Directory, "net.int8.qdq.onnx")), Is.False, "refused before any work or output");
         CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--method", "kl").AssertOneLineError("--method 'kl'");
         CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--for", "tpu").AssertOneLineError("--for 'tpu'");
         string foreign = Path.Combine(_f.Directory, "foreign.cache");

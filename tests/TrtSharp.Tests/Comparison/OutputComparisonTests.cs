@@ -46,6 +46,17 @@ public class OutputComparisonTests
         Assert.That(c.Reason, Does.Contain("NaN"));
     }
 
+    [TestCase("mean")]
+    [TestCase("quantile:0.99")]
+    public void InfinityOnOneSideFailsEveryStatistic(string check)
+    {
+        var (stat, q) = ErrorCheck.ParseStatistic(check);
+        var c = OutputComparison.Compare("y", [double.PositiveInfinity, 1, 1, 1], [1, 1, 1, 1], new ErrorCheck(new Tolerance(0, 1e-3), stat, q));
+        Assert.That(c.Passed, Is.False);
+        Assert.That(c.Reason, Does.Contain("infinite"));
+        Assert.That(OutputComparison.Compare("y", [double.PositiveInfinity, 1], [double.PositiveInfinity, 1], new ErrorCheck(new Tolerance(0, 1e-3), stat, q)).Passed, Is.True);
+    }
+
     [Test]
     public void ShapeMismatchIsExplained()
     {

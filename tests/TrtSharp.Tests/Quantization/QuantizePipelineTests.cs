@@ -76,6 +76,36 @@ public class QuantizePipelineTests
     }
 
     [Test]
+    public void ModelsWithExternalWeightsQuantize()
+    {
+        string external = Path.Combine(_f.Directory, "ext", "net.onnx");
+        OnnxModel.Load(_f.ModelPath).Save(external, new OnnxSaveOptions { UseExternalData = true, ExternalDataThreshold = 16 });
+        Assert.That(OnnxModel.Load(external).Graph.Initializers.Any(i => i.IsExternal), Is.True);
+        var result = ModelQuantizer.Quantize(external, new TensorFileDataset([_f.CalibrationDir], Inputs()), new QuantizeOptions { Method = CalibrationMethod.Max });
+        Assert.That(result.Model.Graph.Node.Count(n => n.OpType == "DequantizeLinear"), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void ACacheThatWasReadIsKeptAsItWas()
+    {
+        string cachePath = Path.Combine(_f.Directory, "old.cache");
+        File.WriteAllText(cachePath, "TRT-100300-MinMaxCalibration\nx: 3c010a14\nr: 3d4ccccd\nc: 3e000000\n");
+        var cache = CalibrationCache.Read(cachePath);
+        var result = ModelQuantizer.FromCache(_f.ModelPath, cache);
+        Assert.That(result.Cache.ToText(), Is.EqualTo(File.ReadAllText(cachePath)));
+    }
+
+    [Test]
+    public void OrtCpuRangesStayOrderedWhenAmaxIsBelowAnAllPositiveMinimum()
+    {
+        var stats = ActivationCalibrator.Collect(_f.ModelPath, new TensorFileDataset([_f.CalibrationDir], Inputs()));
+        // Pretend every tensor is positive with amax under its minimum: clamping must keep min <= max.
+        var odd = stats.Select(s => new TensorStatistics(s.TensorName, s.Count, 5f, 6f, s.Histogram)).ToList();
+        Assert.DoesNotThrow(() => ModelQuantizer.FromStatistics(_f.ModelPath, odd,
+            new QuantizeOptions { Method = CalibrationMethod.Percentile, Qdq = new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false } }));
+    }
+
+    [Test]
     public void SaturationCountsTheBinsAboveTheThreshold()
     {
         long[] counts = new long[2048];
