@@ -157,6 +157,12 @@ TRTS_API trts_status trts_builder_config_add_optimization_profile(trts_builder_c
     int32_t const index = config->config->addOptimizationProfile(profile);
     if (index < 0)
         return trts::fail(TRTS_E_INVALID_ARGUMENT, trts::with_logged_error("optimization profile rejected"));
+#if NV_TENSORRT_MAJOR < 11
+    // TensorRT 10's legacy INT8 calibration needs a calibration profile for networks with runtime dimensions;
+    // the first optimization profile serves (calibration runs at its opt shapes).
+    if (index == 0 && !config->config->setCalibrationProfile(profile))
+        return trts::fail(TRTS_E_INVALID_ARGUMENT, trts::with_logged_error("calibration profile rejected"));
+#endif
     *out_profile_index = index;
     return TRTS_OK;
     TRTS_GUARD_END

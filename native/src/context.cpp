@@ -187,10 +187,16 @@ TRTS_API trts_status trts_context_set_output_allocator(trts_context* context, ch
     TRTS_REQUIRE(trts::struct_size_ok(desc), "desc->struct_size is too small (call trts_output_allocator_desc_init)");
     TRTS_REQUIRE(desc->reallocate != nullptr, "desc->reallocate is NULL");
     auto bridge = std::make_unique<trts::OutputAllocatorBridge>(*desc);
+    // Make room in the map before TensorRT sees the bridge: a failed insertion must never leave TensorRT holding a
+    // pointer to a destroyed bridge. The previous bridge (if any) stays alive until TensorRT has switched.
+    auto& slot = context->output_allocators[name];
     if (!context->context->setOutputAllocator(tensor_name, bridge.get()))
+    {
+        if (!slot)
+            context->output_allocators.erase(name);
         return trts::fail(TRTS_E_INVALID_ARGUMENT, trts::with_logged_error("output '" + name + "': allocator rejected"));
-    // Replacing an entry frees the previous bridge only after TensorRT has switched to the new one.
-    context->output_allocators[name] = std::move(bridge);
+    }
+    slot = std::move(bridge);
     return TRTS_OK;
     TRTS_GUARD_END
 }

@@ -62,6 +62,15 @@ public static unsafe class EngineBuilder
 
         TrtsBlob* rawPlan = null;
         status = TrtsNative.BuilderBuildSerializedNetwork(builder.Value, network.Value, config.Value, &rawPlan);
+        if (calibrator?.Failure is { } calibrationFailure)
+        {
+            // A failing batch source looks like the end of the data to TensorRT: never let that pass as a calibrated engine.
+            if (rawPlan is not null)
+            {
+                TrtsNative.BlobDestroy(rawPlan);
+            }
+            throw new TrtSharpException($"INT8 calibration of {onnxPath} failed in the calibration callbacks: {calibrationFailure.Message}", calibrationFailure);
+        }
         byte[] plan = ShimBlob.Take(rawPlan, status, $"building an engine from {onnxPath}");
 
         if (options.TimingCachePath is { } cachePath)

@@ -176,8 +176,12 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     /// <inheritdoc />
     public void Dispose()
     {
-        _stream.Dispose();
-        Handle.Dispose();
+        // Wait for a run in progress on another thread: TensorRT must not lose its context mid-enqueue.
+        lock (Gate)
+        {
+            _stream.Dispose();
+            Handle.Dispose();
+        }
         if (_ownsEngine)
         {
             _engine.Dispose();

@@ -140,7 +140,7 @@ internal sealed unsafe class LegacyCalibrator : IDisposable
         {
             From(user).Failure = ex;
         }
-        catch (InvalidOperationException)
+        catch (Exception)
         {
             // The handle is gone; nothing left to record into.
         }

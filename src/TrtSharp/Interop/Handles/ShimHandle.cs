@@ -10,7 +10,15 @@ namespace TrtSharp.Interop.Handles;
 /// </summary>
 internal abstract class ShimHandle : SafeHandle
 {
+    private static long s_leaks;
     private SafeHandle? _parent;
+    private volatile bool _disposedByOwner;
+
+    /// <summary>
+    /// Handles the garbage collector found undisposed. Their native objects are deliberately leaked: destroying a
+    /// TensorRT context or engine frees CUDA memory, and a finalizer must never call into CUDA (DESIGN.md).
+    /// </summary>
+    internal static long LeakCount => Interlocked.Read(ref s_leaks);
 
     /// <summary>Creates an empty (invalid) handle; allocated before the create call so <see cref="Attach"/> cannot fail.</summary>
     protected ShimHandle() : base(0, ownsHandle: true) { }
@@ -42,8 +50,25 @@ internal abstract class ShimHandle : SafeHandle
     protected abstract TrtsStatus Destroy(nint value);
 
     /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _disposedByOwner = true;
+        }
+        base.Dispose(disposing);
+    }
+
+    /// <inheritdoc />
     protected sealed override bool ReleaseHandle()
     {
+        if (!_disposedByOwner)
+        {
+            // Finalizer thread: report, never destroy (nor release the parent, whose release could destroy it here).
+            Interlocked.Increment(ref s_leaks);
+            handle = 0;
+            return true;
+        }
         var status = Destroy(handle);
         handle = 0;
         var parent = Interlocked.Exchange(ref _parent, null);
