@@ -262,10 +262,10 @@ std::string with_logged_error(std::string message)
 
 trts_status weak_typing_removed(char const* what) noexcept
 {
-    return fail(TRTS_E_UNSUPPORTED,
-        std::string(what) + " is not available with TensorRT " + std::to_string(NV_TENSORRT_MAJOR) +
-            ": TensorRT 11 removed weak typing (precision flags, the INT8 calibrator). Put precision in the ONNX model "
-            "instead: INT8/FP8 through QuantizeLinear/DequantizeLinear (Q/DQ) nodes, FP16/BF16 through AutoCast.");
+    return fail(TRTS_E_UNSUPPORTED, what,
+        " is not available with this TensorRT: TensorRT 11 removed weak typing (precision flags, the INT8 calibrator). "
+        "Put precision in the ONNX model instead: INT8/FP8 through QuantizeLinear/DequantizeLinear (Q/DQ) nodes "
+        "(trtsharp quantize), FP16/BF16 through AutoCast.");
 }
 
 } // namespace trts

@@ -26,6 +26,25 @@ trts_status fail(trts_status status, std::string message) noexcept
     return status;
 }
 
+trts_status fail(trts_status status, char const* message) noexcept
+{
+    return fail(status, "", message);
+}
+
+trts_status fail(trts_status status, char const* prefix, char const* detail) noexcept
+{
+    try
+    {
+        t_last_error.assign(prefix != nullptr ? prefix : "");
+        t_last_error.append(detail != nullptr ? detail : "");
+    }
+    catch (...)
+    {
+        t_last_error.clear();
+    }
+    return status;
+}
+
 void clear_error() noexcept
 {
     t_last_error.clear();

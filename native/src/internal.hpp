@@ -12,6 +12,10 @@ namespace trts {
 
 /// Records the thread-local last error and returns status, so call sites read `return fail(...)`.
 trts_status fail(trts_status status, std::string message) noexcept;
+
+// Overloads that build the message inside their own try: safe in catch handlers, where memory may be exhausted.
+trts_status fail(trts_status status, char const* message) noexcept;
+trts_status fail(trts_status status, char const* prefix, char const* detail) noexcept;
 /// Clears the thread-local last error at the start of each call.
 void clear_error() noexcept;
 
@@ -59,7 +63,7 @@ template <typename T> bool struct_size_ok(T const* p) noexcept
     }                                                                                                              \
     catch (std::exception const& e)                                                                                \
     {                                                                                                              \
-        return ::trts::fail(TRTS_E_INTERNAL, std::string("internal error: ") + e.what());                          \
+        return ::trts::fail(TRTS_E_INTERNAL, "internal error: ", e.what());                                       \
     }                                                                                                              \
     catch (...)                                                                                                    \
     {                                                                                                              \
