@@ -16,7 +16,16 @@ public sealed unsafe class Engine : IDisposable
     internal Engine(EngineHandle handle)
     {
         Handle = handle;
-        Tensors = ReadTensors();
+        try
+        {
+            Tensors = ReadTensors();
+        }
+        catch
+        {
+            // An engine whose IO cannot be described (e.g. an element type TrtSharp lacks) is released here, not by a finalizer.
+            handle.Dispose();
+            throw;
+        }
     }
 
     internal EngineHandle Handle { get; }

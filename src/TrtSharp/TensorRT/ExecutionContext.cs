@@ -38,8 +38,16 @@ public sealed unsafe class ExecutionContext : IInferenceSession
         }
         Inputs = engine.Inputs.Select(t => t.Descriptor).ToArray();
         Outputs = engine.Outputs.Select(t => t.Descriptor).ToArray();
-        Device = CudaDevice.Current.Name;
-        _stream = new CudaStream();
+        try
+        {
+            Device = CudaDevice.Current.Name;
+            _stream = new CudaStream();
+        }
+        catch
+        {
+            Handle.Dispose();
+            throw;
+        }
     }
 
     internal ContextHandle Handle { get; }
@@ -130,7 +138,9 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     public void EnqueueAsync(CudaStream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        NativeStatus.Check(TrtsNative.ContextEnqueue(Handle.Value, (void*)stream.Handle), "trts_context_enqueue");
+        // Hold the stream across the call: a concurrent Dispose must not destroy it while TensorRT enqueues on it.
+        using var lease = stream.Lease();
+        NativeStatus.Check(TrtsNative.ContextEnqueue(Handle.Value, (void*)lease.Value), "trts_context_enqueue");
     }
 
     /// <inheritdoc />

@@ -182,7 +182,15 @@ public sealed class TensorRtBinding : IInferenceBinding
             // Zero-sized tensors still get a valid (1-byte) address: TensorRT rejects null addresses.
             int bytes = Math.Max(1, Host.AsBytes().Length);
             Pinned = new PinnedBuffer<byte>(bytes);
-            Device = new DeviceBuffer<byte>(bytes);
+            try
+            {
+                Device = new DeviceBuffer<byte>(bytes);
+            }
+            catch
+            {
+                Pinned.Dispose();
+                throw;
+            }
         }
 
         public string Name { get; }
