@@ -42,7 +42,7 @@ internal static class ConformanceCommand
                 }),
                 path => TensorProtoFile.Read(path).Tensor,
                 new ConformanceOptions { Filter = parseResult.GetValue(filter) });
-            var report = runner.Run(root, new ConsoleProgress(), cancellationToken);
+            var report = ConsoleProgress.Run(progress => runner.Run(root, progress, cancellationToken));
             string? jsonPath = parseResult.GetValue(json);
             if (jsonPath is not null)
             {

@@ -73,7 +73,7 @@ internal static class QuantizeCommand
             }
             QuantizeResult result = parse.GetValue(fromCache) is { } cacheIn
                 ? ModelQuantizer.FromCache(modelPath, CalibrationCache.Read(cacheIn), options)
-                : ModelQuantizer.Quantize(modelPath, datasets.Calibration!, options, runtime, new ConsoleProgress(), cancellationToken);
+                : ConsoleProgress.Run(progress => ModelQuantizer.Quantize(modelPath, datasets.Calibration!, options, runtime, progress, cancellationToken));
 
             OnnxModel.FromProto(result.Model).Save(outputPath);
             // With --from-cache the cache is an input: write it only where --cache names another file.
