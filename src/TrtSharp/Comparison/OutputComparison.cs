@@ -22,6 +22,9 @@ public sealed record OutputComparison(
     long[] ErrorHistogram,
     double ErrorHistogramMax)
 {
+    /// <summary>Elements that are NaN or ±∞ on one side only (or infinities of opposite sign); any makes the output fail.</summary>
+    public long NonFiniteMismatches { get; init; }
+
     /// <summary>Bins of <see cref="ErrorHistogram"/>.</summary>
     public const int HistogramBins = 10;
 
@@ -123,7 +126,7 @@ public sealed record OutputComparison(
         return new OutputComparison(name, passed, reason,
             ValueStatistics.Compute(a), ValueStatistics.Compute(b), absStats, relStats, quantileAbs,
             Similarity.Cosine(a, b), Similarity.SignalToNoiseDb(a, b),
-            absStats.Max, relStats.Max, histogram, histMax);
+            absStats.Max, relStats.Max, histogram, histMax) { NonFiniteMismatches = nanMismatch };
     }
 
     private static double Quantile(double[] values, double q)
