@@ -96,6 +96,8 @@ internal static class DemoCommand
                 var fp32Holdout = fp32Scores.Where(s => s.Clip.IsHoldout).ToList();
                 var ortScores = ScoreAll(mel, ortInt8, heads, holdout, null, cancellationToken);
                 var trtScores = ScoreAll(mel, trtInt8, heads, holdout, null, cancellationToken);
+                string scoresFile = Path.Combine(output, "wakeword-scores.csv");
+                WakeWordScoreTable.Write(scoresFile, Heads, [("fp32", fp32Holdout), ("int8_trt_qdq", trtScores), ("int8_ort_cpu", ortScores)]);
 
                 // 4. Timing: INT8 (ORT CPU placement) vs FP32, interleaved, batch 1, one thread.
                 Console.Error.WriteLine("[4/4] latency of the speech-embedding CNN, INT8 vs FP32 (interleaved)");
@@ -110,7 +112,7 @@ internal static class DemoCommand
                     $"{timing.RatioAOverB.Median:0.00}× (median of {timing.RatioAOverB.Count} pairs)");
                 console.Write(summary);
                 console.WriteLine($"calibration: {trt.Ranges.Count} tensors in {trt.CalibrationTime.TotalSeconds:0.0} s over {calib.Count} clips");
-                console.WriteLine($"written: {trtModel}, {ortModel}, {cacheFile}, reports in {output}");
+                console.WriteLine($"written: {trtModel}, {ortModel}, {cacheFile}, {scoresFile}, reports in {output}");
                 console.WriteLine(TensorRtStep(trtModel));
                 return Task.FromResult(0);
             }

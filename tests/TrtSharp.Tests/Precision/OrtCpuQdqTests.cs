@@ -80,6 +80,16 @@ public class OrtCpuQdqTests
             Assert.That((255 - entry.ZeroPoints[0]) * entry.Scales[0], Is.GreaterThanOrEqualTo(ranges[folded].Max * 0.99f), folded);
         }
 
+        // Conv outputs that feed LeakyRelu(0.2) → folded Max(·, -0.4) and whose data stays above -0.4 / 0.2 keep [min, max].
+        foreach (var conv in new[] { "c1", "c2" })
+        {
+            var entry = report.FindTensor(conv)!;
+            Assert.That(ranges[conv].Min, Is.GreaterThan(-0.4f / 0.2f), conv);
+            var (scale, zeroPoint) = QuantizationMath.AsymmetricUInt8(ranges[conv].Min, ranges[conv].Max);
+            Assert.That(entry.Scales[0], Is.EqualTo(scale), conv);
+            Assert.That(entry.ZeroPoints[0], Is.EqualTo(zeroPoint), conv);
+        }
+
         // MaxPool output shares its input's parameters; asymmetric params elsewhere follow [min, max].
         var pool = report.FindTensor("p1")!;
         var poolIn = report.FindTensor("l1")!;
@@ -114,6 +124,32 @@ public class OrtCpuQdqTests
             var int8 = OrtHarness.Run(qdq, sample)["c3"];
             Assert.That(OrtHarness.Cosine(fp32, int8), Is.GreaterThanOrEqualTo(0.99));
         }
+    }
+
+    [Test]
+    public void ConvOutputBeforeLeakyReluAndMaxIsClippedWhereTheChainSaturates()
+    {
+        var model = SpeechLikeModel();
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 1, 16, 8], 2, 300));
+        // A conv output reaching far below -0.4 / 0.2 = -2: its levels must be spent on [-2, max] only.
+        ranges["c1"] = new TensorRange(-50f, 30f);
+        ranges["c2"] = new TensorRange(-50f, 30f);
+
+        var (qdq, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu });
+
+        foreach (var conv in new[] { "c1", "c2" })
+        {
+            // q = 0 dequantizes to exactly -2 and the top level still reaches 30: scale 2/15, not 80/255 unclipped.
+            var entry = report.FindTensor(conv)!;
+            Assert.That(-entry.ZeroPoints[0] * entry.Scales[0], Is.EqualTo(-0.4f / 0.2f), conv);
+            Assert.That((255 - entry.ZeroPoints[0]) * entry.Scales[0], Is.GreaterThanOrEqualTo(30f), conv);
+            Assert.That(entry.Scales[0], Is.EqualTo(2f / 15f).Within(1).Ulps, conv);
+        }
+
+        // The last conv (kept float here) and the first conv's float output are not clipped: nothing quantizes them.
+        Assert.That(report.FindTensor("c0"), Is.Null);
+        var sample = TensorRtQdqTests.Samples("x", [1, 1, 16, 8], 1, 77)[0];
+        Assert.That(OrtHarness.Cosine(OrtHarness.Run(model, sample)["c3"], OrtHarness.Run(OrtHarness.RoundTrip(qdq), sample)["c3"]), Is.GreaterThanOrEqualTo(0.98));
     }
 
     [Test]
