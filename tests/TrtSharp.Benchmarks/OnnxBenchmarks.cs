@@ -9,7 +9,6 @@ namespace TrtSharp.Benchmarks;
 
 /// <summary>ONNX model loading, TensorProto conversion and .npy I/O on small, self-made data.</summary>
 [MemoryDiagnoser]
-[ShortRunJob]
 public class OnnxBenchmarks
 {
     private string _dir = "";

@@ -37,7 +37,7 @@ internal static class QuantizeCommand
         var plots = new Option<bool>("--plots") { Description = "Also write a histogram PNG per tensor with each method's threshold." };
         var fromCache = new Option<string?>("--from-cache") { Description = "Skip calibration: take the ranges from an existing TensorRT calibration cache." };
         var targetCosine = new Option<double?>("--target-cosine") { Description = "Fail (exit 1) when an output's cosine similarity to FP32 on the held-out data is below this." };
-        var batch = new Option<int>("--batch-size") { Description = "Windows per batch for --speech.", DefaultValueFactory = _ => 32 };
+        var batch = new Option<int>("--batch-size") { Description = "Windows per batch for --speech.", DefaultValueFactory = _ => SpeechWindowDataset.DefaultBatchSize };
         var command = new Command("quantize", "INT8 post-training quantization on the CPU: calibrate on ONNX Runtime, write a Q/DQ model, a TensorRT 10 calibration cache and a report, and validate against FP32.")
         {
             model, data, speech, mel, holdout, method, percentile, target, excludeNodes, excludeOps, output, cache, trtVersion, report, plots, fromCache, targetCosine, batch,

@@ -1,3 +1,5 @@
+using TrtSharp.Inference;
+
 namespace TrtSharp.Calibration;
 
 /// <summary>
@@ -21,6 +23,11 @@ public sealed class StatisticsCollector
     public void Add(string tensorName, ReadOnlySpan<float> values, long sampleIndex = 0, int samplesInSpan = 1)
     {
         ArgumentNullException.ThrowIfNull(tensorName);
+        CollectorFor(tensorName).Add(values, sampleIndex, samplesInSpan);
+    }
+
+    private HistogramCollector CollectorFor(string tensorName)
+    {
         if (!_collectors.TryGetValue(tensorName, out HistogramCollector? collector))
         {
             collector = new HistogramCollector(tensorName);
@@ -28,7 +35,41 @@ public sealed class StatisticsCollector
             _order.Add(tensorName);
         }
         collector.UseTwoThreads = UseTwoThreads;
-        collector.Add(values, sampleIndex, samplesInSpan);
+        return collector;
+    }
+
+    /// <summary>
+    /// Adds one batch of several tensors, spread over up to <paramref name="threads"/> threads (tensors are independent,
+    /// so each collector is still fed by one thread at a time). The first NaN/∞ error found is thrown.
+    /// </summary>
+    /// <exception cref="TrtSharp.Errors.CalibrationException">Some tensor's values hold NaN or ±∞.</exception>
+    public void AddParallel(IEnumerable<(string Name, HostTensor<float> Values)> tensors, long sampleIndex, int samplesInSpan, int threads,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var items = new List<(HistogramCollector Collector, HostTensor<float> Values)>();
+        foreach (var (name, values) in tensors)
+        {
+            // Collectors are created here, on one thread, so the parallel part only reads the dictionary.
+            items.Add((CollectorFor(name), values));
+        }
+        if (threads <= 1 || items.Count < 2)
+        {
+            foreach (var (collector, values) in items)
+            {
+                collector.Add(values.Span, sampleIndex, samplesInSpan);
+            }
+            return;
+        }
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        try
+        {
+            Parallel.ForEach(items, parallel, item => item.Collector.Add(item.Values.Span, sampleIndex, samplesInSpan));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is Errors.CalibrationException) is { } first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
     }
 
     /// <summary>Snapshots of every tensor's statistics, in first-seen order.</summary>
