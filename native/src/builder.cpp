@@ -165,6 +165,9 @@ TRTS_API trts_status trts_network_get_io_info(trts_network const* network, int32
     out_info->format = TRTS_TENSOR_FORMAT_UNKNOWN; // formats are chosen by the builder, not the network
     out_info->name = t->getName();
     out_info->shape = trts::from_trt(t->getDimensions());
+    // Where a network tensor will live is the builder's choice; shape tensors are the ones read on the host.
+    out_info->location = TRTS_TENSOR_LOCATION_DEVICE;
+    out_info->is_shape_inference_io = t->isShapeTensor() ? 1 : 0;
     return TRTS_OK;
     TRTS_GUARD_END
 }

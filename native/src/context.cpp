@@ -1,31 +1,28 @@
 // Execution context: shapes, addresses, profiles, user-managed memory, output allocators, profiler, enqueueV3.
+#include "output_allocator.hpp"
 #include "trt_common.hpp"
 
 namespace trts {
 
-/// IOutputAllocator forwarding to C callbacks; owned by the context, so it outlives TensorRT's use of it.
+/// IOutputAllocator forwarding to the C callbacks (output_allocator.hpp); owned by the context, so it outlives
+/// TensorRT's use of it.
 class OutputAllocatorBridge final : public nvinfer1::IOutputAllocator {
 public:
-    explicit OutputAllocatorBridge(trts_output_allocator_desc const& desc) : desc_(desc) {}
+    explicit OutputAllocatorBridge(trts_output_allocator_desc const& desc) : callbacks_(desc) {}
 
     void* reallocateOutputAsync(char const* tensorName, void* currentMemory, uint64_t size, uint64_t alignment,
         cudaStream_t stream) noexcept override
     {
-        if (desc_.reallocate == nullptr)
-            return nullptr;
-        return desc_.reallocate(desc_.user, tensorName, currentMemory, size, alignment, static_cast<void*>(stream));
+        return callbacks_.reallocate(tensorName, currentMemory, size, alignment, static_cast<void*>(stream));
     }
 
     void notifyShape(char const* tensorName, nvinfer1::Dims const& dims) noexcept override
     {
-        if (desc_.notify_shape == nullptr)
-            return;
-        trts_dims const d = from_trt(dims);
-        desc_.notify_shape(desc_.user, tensorName, &d);
+        callbacks_.notify_shape(tensorName, from_trt(dims));
     }
 
 private:
-    trts_output_allocator_desc desc_;
+    OutputAllocatorCallbacks callbacks_;
 };
 
 /// IProfiler forwarding per-layer times to a C callback.

@@ -92,6 +92,9 @@ TRTS_API trts_status trts_engine_get_io_info(trts_engine const* engine, int32_t 
     out_info->data_type = trts::from_trt(e.getTensorDataType(name));
     out_info->format = trts::from_trt(e.getTensorFormat(name));
     out_info->shape = trts::from_trt(e.getTensorShape(name));
+    out_info->location = e.getTensorLocation(name) == nvinfer1::TensorLocation::kHOST ? TRTS_TENSOR_LOCATION_HOST
+                                                                                      : TRTS_TENSOR_LOCATION_DEVICE;
+    out_info->is_shape_inference_io = e.isShapeInferenceIO(name) ? 1 : 0;
     return TRTS_OK;
     TRTS_GUARD_END
 }

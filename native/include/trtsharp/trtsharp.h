@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /** Version of this ABI; bumped on any incompatible change. */
-#define TRTS_ABI_VERSION 1
+#define TRTS_ABI_VERSION 2
 /** Maximum tensor rank, equal to TensorRT's Dims::MAX_DIMS. */
 #define TRTS_MAX_DIMS 8
 
@@ -98,6 +98,12 @@ typedef enum trts_tensor_io_mode {
     TRTS_TENSOR_IO_MODE_INPUT = 1,
     TRTS_TENSOR_IO_MODE_OUTPUT = 2
 } trts_tensor_io_mode;
+
+/** Where an engine IO tensor's data lives: shape tensors (values that decide shapes) are read from host memory. */
+typedef enum trts_tensor_location {
+    TRTS_TENSOR_LOCATION_DEVICE = 0,
+    TRTS_TENSOR_LOCATION_HOST = 1
+} trts_tensor_location;
 
 /** Memory layout of an engine tensor. */
 typedef enum trts_tensor_format {
@@ -302,6 +308,10 @@ typedef struct trts_tensor_info {
     trts_tensor_format format;
     char const* name;
     trts_dims shape;
+    /** Engine tensors: TensorRT's getTensorLocation (network tensors: always DEVICE). Since ABI 2. */
+    trts_tensor_location location;
+    /** Engine tensors: 1 when isShapeInferenceIO (a shape tensor whose values shapes depend on). Since ABI 2. */
+    int32_t is_shape_inference_io;
 } trts_tensor_info;
 
 /** Legacy INT8 calibrator callbacks (TensorRT 10 only). */
@@ -408,7 +418,9 @@ TRTS_API trts_status trts_builder_config_set_timing_cache(trts_builder_config* c
     int32_t ignore_mismatch) TRTS_NOEXCEPT;
 /** Serializes the config's timing cache (after a build it holds the new timings). */
 TRTS_API trts_status trts_builder_config_get_timing_cache(trts_builder_config const* config, trts_blob** out_blob) TRTS_NOEXCEPT;
-/** TensorRT 10 only: attaches a legacy INT8 calibrator (kept alive by the config). NULL detaches. */
+/** TensorRT 10 only: attaches a legacy INT8 calibrator, NULL detaches. The config copies the callbacks, so the
+ *  trts_calibrator may be destroyed afterwards; desc.user and the callbacks must stay valid until every build that
+ *  uses this config has returned (or the calibrator is detached). */
 TRTS_API trts_status trts_builder_config_set_int8_calibrator(trts_builder_config* config, trts_calibrator* calibrator) TRTS_NOEXCEPT;
 /** Builds a serialized engine (plan). TRTS_E_BUILD carries TensorRT's last error message. */
 TRTS_API trts_status trts_builder_build_serialized_network(trts_builder* builder, trts_network* network,
@@ -449,6 +461,11 @@ TRTS_API trts_status trts_context_set_device_memory(trts_context* context, void*
 TRTS_API trts_status trts_output_allocator_desc_init(trts_output_allocator_desc* desc) TRTS_NOEXCEPT;
 TRTS_API trts_status trts_context_set_output_allocator(trts_context* context, char const* tensor_name,
     trts_output_allocator_desc const* desc) TRTS_NOEXCEPT;
+/** Test hook: drives output-allocator callbacks the way TensorRT does for a data-dependent output: reallocate once
+ *  per entry of sizes (passing the previous result as current_memory, alignment 256, stream NULL), then notify_shape
+ *  with dims. out_pointers receives each reallocate result (nb_sizes entries). */
+TRTS_API trts_status trts_debug_drive_output_allocator(trts_output_allocator_desc const* desc, char const* tensor_name,
+    uint64_t const* sizes, int32_t nb_sizes, trts_dims const* dims, void** out_pointers) TRTS_NOEXCEPT;
 /** Per-layer timing callback after each enqueue (callback NULL removes it). */
 TRTS_API trts_status trts_context_set_profiler(trts_context* context, trts_layer_time_fn callback, void* user) TRTS_NOEXCEPT;
 /** enqueueV3 on a caller cudaStream_t. */

@@ -79,12 +79,7 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable where T : unmanaged
         if (destination.IsEmpty)
             return;
         using HandleLease src = Lease();
-        using HandleLease s = stream.Lease();
-        fixed (T* dst = destination)
-        {
-            CudaCheck.Check(CudaNative.cudaMemcpyAsync((IntPtr)dst, src.Value, Bytes(destination.Length), CudaNative.cudaMemcpyDeviceToHost, s.Value), "cudaMemcpyAsync(device to host)");
-            CudaCheck.Check(CudaNative.cudaStreamSynchronize(s.Value), "cudaStreamSynchronize");
-        }
+        CudaMemory.CopyDeviceToHost(src.Value, System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination), stream);
     }
 
     /// <summary>Copies the whole buffer into a new array, waiting for the copy.</summary>

@@ -56,7 +56,16 @@ internal static class NativeLibraryResolver
 
                 if (NativeLibrary.TryLoad(candidate, out handle))
                 {
-                    return handle;
+                    if (AbiMismatch(handle) is not string mismatch)
+                    {
+                        return handle;
+                    }
+
+                    // A stale build from before a header change: its structs no longer match the generated bindings.
+                    NativeLibrary.Free(handle);
+                    handle = 0;
+                    tried.Append("\n  ").Append(candidate).Append(" (").Append(mismatch).Append(')');
+                    continue;
                 }
 
                 tried.Append("\n  ").Append(candidate).Append(" (exists but failed to load: missing dependency or wrong architecture)");
@@ -67,6 +76,20 @@ internal static class NativeLibraryResolver
                 "'cmake -S . -B build/native && cmake --build build/native' or set " + PathVariable +
                 ". Paths tried:" + tried);
         }
+    }
+
+    /// <summary>Why the library's C ABI differs from the generated bindings', or null when it matches.</summary>
+    internal static unsafe string? AbiMismatch(nint library)
+    {
+        if (!NativeLibrary.TryGetExport(library, "trts_get_abi_version", out nint export))
+        {
+            return "not a TrtSharp shim: no trts_get_abi_version";
+        }
+
+        int version = 0;
+        var status = ((delegate* unmanaged[Cdecl]<int*, Generated.TrtsStatus>)export)(&version);
+        return status == Generated.TrtsStatus.Ok && version == Generated.TrtsNative.AbiVersion ? null
+            : $"C ABI version {version}, but this TrtSharp needs {Generated.TrtsNative.AbiVersion}: rebuild it from this checkout";
     }
 
     /// <summary>The platform file name of the shim.</summary>

@@ -150,7 +150,11 @@ public sealed unsafe class Engine : IDisposable
                     ranges.Add((ProfileShape(name, p, TrtsProfileSelector.Min), ProfileShape(name, p, TrtsProfileSelector.Opt), ProfileShape(name, p, TrtsProfileSelector.Max)));
                 }
             }
-            result.Add(new EngineTensor(name, isInput, ShimDims.ToElementType(info.DataType, name), shape, info.Format.ToString(), ranges));
+            result.Add(new EngineTensor(name, isInput, ShimDims.ToElementType(info.DataType, name), shape, info.Format.ToString(), ranges)
+            {
+                OnHost = info.Location == TrtsTensorLocation.Host,
+                IsShapeInferenceIO = info.IsShapeInferenceIo != 0,
+            });
         }
         return result;
     }

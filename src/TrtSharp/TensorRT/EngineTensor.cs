@@ -12,6 +12,18 @@ namespace TrtSharp.TensorRT;
 public sealed record EngineTensor(string Name, bool IsInput, TensorElementType ElementType, long[] Shape, string Format,
     IReadOnlyList<(long[] Min, long[] Opt, long[] Max)> Profiles)
 {
+    /// <summary>
+    /// True when TensorRT reads or writes this tensor in host memory (<c>getTensorLocation</c> = kHOST), as for shape
+    /// tensors: bindings give TensorRT a pinned host address for it instead of device memory.
+    /// </summary>
+    public bool OnHost { get; init; }
+
+    /// <summary>
+    /// True for shape-inference IO (<c>isShapeInferenceIO</c>): an input whose values decide output shapes, or an output
+    /// computed during shape inference. Outputs that depend on such values get their shape from an output allocator.
+    /// </summary>
+    public bool IsShapeInferenceIO { get; init; }
+
     /// <summary>The descriptor shared with other backends.</summary>
     public TensorDescriptor Descriptor => new(Name, ElementType, Shape);
 }

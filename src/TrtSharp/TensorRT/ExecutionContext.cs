@@ -21,6 +21,7 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     private readonly Dictionary<string, byte[]> _utf8Names = new(StringComparer.Ordinal);
     private readonly CudaStream _stream;
     private LayerProfiler? _profiler;
+    private readonly Dictionary<string, OutputAllocator> _outputAllocators = new(StringComparer.Ordinal);
 
     internal ExecutionContext(Engine engine, bool ownsEngine = false)
     {
@@ -119,6 +120,44 @@ public sealed unsafe class ExecutionContext : IInferenceSession
         fixed (byte* n = Utf8(name))
         {
             NativeStatus.Check(TrtsNative.ContextSetTensorAddress(Handle.Value, n, (void*)devicePointer), $"binding '{name}'");
+        }
+    }
+
+    /// <summary>
+    /// Serves <paramref name="name"/>'s memory and shape from <paramref name="allocator"/> (outputs with data-dependent
+    /// shapes). Re-installing the allocator already in place is free, so bindings call this on every run.
+    /// </summary>
+    internal void SetOutputAllocator(string name, OutputAllocator allocator)
+    {
+        if (_outputAllocators.TryGetValue(name, out var current) && ReferenceEquals(current, allocator))
+        {
+            return;
+        }
+        var desc = allocator.Describe();
+        fixed (byte* n = Utf8(name))
+        {
+            NativeStatus.Check(TrtsNative.ContextSetOutputAllocator(Handle.Value, n, &desc), $"installing the output allocator of '{name}'");
+        }
+        _outputAllocators[name] = allocator;
+    }
+
+    /// <summary>Detaches <paramref name="allocator"/> wherever it is installed, before it is freed (TensorRT must never call into it again).</summary>
+    internal void DetachOutputAllocator(OutputAllocator allocator)
+    {
+        if (Handle.IsClosed)
+        {
+            return;
+        }
+        foreach (var (name, installed) in _outputAllocators.ToArray())
+        {
+            if (ReferenceEquals(installed, allocator))
+            {
+                fixed (byte* n = Utf8(name))
+                {
+                    NativeStatus.Check(TrtsNative.ContextSetOutputAllocator(Handle.Value, n, null), $"removing the output allocator of '{name}'");
+                }
+                _outputAllocators.Remove(name);
+            }
         }
     }
 

@@ -8,11 +8,21 @@ namespace TrtSharp.TensorRT;
 /// Host tensors, pinned staging buffers and device buffers allocated once for fixed input shapes, so that
 /// <see cref="Run"/> allocates nothing: host → pinned → device, enqueue (or graph replay), device → pinned → host.
 /// </summary>
+/// <remarks>
+/// <para>Tensors TensorRT keeps in host memory (shape tensors, <see cref="EngineTensor.OnHost"/>) are bound to their
+/// pinned buffer directly; TensorRT reads their values when it enqueues.</para>
+/// <para>Outputs whose shape is unknown once the input shapes are set (data-dependent shapes, or shapes that follow
+/// shape-tensor values) get their device memory from an output allocator that grows on demand; after each run their
+/// <see cref="Output"/> has the shape TensorRT reported. Such a run waits for its stream before copying those outputs,
+/// and a new host tensor is made only when an output's shape changes. CUDA-graph replay is refused for these bindings:
+/// a captured graph would freeze the values and sizes it saw once.</para>
+/// </remarks>
 public sealed class TensorRtBinding : IInferenceBinding
 {
     private readonly ExecutionContext _context;
     private readonly Slot[] _inputs;
     private readonly Slot[] _outputs;
+    private readonly OutputAllocator? _allocator;
     private CudaGraph? _graph;
     private CudaEvent[]? _events;
 
@@ -25,23 +35,36 @@ public sealed class TensorRtBinding : IInferenceBinding
         {
             lock (context.Gate)
             {
-                foreach (var d in context.Inputs)
+                foreach (var t in context.Engine.Inputs)
                 {
+                    var d = t.Descriptor;
                     long[] shape = inputShapes is not null && inputShapes.TryGetValue(d.Name, out var given) ? given
                         : d.IsDynamic ? throw new TensorShapeException(d.Name, $"dynamic input {d} needs a shape for the binding")
                         : d.Shape;
                     context.SetInputShape(d.Name, shape);
-                    inputs.Add(new Slot(d.Name, d.ElementType, shape));
+                    inputs.Add(new Slot(d.Name, d.ElementType, shape, t.OnHost));
                 }
-                foreach (var d in context.Outputs)
+                foreach (var t in inputs.Where(s => s.OnHost))
                 {
-                    long[] shape = context.GetTensorShape(d.Name);
-                    if (Array.Exists(shape, x => x < 0))
-                    {
-                        throw new TensorShapeException(d.Name, $"output shape {HostTensor.FormatShape(shape)} depends on the data; not supported by bindings");
-                    }
-                    outputs.Add(new Slot(d.Name, d.ElementType, shape));
+                    // Shape-tensor values must be readable before output shapes can be resolved.
+                    context.SetTensorAddress(t.Name, t.Pinned!.Pointer);
                 }
+                foreach (var t in context.Engine.Outputs)
+                {
+                    long[] shape = context.GetTensorShape(t.Name);
+                    outputs.Add(Array.Exists(shape, x => x < 0)
+                        ? Slot.DataDependent(t.Name, t.ElementType, t.OnHost)
+                        : new Slot(t.Name, t.ElementType, shape, t.OnHost));
+                }
+            }
+            if (outputs.Exists(s => s.IsDataDependent))
+            {
+                if (outputs.Exists(s => s.IsDataDependent && s.OnHost))
+                {
+                    throw new UnsupportedDataTypeException(
+                        $"output '{outputs.First(s => s.IsDataDependent && s.OnHost).Name}' is a host-located shape output with a data-dependent size; bindings support data-dependent outputs on the device only");
+                }
+                _allocator = new OutputAllocator(outputs.Where(s => s.IsDataDependent).Select(s => s.Name));
             }
         }
         catch
@@ -57,10 +80,15 @@ public sealed class TensorRtBinding : IInferenceBinding
     }
 
     /// <inheritdoc/>
-    public HostTensor Input(string name) => Find(_inputs, name).Host;
+    public HostTensor Input(string name) => Find(_inputs, name).Host!;
 
     /// <inheritdoc/>
-    public HostTensor Output(string name) => Find(_outputs, name).Host;
+    /// <exception cref="InvalidOperationException">A data-dependent output before the first <see cref="Run"/>.</exception>
+    public HostTensor Output(string name) => Find(_outputs, name).Host
+        ?? throw new InvalidOperationException($"the shape of output '{name}' depends on the data; it is known after the first Run");
+
+    /// <summary>True when some output's shape depends on the data (known per run, served by an output allocator).</summary>
+    public bool HasDataDependentOutputs => _allocator is not null;
 
     /// <summary>Record CUDA events around each phase of every run into <see cref="LastPhases"/> (for benchmarks).</summary>
     public bool RecordPhases { get; set; }
@@ -77,14 +105,20 @@ public sealed class TensorRtBinding : IInferenceBinding
         var stream = _context.Stream;
         lock (_context.Gate)
         {
+            if (_context.UseCudaGraph && (_allocator is not null || Array.Exists(_inputs, s => s.OnHost)))
+            {
+                throw new InvalidOperationException(
+                    "CUDA-graph replay cannot serve this engine: it has shape-tensor inputs or data-dependent output shapes, whose values and sizes a captured graph would freeze; turn UseCudaGraph off");
+            }
             var events = RecordPhases ? _events ??= [new CudaEvent(), new CudaEvent(), new CudaEvent(), new CudaEvent()] : null;
             events?[0].Record(stream);
             if (!SkipTransfers)
             {
                 foreach (var s in _inputs)
                 {
-                    s.Host.AsBytes().CopyTo(s.Pinned.Span);
-                    s.Device.CopyFrom(s.Pinned, stream);
+                    s.Host!.AsBytes().CopyTo(s.Pinned!.Span);
+                    // Host-located inputs are read by TensorRT from the pinned buffer itself.
+                    s.Device?.CopyFrom(s.Pinned, stream);
                 }
             }
             events?[1].Record(stream);
@@ -96,6 +130,7 @@ public sealed class TensorRtBinding : IInferenceBinding
             else
             {
                 Bind();
+                _allocator?.BeginRun();
                 _context.EnqueueAsync(stream);
                 // TensorRT needs one plain enqueue (lazy initialisation) before its work can be captured; capture records
                 // without executing, so this run's results come from the plain enqueue.
@@ -110,7 +145,10 @@ public sealed class TensorRtBinding : IInferenceBinding
             {
                 foreach (var s in _outputs)
                 {
-                    s.Device.CopyTo(s.Pinned, stream);
+                    if (s.Device is not null && !s.IsDataDependent)
+                    {
+                        s.Device.CopyTo(s.Pinned!, stream);
+                    }
                 }
             }
             events?[3].Record(stream);
@@ -122,12 +160,23 @@ public sealed class TensorRtBinding : IInferenceBinding
                     CudaEvent.ElapsedMilliseconds(events[1], events[2]),
                     CudaEvent.ElapsedMilliseconds(events[2], events[3]));
             }
+            if (_allocator?.Failure is { } failure)
+            {
+                throw new TrtSharpException($"the output allocator failed during the run: {failure.Message}", failure);
+            }
             if (!SkipTransfers)
             {
                 foreach (var s in _outputs)
                 {
-                    var host = s.Host.AsBytes();
-                    s.Pinned.Span[..host.Length].CopyTo(host);
+                    if (s.IsDataDependent)
+                    {
+                        CopyDataDependent(s, stream);
+                    }
+                    else
+                    {
+                        var host = s.Host!.AsBytes();
+                        s.Pinned!.Span[..host.Length].CopyTo(host);
+                    }
                 }
             }
         }
@@ -136,6 +185,15 @@ public sealed class TensorRtBinding : IInferenceBinding
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (_allocator is not null)
+        {
+            // TensorRT must never call into a freed allocator: take it off the context first.
+            lock (_context.Gate)
+            {
+                _context.DetachOutputAllocator(_allocator);
+            }
+            _allocator.Dispose();
+        }
         _graph?.Dispose();
         foreach (var e in _events ?? [])
         {
@@ -152,13 +210,40 @@ public sealed class TensorRtBinding : IInferenceBinding
         // Another binding may have used the context since: shapes and addresses are set on every plain run.
         foreach (var s in _inputs)
         {
-            _context.SetInputShape(s.Name, s.Host.Shape);
-            _context.SetTensorAddress(s.Name, s.Device.Pointer);
+            _context.SetInputShape(s.Name, s.Host!.Shape);
+            _context.SetTensorAddress(s.Name, s.Address);
         }
         foreach (var s in _outputs)
         {
-            _context.SetTensorAddress(s.Name, s.Device.Pointer);
+            if (s.IsDataDependent)
+            {
+                _context.SetOutputAllocator(s.Name, _allocator!);
+            }
+            else
+            {
+                _context.SetTensorAddress(s.Name, s.Address);
+            }
         }
+    }
+
+    private void CopyDataDependent(Slot s, CudaStream stream)
+    {
+        if (!_allocator!.TryGetShape(s.Name, out var shape))
+        {
+            throw new TrtSharpException($"TensorRT did not report the shape of data-dependent output '{s.Name}'");
+        }
+        if (s.Host is null || !s.Host.Shape.SequenceEqual(shape))
+        {
+            // A new host tensor only when the shape changes; same-sized results reuse it.
+            s.Host = HostTensor.Allocate(s.ElementType, shape);
+        }
+        var bytes = s.Host.AsBytes();
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+        var device = _allocator.Pointer(s.Name);
+        CudaMemory.CopyDeviceToHost(device, bytes, stream);
     }
 
     private Slot Find(Slot[] slots, string name)
@@ -175,13 +260,19 @@ public sealed class TensorRtBinding : IInferenceBinding
 
     private sealed class Slot : IDisposable
     {
-        public Slot(string name, TensorElementType type, long[] shape)
+        public Slot(string name, TensorElementType type, long[] shape, bool onHost)
         {
             Name = name;
+            ElementType = type;
+            OnHost = onHost;
             Host = HostTensor.Allocate(type, shape);
             // Zero-sized tensors still get a valid (1-byte) address: TensorRT rejects null addresses.
             int bytes = Math.Max(1, Host.AsBytes().Length);
             Pinned = new PinnedBuffer<byte>(bytes);
+            if (onHost)
+            {
+                return;
+            }
             try
             {
                 Device = new DeviceBuffer<byte>(bytes);
@@ -193,18 +284,40 @@ public sealed class TensorRtBinding : IInferenceBinding
             }
         }
 
+        private Slot(string name, TensorElementType type, bool onHost)
+        {
+            Name = name;
+            ElementType = type;
+            OnHost = onHost;
+            IsDataDependent = true;
+        }
+
+        public static Slot DataDependent(string name, TensorElementType type, bool onHost) => new(name, type, onHost);
+
         public string Name { get; }
 
-        public HostTensor Host { get; }
+        public TensorElementType ElementType { get; }
 
-        public PinnedBuffer<byte> Pinned { get; }
+        public bool OnHost { get; }
 
-        public DeviceBuffer<byte> Device { get; }
+        public bool IsDataDependent { get; }
+
+        /// <summary>Null for a data-dependent output until its first run.</summary>
+        public HostTensor? Host { get; set; }
+
+        /// <summary>Null for data-dependent outputs (their memory comes from the output allocator).</summary>
+        public PinnedBuffer<byte>? Pinned { get; }
+
+        /// <summary>Null for host-located tensors and data-dependent outputs.</summary>
+        public DeviceBuffer<byte>? Device { get; }
+
+        /// <summary>What TensorRT is given: device memory, or the pinned buffer for host-located tensors.</summary>
+        public IntPtr Address => Device?.Pointer ?? Pinned!.Pointer;
 
         public void Dispose()
         {
-            Pinned.Dispose();
-            Device.Dispose();
+            Pinned?.Dispose();
+            Device?.Dispose();
         }
     }
 }

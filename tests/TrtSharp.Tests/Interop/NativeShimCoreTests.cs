@@ -191,4 +191,26 @@ public sealed unsafe class NativeShimCoreTests
 
         Assert.That(Marshal.PtrToStringUTF8((nint)TrtsNative.StatusName((TrtsStatus)999)), Is.EqualTo("TRTS_E_UNKNOWN_STATUS"));
     }
+
+    [Test]
+    public void AbiCheck_AcceptsThisShimAndRefusesOtherLibraries()
+    {
+        Assert.That(NativeLibraryResolver.AbiMismatch(NativeLibraryResolver.Load()), Is.Null);
+
+        // A library without the ABI export (the C library) is named as not being a shim instead of crashing later.
+        nint libc = NativeLibrary.Load(OperatingSystem.IsWindows() ? "kernel32.dll" : "libc.so.6");
+        Assert.That(NativeLibraryResolver.AbiMismatch(libc), Does.Contain("not a TrtSharp shim"));
+    }
+
+    [Test]
+    public void TensorInfoInit_DefaultsToDeviceLocationAndNoShapeInference()
+    {
+        TrtsTensorInfo info;
+        info.Location = TrtsTensorLocation.Host;
+        info.IsShapeInferenceIo = 7;
+        Assert.That(TrtsNative.TensorInfoInit(&info), Is.EqualTo(TrtsStatus.Ok));
+        Assert.That(info.StructSize, Is.EqualTo((uint)sizeof(TrtsTensorInfo)));
+        Assert.That(info.Location, Is.EqualTo(TrtsTensorLocation.Device));
+        Assert.That(info.IsShapeInferenceIo, Is.Zero);
+    }
 }

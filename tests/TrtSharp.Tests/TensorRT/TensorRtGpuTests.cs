@@ -87,6 +87,88 @@ public class TensorRtGpuTests
     }
 
     [Test]
+    public void DataDependentOutputShapeComesFromTheOutputAllocator()
+    {
+        // NonZero: the output's second dimension is the number of non-zero inputs, known only on the device.
+        const string dir = "/usr/share/libonnx-testdata/data/node/test_nonzero_example";
+        string model = Path.Combine(dir, "model.onnx");
+        using var engine = EngineBuilder.Build(model, new BuilderOptions());
+        using var context = engine.CreateContext();
+        var inputs = Inputs(dir, context);
+        var expected = TensorProtoFile.Read(Path.Combine(dir, "test_data_set_0", "output_0.pb")).Tensor;
+        using var binding = (TensorRtBinding)context.CreateBinding(inputs.ToDictionary(p => p.Key, p => p.Value.ShapeArray()));
+        Assert.That(binding.HasDataDependentOutputs, Is.True);
+        foreach (var (name, tensor) in inputs)
+        {
+            tensor.AsBytes().CopyTo(binding.Input(name).AsBytes());
+        }
+
+        for (int run = 0; run < 2; run++)
+        {
+            binding.Run();
+            var actual = binding.Output(context.Outputs[0].Name);
+            Assert.That(actual.ShapeArray(), Is.EqualTo(expected.ShapeArray()), $"run {run}");
+            Assert.That(actual.AsBytes().ToArray(), Is.EqualTo(expected.AsBytes().ToArray()), $"run {run}");
+        }
+
+        context.UseCudaGraph = true;
+        Assert.That(binding.Run, Throws.InvalidOperationException.With.Message.Contains("CUDA-graph"));
+    }
+
+    [TestCase("test_reshape_reordered_all_dims")]
+    [TestCase("test_reshape_negative_extended_dims")]
+    public void ShapeTensorInputsAreBoundInHostMemory(string test)
+    {
+        // The 'shape' input decides the output shape: TensorRT reads it from host memory when it enqueues.
+        string dir = Path.Combine("/usr/share/libonnx-testdata/data/node", test);
+        using var engine = EngineBuilder.Build(Path.Combine(dir, "model.onnx"), new BuilderOptions());
+        Assert.That(engine.Inputs.Where(t => t.IsShapeInferenceIO).Select(t => t.OnHost), Is.EqualTo(new[] { true }));
+        using var context = engine.CreateContext();
+        var outputs = context.Run(Inputs(dir, context));
+        var expected = TensorProtoFile.Read(Path.Combine(dir, "test_data_set_0", "output_0.pb")).Tensor;
+        var actual = outputs[context.Outputs[0].Name];
+        Assert.That(actual.ShapeArray(), Is.EqualTo(expected.ShapeArray()));
+        Assert.That(F(actual), Is.EqualTo(F(expected)));
+    }
+
+    [Test]
+    public void LegacyCalibratorBuildsAnInt8EngineFromSpeechWindows()
+    {
+        if (!TensorRtRuntime.BuildInfo.SupportsWeakTyping)
+        {
+            Assert.Ignore("TensorRT 11 has no legacy INT8 calibrator (quantize with Q/DQ instead)");
+        }
+        var models = DefaultModels.EnsureInstalled();
+        var clips = TrtSharp.Speech.SpeechClipManifest.Read(Path.Combine(TrtSharp.Tests.Models.InstalledSpeechModels.CalibrationDataDirectory(), "manifest.csv")).ToList();
+        using var mel = OnnxRuntimeSession.FromFile(models.Melspectrogram);
+        using var ort = OnnxRuntimeSession.FromFile(models.Embedding);
+        string input = ort.Inputs[0].Name;
+        var calibration = new TrtSharp.Calibration.Datasets.SpeechWindowDataset(clips.Where(c => !c.IsHoldout).ToList(), mel, input);
+        string cache = Path.Combine(Path.GetTempPath(), $"trtsharp-legacy-{Guid.NewGuid():N}.cache");
+        try
+        {
+            using var source = new DatasetCalibrationSource(calibration, cache);
+            var options = new BuilderOptions { Int8 = true, Calibrator = source }.WithProfiles($"{input}:1x76x32x1/8x76x32x1/8x76x32x1");
+            using var engine = EngineBuilder.Build(models.Embedding, options);
+            Assert.That(source.BatchesServed, Is.GreaterThan(10));
+            Assert.That(File.ReadAllText(cache), Does.StartWith("TRT-"), "TensorRT wrote its cache through the callback");
+
+            using var context = engine.CreateContext();
+            var holdout = new TrtSharp.Calibration.Datasets.SpeechWindowDataset(clips.Where(c => c.IsHoldout).ToList(), mel, input);
+            foreach (var batch in holdout.Batches().Take(5))
+            {
+                var trt = F(context.Run(batch)[context.Outputs[0].Name]);
+                var reference = F(ort.Run(batch)[ort.Outputs[0].Name]);
+                Assert.That(TrtSharp.Tests.Precision.OrtHarness.Cosine(trt, reference), Is.GreaterThan(0.98));
+            }
+        }
+        finally
+        {
+            File.Delete(cache);
+        }
+    }
+
+    [Test]
     public void CudaGraphReplayEqualsPlainEnqueue()
     {
         string model = Path.Combine(Conv2d, "model.onnx");

@@ -100,6 +100,15 @@ internal enum TrtsTensorIoMode : int
     Output = 2,
 }
 
+/// <summary>Where an engine IO tensor's data lives: shape tensors (values that decide shapes) are read from host memory.</summary>
+internal enum TrtsTensorLocation : int
+{
+    /// <summary><c>TRTS_TENSOR_LOCATION_DEVICE</c></summary>
+    Device = 0,
+    /// <summary><c>TRTS_TENSOR_LOCATION_HOST</c></summary>
+    Host = 1,
+}
+
 /// <summary>Memory layout of an engine tensor.</summary>
 internal enum TrtsTensorFormat : int
 {

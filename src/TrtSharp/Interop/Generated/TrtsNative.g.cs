@@ -13,7 +13,7 @@ internal static unsafe partial class TrtsNative
     public const string LibraryName = "trtsharp_native";
 
     /// <summary><c>#define TRTS_ABI_VERSION</c></summary>
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     /// <summary><c>#define TRTS_MAX_DIMS</c></summary>
     public const int MaxDims = 8;
@@ -213,7 +213,7 @@ internal static unsafe partial class TrtsNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus BuilderConfigGetTimingCache(TrtsBuilderConfig* config, TrtsBlob** outBlob);
 
-    /// <summary>TensorRT 10 only: attaches a legacy INT8 calibrator (kept alive by the config). NULL detaches. (<c>trts_builder_config_set_int8_calibrator</c>)</summary>
+    /// <summary>TensorRT 10 only: attaches a legacy INT8 calibrator, NULL detaches. The config copies the callbacks, so the trts_calibrator may be destroyed afterwards; desc.user and the callbacks must stay valid until every build that uses this config has returned (or the calibrator is detached). (<c>trts_builder_config_set_int8_calibrator</c>)</summary>
     [LibraryImport(LibraryName, EntryPoint = "trts_builder_config_set_int8_calibrator")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus BuilderConfigSetInt8Calibrator(TrtsBuilderConfig* config, TrtsCalibrator* calibrator);
@@ -322,6 +322,11 @@ internal static unsafe partial class TrtsNative
     [LibraryImport(LibraryName, EntryPoint = "trts_context_set_output_allocator")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus ContextSetOutputAllocator(TrtsContext* context, byte* tensorName, TrtsOutputAllocatorDesc* desc);
+
+    /// <summary>Test hook: drives output-allocator callbacks the way TensorRT does for a data-dependent output: reallocate once per entry of sizes (passing the previous result as current_memory, alignment 256, stream NULL), then notify_shape with dims. out_pointers receives each reallocate result (nb_sizes entries). (<c>trts_debug_drive_output_allocator</c>)</summary>
+    [LibraryImport(LibraryName, EntryPoint = "trts_debug_drive_output_allocator")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial TrtsStatus DebugDriveOutputAllocator(TrtsOutputAllocatorDesc* desc, byte* tensorName, ulong* sizes, int nbSizes, TrtsDims* dims, void** outPointers);
 
     /// <summary>Per-layer timing callback after each enqueue (callback NULL removes it). (<c>trts_context_set_profiler</c>)</summary>
     [LibraryImport(LibraryName, EntryPoint = "trts_context_set_profiler")]

@@ -151,6 +151,10 @@ internal unsafe struct TrtsTensorInfo
     public byte* Name;
     /// <summary><c>trts_dims shape</c></summary>
     public TrtsDims Shape;
+    /// <summary><c>trts_tensor_location location</c></summary>
+    public TrtsTensorLocation Location;
+    /// <summary><c>int32_t is_shape_inference_io</c></summary>
+    public int IsShapeInferenceIo;
 }
 
 /// <summary>Legacy INT8 calibrator callbacks (TensorRT 10 only).</summary>

@@ -73,13 +73,15 @@ public sealed unsafe class StructLayoutTests
     [Test]
     public void TrtsTensorInfo_MatchesCLayout()
     {
-        Assert.That(sizeof(TrtsTensorInfo), Is.EqualTo(96), "sizeof(trts_tensor_info)");
+        Assert.That(sizeof(TrtsTensorInfo), Is.EqualTo(104), "sizeof(trts_tensor_info)");
         Assert.That(Marshal.OffsetOf<TrtsTensorInfo>(nameof(TrtsTensorInfo.StructSize)).ToInt32(), Is.EqualTo(0), "offsetof(trts_tensor_info, struct_size)");
         Assert.That(Marshal.OffsetOf<TrtsTensorInfo>(nameof(TrtsTensorInfo.Mode)).ToInt32(), Is.EqualTo(4), "offsetof(trts_tensor_info, mode)");
         Assert.That(Marshal.OffsetOf<TrtsTensorInfo>(nameof(TrtsTensorInfo.DataType)).ToInt32(), Is.EqualTo(8), "offsetof(trts_tensor_info, data_type)");
         Assert.That(Marshal.OffsetOf<TrtsTensorInfo>(nameof(TrtsTensorInfo.Format)).ToInt32(), Is.EqualTo(12), "offsetof(trts_tensor_info, format)");
         Assert.That(Marshal.OffsetOf<TrtsTensorInfo>(nameof(TrtsTensorInfo.Name)).ToInt32(), Is.EqualTo(16), "offsetof(trts_tensor_info, name)");
         Assert.That(Marshal.OffsetOf<TrtsTensorInfo>(nameof(TrtsTensorInfo.Shape)).ToInt32(), Is.EqualTo(24), "offsetof(trts_tensor_info, shape)");
+        Assert.That(Marshal.OffsetOf<TrtsTensorInfo>(nameof(TrtsTensorInfo.Location)).ToInt32(), Is.EqualTo(96), "offsetof(trts_tensor_info, location)");
+        Assert.That(Marshal.OffsetOf<TrtsTensorInfo>(nameof(TrtsTensorInfo.IsShapeInferenceIo)).ToInt32(), Is.EqualTo(100), "offsetof(trts_tensor_info, is_shape_inference_io)");
     }
 
     [Test]

@@ -1,0 +1,90 @@
+using TrtSharp.Calibration.Datasets;
+using TrtSharp.Cuda;
+using TrtSharp.Errors;
+using TrtSharp.Inference;
+
+namespace TrtSharp.TensorRT;
+
+/// <summary>
+/// Feeds TensorRT 10's legacy INT8 calibrator from an <see cref="ICalibrationDataset"/> (the same datasets
+/// <c>trtsharp quantize</c> reads): each batch is copied into device buffers that live as long as this source.
+/// TensorRT calibrates with one fixed shape, so batches whose shapes differ from the first one (typically a smaller
+/// last batch) are skipped and counted in <see cref="SkippedBatches"/>. With a cache path, an existing cache is offered
+/// first (TensorRT then skips calibration) and the cache TensorRT writes is saved there atomically.
+/// </summary>
+public sealed class DatasetCalibrationSource : ICalibrationBatchSource, IDisposable
+{
+    private readonly ICalibrationDataset _data;
+    private readonly CalibrationCacheSource? _cache;
+    private readonly Dictionary<string, DeviceBuffer<byte>> _device = new(StringComparer.Ordinal);
+    private IEnumerator<IReadOnlyDictionary<string, HostTensor>>? _batches;
+    private Dictionary<string, long[]>? _shapes;
+
+    /// <summary>Creates the source; nothing is read or allocated until TensorRT asks for the first batch.</summary>
+    public DatasetCalibrationSource(ICalibrationDataset data, string? cachePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        _data = data;
+        _cache = cachePath is null ? null : new CalibrationCacheSource(cachePath);
+    }
+
+    /// <summary>Batches handed to TensorRT so far.</summary>
+    public int BatchesServed { get; private set; }
+
+    /// <summary>Batches left out because their shapes differ from the first batch's.</summary>
+    public int SkippedBatches { get; private set; }
+
+    /// <inheritdoc />
+    public bool TryGetBatch(IReadOnlyList<string> inputNames, Span<IntPtr> devicePointers)
+    {
+        ArgumentNullException.ThrowIfNull(inputNames);
+        _batches ??= _data.Batches().GetEnumerator();
+        while (_batches.MoveNext())
+        {
+            var batch = _batches.Current;
+            _shapes ??= batch.ToDictionary(p => p.Key, p => p.Value.ShapeArray(), StringComparer.Ordinal);
+            if (!batch.All(p => _shapes.TryGetValue(p.Key, out var s) && s.AsSpan().SequenceEqual(p.Value.Shape)))
+            {
+                SkippedBatches++;
+                continue;
+            }
+            for (int i = 0; i < inputNames.Count; i++)
+            {
+                if (!batch.TryGetValue(inputNames[i], out var tensor))
+                {
+                    throw new TensorShapeException(inputNames[i], $"the calibration data ({_data.Description}) has no value for this engine input");
+                }
+                var bytes = tensor.AsBytes();
+                if (!_device.TryGetValue(inputNames[i], out var buffer))
+                {
+                    buffer = new DeviceBuffer<byte>(Math.Max(1, bytes.Length));
+                    _device[inputNames[i]] = buffer;
+                }
+                using var stream = new CudaStream();
+                buffer.CopyFromHost(bytes, stream);
+                stream.Synchronize();
+                devicePointers[i] = buffer.Pointer;
+            }
+            BatchesServed++;
+            return true;
+        }
+        return false;
+    }
+
+    /// <inheritdoc />
+    public byte[]? ReadCache() => _cache?.ReadCache();
+
+    /// <inheritdoc />
+    public void WriteCache(ReadOnlySpan<byte> cache) => _cache?.WriteCache(cache);
+
+    /// <summary>Frees the device buffers (after the build that used this source has returned).</summary>
+    public void Dispose()
+    {
+        _batches?.Dispose();
+        foreach (var b in _device.Values)
+        {
+            b.Dispose();
+        }
+        _device.Clear();
+    }
+}
