@@ -1,3 +1,4 @@
+using TrtSharp.Calibration.Datasets;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -21,13 +22,15 @@ internal static class BuildCommand
         var fp16 = new Option<bool>("--fp16") { Description = "TensorRT 10 only: allow FP16 kernels." };
         var int8 = new Option<bool>("--int8") { Description = "TensorRT 10 only: allow INT8 kernels (legacy calibration; use --calib-cache)." };
         var calibCache = new Option<string?>("--calib-cache") { Description = "TensorRT 10 only: legacy INT8 calibration cache file." };
+        var calibData = new Option<string[]>("--calib-data") { Description = "TensorRT 10 only, with --int8: calibrate from .npy/.npz/.pb files or folders (repeatable); batches of the first batch's shape.", AllowMultipleArgumentsPerToken = true };
+        var calibSpeech = new Option<string?>("--calib-speech") { Description = "TensorRT 10 only, with --int8: calibrate a speech-embedding model from a manifest.csv's 'calib' clips (8 windows per batch)." };
         var versionCompatible = new Option<bool>("--version-compatible") { Description = "Build a plan that later TensorRT versions can run." };
         var hardwareCompat = new Option<string?>("--hardware-compat") { Description = "none, ampere+ or same-compute-capability." };
         var command = new Command("build", "Build a TensorRT engine (.plan) from an ONNX model, with a manifest of what it was built for.")
         {
-            model, output, shapes, workspace, timingCache, optLevel, fp16, int8, calibCache, versionCompatible, hardwareCompat,
+            model, output, shapes, workspace, timingCache, optLevel, fp16, int8, calibCache, calibData, calibSpeech, versionCompatible, hardwareCompat,
         };
-        CommandRunner.SetAction(command, parse =>
+        CommandRunner.SetAction(command, (parse, cancellationToken) =>
         {
             string path = parse.GetRequiredValue(model);
             string plan = parse.GetRequiredValue(output);
@@ -41,7 +44,25 @@ internal static class BuildCommand
                 VersionCompatible = parse.GetValue(versionCompatible),
                 HardwareCompatibility = parse.GetValue(hardwareCompat) is { } h ? BuilderOptions.ParseHardwareCompatibility(h) : HardwareCompatibility.None,
             };
-            if (parse.GetValue(calibCache) is { } cache)
+            string[] data = parse.GetValue(calibData) ?? [];
+            string? speech = parse.GetValue(calibSpeech);
+            if ((data.Length > 0 || speech is not null) && !options.Int8)
+            {
+                throw new ArgumentException("--calib-data and --calib-speech feed the legacy INT8 calibrator: add --int8 (TensorRT 10), or quantize to Q/DQ with 'trtsharp quantize'");
+            }
+            if (!File.Exists(path))
+            {
+                throw new ModelFormatException(path, "file not found");
+            }
+            using var calibration = data.Length > 0 || speech is not null
+                ? QuantizeData.Open(path, data, speech, null, [], SpeechWindowDataset.DefaultBatchSize, needCalibration: true, cancellationToken)
+                : null;
+            using var source = calibration?.Calibration is { } dataset ? new DatasetCalibrationSource(dataset, parse.GetValue(calibCache)) : null;
+            if (source is not null)
+            {
+                options.Calibrator = source;
+            }
+            else if (parse.GetValue(calibCache) is { } cache)
             {
                 options.Calibrator = new CalibrationCacheSource(cache);
             }
@@ -49,11 +70,6 @@ internal static class BuildCommand
             {
                 options.WithProfiles(s);
             }
-            if (!File.Exists(path))
-            {
-                throw new ModelFormatException(path, "file not found");
-            }
-
             var clock = Stopwatch.StartNew();
             using var engine = EngineBuilder.Build(path, options);
             var manifest = engine.Save(plan, PlanManifest.Sha256OfFile(path), options);
@@ -64,7 +80,12 @@ internal static class BuildCommand
                 console.WriteLine($"  {(t.IsInput ? "input " : "output")} {t.Descriptor}");
             }
             console.WriteLine($"manifest: {PlanManifest.PathFor(plan)}");
-            return 0;
+            if (source is not null)
+            {
+                console.WriteLine($"INT8 calibration: {source.BatchesServed} batches from {calibration!.Calibration!.Description}" +
+                    (source.SkippedBatches > 0 ? $" ({source.SkippedBatches} of another shape skipped)" : ""));
+            }
+            return Task.FromResult(0);
         });
         return command;
     }

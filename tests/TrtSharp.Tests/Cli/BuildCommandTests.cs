@@ -45,4 +45,23 @@ public class BuildCommandTests
     [Test]
     public void BadWorkspaceIsOneLine() =>
         CliRun.Of("build", ConvModel, "-o", "x.plan", "--workspace", "lots").AssertOneLineError("'lots'");
+
+    [Test]
+    public void CalibrationDataWithoutInt8IsOneLine() =>
+        CliRun.Of("build", ConvModel, "-o", "x.plan", "--calib-data", "/tmp").AssertOneLineError("add --int8");
+
+    [Test]
+    public void LegacyCalibrationFromSpeechWithoutTensorRtFailsWithOneClearLine()
+    {
+        string model = TrtSharp.Models.DefaultModels.EnsureInstalled().Embedding;
+        string manifest = Path.Combine(TrtSharp.Tests.Models.InstalledSpeechModels.CalibrationDataDirectory(), "manifest.csv");
+        string plan = Path.Combine(Path.GetTempPath(), $"trtsharp-{Guid.NewGuid():N}.plan");
+        string cache = plan + ".cache";
+
+        CliRun.Of("build", model, "-o", plan, "--int8", "--calib-speech", manifest, "--calib-cache", cache, "--shapes", "input_1:1x76x32x1/8x76x32x1/8x76x32x1")
+            .AssertOneLineError("the native shim was built without TensorRT");
+
+        Assert.That(File.Exists(plan), Is.False);
+        Assert.That(File.Exists(cache), Is.False);
+    }
 }
