@@ -11,8 +11,8 @@ namespace TrtSharp.TensorRT;
 /// <remarks>
 /// <para>Tensors TensorRT keeps in host memory (shape tensors, <see cref="EngineTensor.OnHost"/>) are bound to their
 /// pinned buffer directly; TensorRT reads their values when it enqueues.</para>
-/// <para>Outputs whose shape is unknown once the input shapes are set (data-dependent shapes, or shapes that follow
-/// shape-tensor values) get their device memory from an output allocator that grows on demand; after each run their
+/// <para>Outputs whose shape is unknown once the input shapes are set (data-dependent shapes), and every output of an
+/// engine with shape-tensor inputs (their shapes may follow values written after the binding is made), get their device memory from an output allocator that grows on demand; after each run their
 /// <see cref="Output"/> has the shape TensorRT reported. Such a run waits for its stream before copying those outputs,
 /// and a new host tensor is made only when an output's shape changes. CUDA-graph replay is refused for these bindings:
 /// a captured graph would freeze the values and sizes it saw once.</para>
@@ -44,15 +44,13 @@ public sealed class TensorRtBinding : IInferenceBinding
                     context.SetInputShape(d.Name, shape);
                     inputs.Add(new Slot(d.Name, d.ElementType, shape, t.OnHost));
                 }
-                foreach (var t in inputs.Where(s => s.OnHost))
-                {
-                    // Shape-tensor values must be readable before output shapes can be resolved.
-                    context.SetTensorAddress(t.Name, t.Pinned!.Pointer);
-                }
+                // Shape-tensor values are written by the caller after this constructor, so output shapes that may follow
+                // them are only known per run: with such inputs every output goes through the output allocator.
+                bool valuesDecideShapes = context.Engine.Inputs.Any(t => t.IsShapeInferenceIO);
                 foreach (var t in context.Engine.Outputs)
                 {
-                    long[] shape = context.GetTensorShape(t.Name);
-                    outputs.Add(Array.Exists(shape, x => x < 0)
+                    long[] shape = valuesDecideShapes ? [] : context.GetTensorShape(t.Name);
+                    outputs.Add(valuesDecideShapes || Array.Exists(shape, x => x < 0)
                         ? Slot.DataDependent(t.Name, t.ElementType, t.OnHost)
                         : new Slot(t.Name, t.ElementType, shape, t.OnHost));
                 }
