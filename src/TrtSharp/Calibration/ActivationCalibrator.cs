@@ -15,22 +15,51 @@ public static class ActivationCalibrator
     /// <summary>Bindings kept alive at once: two (ping-pong) per distinct set of input shapes, for two shapes (full batches and the last one).</summary>
     private const int MaxCachedBindings = 4;
 
-    /// <summary>Collects statistics of the graph inputs and every floating-point node output of <paramref name="modelPath"/>.</summary>
+    /// <summary>
+    /// Collects statistics of the graph inputs and every floating-point node output of <paramref name="modelPath"/>.
+    /// Outputs of Max/Min with a constant, Relu and Clip are computed exactly from their input on the histogram worker
+    /// instead of being tapped (see <see cref="DerivedActivation"/>).
+    /// </summary>
     /// <exception cref="CalibrationException">The dataset is empty, or some value is NaN/∞ (naming tensor and sample).</exception>
     public static IReadOnlyList<TensorStatistics> Collect(string modelPath, ICalibrationDataset data, OnnxRuntimeOptions? options = null,
-        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
+        Collect(modelPath, data, options, progress, deriveClamps: true, cancellationToken);
+
+    /// <summary>As the public overload; <paramref name="deriveClamps"/> false taps clamp-like activations too (tests compare both ways).</summary>
+    /// <param name="modelPath">The float model.</param>
+    /// <param name="data">The calibration batches.</param>
+    /// <param name="options">ONNX Runtime options (copied).</param>
+    /// <param name="progress">Batch progress.</param>
+    /// <param name="deriveClamps">Compute Max/Min/Relu/Clip outputs from their input instead of tapping them.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    internal static IReadOnlyList<TensorStatistics> Collect(string modelPath, ICalibrationDataset data, OnnxRuntimeOptions? options,
+        IProgress<ProgressUpdate>? progress, bool deriveClamps, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         options = options?.Clone() ?? new OnnxRuntimeOptions();
         options.TapAllFloatingPoint = true;
         int histogramThreads = SplitThreads(options, Environment.ProcessorCount);
-        using var session = OnnxRuntimeSession.FromFile(modelPath, options);
+        // Clamp-like activations (Max/Min with a constant, Relu, Clip) are computed from their input on the worker:
+        // exactly the values ONNX Runtime would produce, without one more full-size output per batch.
+        var derivable = deriveClamps ? DerivedActivation.Find(Onnx.OnnxModel.Load(modelPath).Proto).ToList() : [];
+        var derivableNames = derivable.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        derivable.RemoveAll(d => derivableNames.Contains(d.Source)); // in a chain, the later ones stay taps
+        var session = OpenTapped(modelPath, options, derivable);
+        var sources = session.Inputs.Concat(session.Outputs).Where(t => t.ElementType == TensorElementType.Float).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        if (derivable.RemoveAll(d => !sources.Contains(d.Source)) > 0)
+        {
+            // Some source turned out not to be float32 once ONNX Runtime inferred the types: tap those tensors instead.
+            session.Dispose();
+            session = OpenTapped(modelPath, options, derivable);
+        }
+        using var sessionScope = session;
         // Histograms of batch k are built on worker threads while ONNX Runtime runs batch k+1 on the other of two
         // bindings (ping-pong), so the histogram cost hides behind inference instead of adding to it.
         var collector = new StatisticsCollector { UseTwoThreads = false };
         var bindings = new Dictionary<string, IInferenceBinding>(StringComparer.Ordinal);
         var floatOutputs = session.Outputs.Where(o => o.ElementType == TensorElementType.Float).Select(o => o.Name).ToArray();
         var floatInputs = session.Inputs.Where(i => i.ElementType == TensorElementType.Float).Select(i => i.Name).ToArray();
+        var derived = derivable.ToLookup(d => d.Source, StringComparer.Ordinal);
         long samples = 0, batches = 0;
         Task pending = Task.CompletedTask;
         int slot = 0;
@@ -52,7 +81,7 @@ public static class ActivationCalibrator
                 {
                     var tensors = floatInputs.Select(n => (n, (HostTensor<float>)batch[n]))
                         .Concat(floatOutputs.Select(n => (n, (HostTensor<float>)binding.Output(n))));
-                    collector.AddParallel(tensors, first, batchSize, histogramThreads, cancellationToken);
+                    collector.AddParallel(tensors, derived, first, batchSize, histogramThreads, cancellationToken);
                 }, cancellationToken);
                 samples += batchSize;
                 batches++;
@@ -81,6 +110,16 @@ public static class ActivationCalibrator
             throw new CalibrationException(null, null, $"the calibration dataset ({data.Description}) is empty");
         }
         return collector.ToStatistics();
+    }
+
+    private static OnnxRuntimeSession OpenTapped(string modelPath, OnnxRuntimeOptions options, IReadOnlyList<DerivedActivation> derived)
+    {
+        var tapped = options.Clone();
+        foreach (var d in derived)
+        {
+            tapped.TapExclusions.Add(d.Name);
+        }
+        return OnnxRuntimeSession.FromFile(modelPath, tapped);
     }
 
     /// <summary>

@@ -26,6 +26,8 @@ public sealed class StatisticsCollector
         CollectorFor(tensorName).Add(values, sampleIndex, samplesInSpan);
     }
 
+    private static readonly ILookup<string, DerivedActivation> NoDerived = Array.Empty<DerivedActivation>().ToLookup(d => d.Source);
+
     private HistogramCollector CollectorFor(string tensorName)
     {
         if (!_collectors.TryGetValue(tensorName, out HistogramCollector? collector))
@@ -44,27 +46,60 @@ public sealed class StatisticsCollector
     /// </summary>
     /// <exception cref="TrtSharp.Errors.CalibrationException">Some tensor's values hold NaN or ±∞.</exception>
     public void AddParallel(IEnumerable<(string Name, HostTensor<float> Values)> tensors, long sampleIndex, int samplesInSpan, int threads,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        AddParallel(tensors, NoDerived, sampleIndex, samplesInSpan, threads, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AddParallel(IEnumerable{ValueTuple{string, HostTensor{float}}}, long, int, int, CancellationToken)"/>, and
+    /// right after each tensor also the activations <paramref name="derived"/> computes from it (while its values are
+    /// still in cache), in a pooled scratch buffer.
+    /// </summary>
+    public void AddParallel(IEnumerable<(string Name, HostTensor<float> Values)> tensors, ILookup<string, DerivedActivation> derived,
+        long sampleIndex, int samplesInSpan, int threads, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        var items = new List<(HistogramCollector Collector, HostTensor<float> Values)>();
+        ArgumentNullException.ThrowIfNull(derived);
+        var items = new List<(HistogramCollector Collector, HostTensor<float> Values, (HistogramCollector, DerivedActivation)[] Derived)>();
         foreach (var (name, values) in tensors)
         {
             // Collectors are created here, on one thread, so the parallel part only reads the dictionary.
-            items.Add((CollectorFor(name), values));
+            var source = CollectorFor(name);
+            items.Add((source, values, derived[name].Select(d => (CollectorFor(d.Name), d)).ToArray()));
+        }
+        void AddOne((HistogramCollector Collector, HostTensor<float> Values, (HistogramCollector, DerivedActivation)[] Derived) item)
+        {
+            item.Collector.Add(item.Values.Span, sampleIndex, samplesInSpan);
+            if (item.Derived.Length == 0)
+            {
+                return;
+            }
+            int n = item.Values.Span.Length;
+            float[] scratch = System.Buffers.ArrayPool<float>.Shared.Rent(n);
+            try
+            {
+                foreach (var (collector, d) in item.Derived)
+                {
+                    d.Compute(item.Values.Span, scratch.AsSpan(0, n));
+                    collector.Add(scratch.AsSpan(0, n), sampleIndex, samplesInSpan);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+            }
         }
         if (threads <= 1 || items.Count < 2)
         {
-            foreach (var (collector, values) in items)
+            foreach (var item in items)
             {
-                collector.Add(values.Span, sampleIndex, samplesInSpan);
+                AddOne(item);
             }
             return;
         }
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         try
         {
-            Parallel.ForEach(items, parallel, item => item.Collector.Add(item.Values.Span, sampleIndex, samplesInSpan));
+            Parallel.ForEach(items, parallel, AddOne);
         }
         catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is Errors.CalibrationException) is { } first)
         {

@@ -24,6 +24,8 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
     private readonly Dictionary<string, HostTensor?> _outputs = [];
     private readonly List<OrtValue> _values = [];
     private readonly List<string> _pending = [];
+    private readonly List<string> _fromLearned = [];
+    private readonly string _shapeKey = string.Empty;
     private bool _disposed;
 
     internal OnnxRuntimeBinding(OnnxRuntimeSession session, IReadOnlyDictionary<string, long[]> inputShapes)
@@ -34,7 +36,8 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         try
         {
             Dictionary<string, long> symbols = BindInputs(inputShapes);
-            BindOutputs(symbols);
+            _shapeKey = string.Join(";", _inputs.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + HostTensor.FormatShape(p.Value.Shape)));
+            BindOutputs(symbols, session.LearnedOutputShapes(_shapeKey));
         }
         catch
         {
@@ -87,10 +90,18 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         {
             _session.Native.RunWithBinding(_runOptions, _binding);
         }
+        catch (OnnxRuntimeException) when (_fromLearned.Count > 0)
+        {
+            // Shapes another binding learned did not fit this data (they depend on it): learn this binding's own.
+            RelearnOutputs();
+            Run();
+            return;
+        }
         catch (OnnxRuntimeException ex)
         {
             throw new TrtSharpException($"ONNX Runtime failed to run {_session.ModelPath ?? "the model"} on its binding: {ex.Message}", ex);
         }
+        _fromLearned.Clear();
         if (_pending.Count > 0)
         {
             AdoptPendingOutputs();
@@ -153,26 +164,50 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         return symbols;
     }
 
-    private void BindOutputs(Dictionary<string, long> symbols)
+    private void BindOutputs(Dictionary<string, long> symbols, IReadOnlyDictionary<string, long[]>? learned)
     {
         var taps = new HashSet<string>(_session.TapNames);
         foreach (TensorDescriptor d in _session.Outputs)
         {
             long[]? shape = ResolveShape(d, symbols);
-            // A tap without a shape reports rank 0 whether or not it is a scalar: learn it on the first run.
-            if (shape is null || (taps.Contains(d.Name) && shape.Length == 0) || d.ElementType is TensorElementType.String or TensorElementType.Undefined)
+            // A tap without a shape reports rank 0 whether or not it is a scalar: learn it on the first run, unless an
+            // earlier binding with the same input shapes already did (its first run then allocates nothing either).
+            bool unknown = shape is null || (taps.Contains(d.Name) && shape.Length == 0);
+            if (unknown && learned is not null && learned.TryGetValue(d.Name, out long[]? seen) && d.ElementType is not (TensorElementType.String or TensorElementType.Undefined))
+            {
+                BindPinnedOutput(d, seen);
+                _fromLearned.Add(d.Name);
+                continue;
+            }
+            if (unknown || d.ElementType is TensorElementType.String or TensorElementType.Undefined)
             {
                 _binding.BindOutputToDevice(d.Name, OrtMemoryInfo.DefaultInstance);
                 _outputs[d.Name] = null;
                 _pending.Add(d.Name);
                 continue;
             }
-            HostTensor buffer = OrtTensorInterop.AllocatePinned(d.ElementType, shape);
-            OrtValue value = OrtTensorInterop.WrapPinned(buffer, OrtMemoryInfo.DefaultInstance);
-            _values.Add(value);
-            _binding.BindOutput(d.Name, value);
-            _outputs[d.Name] = buffer;
+            BindPinnedOutput(d, shape!);
         }
+    }
+
+    private void BindPinnedOutput(TensorDescriptor d, long[] shape)
+    {
+        HostTensor buffer = OrtTensorInterop.AllocatePinned(d.ElementType, shape);
+        OrtValue value = OrtTensorInterop.WrapPinned(buffer, OrtMemoryInfo.DefaultInstance);
+        _values.Add(value);
+        _binding.BindOutput(d.Name, value);
+        _outputs[d.Name] = buffer;
+    }
+
+    private void RelearnOutputs()
+    {
+        foreach (string name in _fromLearned)
+        {
+            _binding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
+            _outputs[name] = null;
+            _pending.Add(name);
+        }
+        _fromLearned.Clear();
     }
 
     private static long[]? ResolveShape(TensorDescriptor d, Dictionary<string, long> symbols)
@@ -198,6 +233,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
 
     private void AdoptPendingOutputs()
     {
+        var learnedShapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
         string[] names = _binding.GetOutputNames();
         using IDisposableReadOnlyCollection<OrtValue> values = _binding.GetOutputValues();
         int i = 0;
@@ -208,21 +244,24 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
             {
                 continue;
             }
-            HostTensor host = OrtTensorInterop.ToHost(value, name);
-            if (host.ElementType == TensorElementType.String)
+            if (!value.IsTensor || OrtTensorInterop.FromOrt(value.GetTensorTypeAndShape().ElementDataType) == TensorElementType.String)
             {
                 // Strings cannot be bound in place: stay on ONNX Runtime's allocator and copy after each run.
-                _outputs[name] = host;
+                _outputs[name] = OrtTensorInterop.ToHost(value, name);
                 continue;
             }
-            HostTensor buffer = OrtTensorInterop.AllocatePinned(host.ElementType, host.Shape);
-            host.AsBytes().CopyTo(buffer.AsBytes());
+            var info = value.GetTensorTypeAndShape();
+            // Straight from ONNX Runtime's buffer into the pinned one: no intermediate managed copy.
+            HostTensor buffer = OrtTensorInterop.AllocatePinned(OrtTensorInterop.FromOrt(info.ElementDataType), info.Shape);
+            OrtTensorInterop.CopyInto(value, buffer);
+            learnedShapes[name] = info.Shape;
             OrtValue bound = OrtTensorInterop.WrapPinned(buffer, OrtMemoryInfo.DefaultInstance);
             _values.Add(bound);
             _binding.BindOutput(name, bound);
             _outputs[name] = buffer;
         }
         _pending.RemoveAll(n => _outputs[n] is { ElementType: not TensorElementType.String });
+        _session.RememberOutputShapes(_shapeKey, learnedShapes);
     }
 
     private void ReleaseNative()

@@ -44,6 +44,9 @@ public sealed class OnnxRuntimeOptions
     /// <summary>Expose every floating-point node output of the main graph as a tap (in node order).</summary>
     public bool TapAllFloatingPoint { get; set; }
 
+    /// <summary>Tensors <see cref="TapAllFloatingPoint"/> leaves out (e.g. ones a caller can compute exactly from other taps).</summary>
+    public ISet<string> TapExclusions { get; private set; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Where provider fallbacks and session facts are logged; null logs nothing.</summary>
     public ILogger? Logger { get; set; }
 
@@ -53,6 +56,7 @@ public sealed class OnnxRuntimeOptions
         var copy = (OnnxRuntimeOptions)MemberwiseClone();
         copy.ExecutionProviders = new List<ExecutionProviderOptions>(ExecutionProviders);
         copy.Taps = new List<string>(Taps);
+        copy.TapExclusions = new HashSet<string>(TapExclusions, StringComparer.Ordinal);
         return copy;
     }
 }

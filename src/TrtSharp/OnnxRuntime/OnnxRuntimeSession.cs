@@ -21,6 +21,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession
     private readonly string[] _outputNames;
     private readonly List<OnnxRuntimeBinding> _bindings = [];
     private readonly Lock _bindingsGate = new();
+    private readonly Dictionary<string, Dictionary<string, long[]>> _learnedShapes = new(StringComparer.Ordinal);
     private bool _disposed;
 
     private OnnxRuntimeSession(InferenceSession session, string? modelPath, IReadOnlyList<string> taps,
@@ -225,6 +226,31 @@ public sealed class OnnxRuntimeSession : IInferenceSession
     internal TensorDescriptor InputDescriptor(string name) =>
         _inputsByName.TryGetValue(name, out TensorDescriptor? d) ? d : throw new TensorNotFoundException(name, _inputsByName.Keys);
 
+    /// <summary>Output shapes a binding learned on its first run, by input-shape key (null when none has yet).</summary>
+    internal IReadOnlyDictionary<string, long[]>? LearnedOutputShapes(string inputShapeKey)
+    {
+        lock (_bindingsGate)
+        {
+            return _learnedShapes.TryGetValue(inputShapeKey, out var shapes) ? shapes : null;
+        }
+    }
+
+    /// <summary>Keeps what a binding learned, so the next binding with the same input shapes binds at once.</summary>
+    internal void RememberOutputShapes(string inputShapeKey, Dictionary<string, long[]> shapes)
+    {
+        lock (_bindingsGate)
+        {
+            if (_learnedShapes.TryGetValue(inputShapeKey, out var known))
+            {
+                foreach (var (name, shape) in known)
+                {
+                    shapes.TryAdd(name, shape);
+                }
+            }
+            _learnedShapes[inputShapeKey] = shapes;
+        }
+    }
+
     internal void Forget(OnnxRuntimeBinding binding)
     {
         lock (_bindingsGate)
@@ -338,7 +364,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession
         if (options.TapAllFloatingPoint)
         {
             // Every node output; ONNX Runtime's inferred types decide which are floating-point after loading.
-            requested.AddRange(OnnxTaps.ListCandidates(model));
+            requested.AddRange(OnnxTaps.ListCandidates(model).Where(n => !options.TapExclusions.Contains(n)));
         }
         IReadOnlyList<string> added = OnnxTaps.AddTaps(model, requested);
         // Taps the user named that are model outputs already stay where they are; the rest follow.

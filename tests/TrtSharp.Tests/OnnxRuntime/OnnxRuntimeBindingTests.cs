@@ -53,6 +53,55 @@ public class OnnxRuntimeBindingTests
     }
 
     [Test]
+    public void Binding_SecondBindingWithTheSameShapes_BindsLearnedTapShapesAtOnce()
+    {
+        // The speech CNN's taps carry no shapes ONNX Runtime can report before a run: the first binding learns them.
+        string model = TrtSharp.Tests.Models.InstalledSpeechModels.Require().Embedding;
+        using var session = OnnxRuntimeSession.FromFile(model, new OnnxRuntimeOptions { TapAllFloatingPoint = true, IntraOpThreads = 1 });
+        var shapes = new Dictionary<string, long[]> { ["input_1"] = [2, 76, 32, 1] };
+        var input = new float[2 * 76 * 32];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = MathF.Sin(i * 0.01f) * 3f;
+        }
+        using OnnxRuntimeBinding first = session.CreateBinding(shapes);
+        Assert.That(first.HasPendingOutputShapes, Is.True);
+        input.CopyTo(first.Input<float>("input_1").Data, 0);
+        first.Run();
+
+        using OnnxRuntimeBinding second = session.CreateBinding(shapes);
+        Assert.That(second.HasPendingOutputShapes, Is.False, "the first binding's shapes are reused");
+        input.CopyTo(second.Input<float>("input_1").Data, 0);
+        second.Run();
+        foreach (string tap in session.TapNames)
+        {
+            Assert.That(second.Output(tap).ShapeArray(), Is.EqualTo(first.Output(tap).ShapeArray()), tap);
+            Assert.That(second.Output<float>(tap).Data, Is.EqualTo(first.Output<float>(tap).Data), tap);
+        }
+
+        using OnnxRuntimeBinding other = session.CreateBinding(new Dictionary<string, long[]> { ["input_1"] = [1, 76, 32, 1] });
+        Assert.That(other.HasPendingOutputShapes, Is.True, "other input shapes learn their own");
+    }
+
+    [Test]
+    public void Binding_LearnedShapesThatDoNotFitTheData_AreLearnedAgain()
+    {
+        using var session = OnnxRuntimeSession.FromModel(TestModels.NonZero());
+        using OnnxRuntimeBinding first = session.CreateBinding();
+        new float[] { 0, 3, 0, 5, 6, 0 }.CopyTo(first.Input<float>("x").Data, 0);
+        first.Run();
+        Assert.That(first.Output("idx").ShapeArray(), Is.EqualTo(new long[] { 1, 3 }));
+
+        using OnnxRuntimeBinding second = session.CreateBinding();
+        Assert.That(second.HasPendingOutputShapes, Is.False, "bound with the shape the first binding saw");
+        new float[] { 0, 0, 7, 0, 0, 1 }.CopyTo(second.Input<float>("x").Data, 0);
+        second.Run();
+
+        Assert.That(second.Output("idx").ShapeArray(), Is.EqualTo(new long[] { 1, 2 }));
+        Assert.That(second.Output<long>("idx").Data, Is.EqualTo(new long[] { 2, 5 }));
+    }
+
+    [Test]
     public void Binding_DataDependentOutput_LearnedOnFirstRun_ThenAllocationFree()
     {
         using var session = OnnxRuntimeSession.FromModel(TestModels.NonZero());
