@@ -94,7 +94,7 @@ public class CalibrationPipelineBenchmarks
         binding?.Dispose();
     }
 
-    /// <summary>Session creation with every activation tapped, and the tapped forward, without histograms.</summary>
+    /// <summary>Session creation with every activation tapped (no derived ones), and the tapped forward, without histograms.</summary>
     [Benchmark]
     public void TappedForwardOnly()
     {
@@ -113,7 +113,7 @@ public class CalibrationPipelineBenchmarks
         binding?.Dispose();
     }
 
-    /// <summary>Tapped forward plus histograms of all 66 tensors.</summary>
+    /// <summary>The calibrator: tapped forward (clamp-like outputs derived on the worker) plus histograms of all 66 tensors.</summary>
     [Benchmark]
     public int Calibrate() => ActivationCalibrator.Collect(_embedding, _data, Options()).Count;
 
