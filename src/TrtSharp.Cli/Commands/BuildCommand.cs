@@ -54,8 +54,15 @@ internal static class BuildCommand
             {
                 throw new ModelFormatException(path, "file not found");
             }
+            if (parse.GetValue(shapes) is { } profileText)
+            {
+                options.WithProfiles(profileText);
+            }
+            // TensorRT calibrates at the profile's opt shape: speech windows are batched to its batch dimension.
+            int speechBatch = options.Profiles.Count == 1 && options.Profiles.Values.First().Opt is [> 0 and var optBatch, ..]
+                ? (int)optBatch : SpeechWindowDataset.DefaultBatchSize;
             using var calibration = data.Length > 0 || speech is not null
-                ? QuantizeData.Open(path, data, speech, null, [], SpeechWindowDataset.DefaultBatchSize, needCalibration: true, cancellationToken)
+                ? QuantizeData.Open(path, data, speech, null, [], speechBatch, needCalibration: true, cancellationToken)
                 : null;
             using var source = calibration?.Calibration is { } dataset ? new DatasetCalibrationSource(dataset, parse.GetValue(calibCache)) : null;
             if (source is not null)
@@ -65,10 +72,6 @@ internal static class BuildCommand
             else if (parse.GetValue(calibCache) is { } cache)
             {
                 options.Calibrator = new CalibrationCacheSource(cache);
-            }
-            if (parse.GetValue(shapes) is { } s)
-            {
-                options.WithProfiles(s);
             }
             var clock = Stopwatch.StartNew();
             using var engine = EngineBuilder.Build(path, options);

@@ -45,6 +45,9 @@ public static class ActivationCalibrator
         var derivableNames = derivable.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         derivable.RemoveAll(d => derivableNames.Contains(d.Source)); // in a chain, the later ones stay taps
         var session = OpenTapped(modelPath, options, derivable);
+        // A tensor the caller tapped explicitly (or a graph input/output) is collected as tapped, never twice.
+        var present = session.Inputs.Concat(session.Outputs).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        derivable.RemoveAll(d => present.Contains(d.Name));
         var sources = session.Inputs.Concat(session.Outputs).Where(t => t.ElementType == TensorElementType.Float).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         if (derivable.RemoveAll(d => !sources.Contains(d.Source)) > 0)
         {

@@ -60,11 +60,17 @@ public sealed class StatisticsCollector
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(derived);
         var items = new List<(HistogramCollector Collector, HostTensor<float> Values, (HistogramCollector, DerivedActivation)[] Derived)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, values) in tensors)
         {
-            // Collectors are created here, on one thread, so the parallel part only reads the dictionary.
+            // One item per tensor (a graph input that is also an output appears once), so no collector is fed by two
+            // threads; collectors are created here, on one thread, so the parallel part only reads the dictionary.
+            if (!seen.Add(name))
+            {
+                continue;
+            }
             var source = CollectorFor(name);
-            items.Add((source, values, derived[name].Select(d => (CollectorFor(d.Name), d)).ToArray()));
+            items.Add((source, values, derived[name].Where(d => seen.Add(d.Name)).Select(d => (CollectorFor(d.Name), d)).ToArray()));
         }
         void AddOne((HistogramCollector Collector, HostTensor<float> Values, (HistogramCollector, DerivedActivation)[] Derived) item)
         {

@@ -52,8 +52,11 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
     /// <summary>The output names (taps included), in session order.</summary>
     public IEnumerable<string> OutputNames => _session.Outputs.Select(d => d.Name);
 
-    /// <summary>True while some output shape is still to be learned on the first <see cref="Run"/>.</summary>
-    public bool HasPendingOutputShapes => _pending.Count > 0;
+    /// <summary>
+    /// True while some output shape is still to be learned or confirmed on the first <see cref="Run"/> (shapes another
+    /// binding learned are only confirmed once a run with this binding's data succeeds).
+    /// </summary>
+    public bool HasPendingOutputShapes => _pending.Count > 0 || _fromLearned.Count > 0;
 
     /// <inheritdoc/>
     public HostTensor Input(string name)
@@ -75,7 +78,9 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         {
             throw new TensorNotFoundException(name, _outputs.Keys);
         }
-        return t ?? throw new InvalidOperationException($"the shape of output '{name}' is learned on the first Run; call Run first");
+        // A buffer bound from another binding's shapes may still be replaced on the first run: hand it out only after it.
+        return t is not null && !_fromLearned.Contains(name) ? t
+            : throw new InvalidOperationException($"the shape of output '{name}' is learned on the first Run; call Run first");
     }
 
     /// <summary>The output buffer with its element storage type.</summary>

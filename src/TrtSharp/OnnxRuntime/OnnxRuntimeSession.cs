@@ -22,6 +22,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession
     private readonly List<OnnxRuntimeBinding> _bindings = [];
     private readonly Lock _bindingsGate = new();
     private readonly Dictionary<string, Dictionary<string, long[]>> _learnedShapes = new(StringComparer.Ordinal);
+    private const int MaxLearnedShapeSets = 64;
     private bool _disposed;
 
     private OnnxRuntimeSession(InferenceSession session, string? modelPath, IReadOnlyList<string> taps,
@@ -246,6 +247,11 @@ public sealed class OnnxRuntimeSession : IInferenceSession
                 {
                     shapes.TryAdd(name, shape);
                 }
+            }
+            if (_learnedShapes.Count >= MaxLearnedShapeSets && !_learnedShapes.ContainsKey(inputShapeKey))
+            {
+                // Many distinct input shapes (e.g. one per utterance length): keep memory bounded, relearning is cheap.
+                _learnedShapes.Clear();
             }
             _learnedShapes[inputShapeKey] = shapes;
         }

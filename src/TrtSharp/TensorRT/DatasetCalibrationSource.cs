@@ -8,8 +8,9 @@ namespace TrtSharp.TensorRT;
 /// <summary>
 /// Feeds TensorRT 10's legacy INT8 calibrator from an <see cref="ICalibrationDataset"/> (the same datasets
 /// <c>trtsharp quantize</c> reads): each batch is copied into device buffers that live as long as this source.
-/// TensorRT calibrates with one fixed shape, so batches whose shapes differ from the first one (typically a smaller
-/// last batch) are skipped and counted in <see cref="SkippedBatches"/>. With a cache path, an existing cache is offered
+/// TensorRT calibrates at one fixed shape per input (the first profile's opt shape, told through
+/// <see cref="OnCalibrationShapes"/>), so batches of any other shape (typically a smaller last batch) are skipped and
+/// counted in <see cref="SkippedBatches"/>; when no batch fits, calibration fails with both shapes named. With a cache path, an existing cache is offered
 /// first (TensorRT then skips calibration) and the cache TensorRT writes is saved there atomically.
 /// </summary>
 public sealed class DatasetCalibrationSource : ICalibrationBatchSource, IDisposable
@@ -19,6 +20,7 @@ public sealed class DatasetCalibrationSource : ICalibrationBatchSource, IDisposa
     private readonly Dictionary<string, DeviceBuffer<byte>> _device = new(StringComparer.Ordinal);
     private IEnumerator<IReadOnlyDictionary<string, HostTensor>>? _batches;
     private Dictionary<string, long[]>? _shapes;
+    private string? _lastSkipped;
 
     /// <summary>Creates the source; nothing is read or allocated until TensorRT asks for the first batch.</summary>
     public DatasetCalibrationSource(ICalibrationDataset data, string? cachePath = null)
@@ -35,6 +37,13 @@ public sealed class DatasetCalibrationSource : ICalibrationBatchSource, IDisposa
     public int SkippedBatches { get; private set; }
 
     /// <inheritdoc />
+    public void OnCalibrationShapes(IReadOnlyDictionary<string, long[]> shapes)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        _shapes = new Dictionary<string, long[]>(shapes, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
     public bool TryGetBatch(IReadOnlyList<string> inputNames, Span<IntPtr> devicePointers)
     {
         ArgumentNullException.ThrowIfNull(inputNames);
@@ -42,19 +51,21 @@ public sealed class DatasetCalibrationSource : ICalibrationBatchSource, IDisposa
         while (_batches.MoveNext())
         {
             var batch = _batches.Current;
+            // Without shapes from the builder (a caller driving the source directly), the first batch sets them.
             _shapes ??= batch.ToDictionary(p => p.Key, p => p.Value.ShapeArray(), StringComparer.Ordinal);
-            if (!batch.All(p => _shapes.TryGetValue(p.Key, out var s) && s.AsSpan().SequenceEqual(p.Value.Shape)))
+            if (inputNames.FirstOrDefault(n => !batch.ContainsKey(n)) is string absent)
             {
+                throw new TensorShapeException(absent, $"the calibration data ({_data.Description}) has no value for this engine input");
+            }
+            if (!inputNames.All(n => _shapes.TryGetValue(n, out var s) && s.AsSpan().SequenceEqual(batch[n].Shape)))
+            {
+                _lastSkipped ??= string.Join(", ", batch.Select(p => $"{p.Key}:{HostTensor.FormatShape(p.Value.Shape)}"));
                 SkippedBatches++;
                 continue;
             }
             for (int i = 0; i < inputNames.Count; i++)
             {
-                if (!batch.TryGetValue(inputNames[i], out var tensor))
-                {
-                    throw new TensorShapeException(inputNames[i], $"the calibration data ({_data.Description}) has no value for this engine input");
-                }
-                var bytes = tensor.AsBytes();
+                var bytes = batch[inputNames[i]].AsBytes();
                 if (!_device.TryGetValue(inputNames[i], out var buffer))
                 {
                     buffer = new DeviceBuffer<byte>(Math.Max(1, bytes.Length));
@@ -67,6 +78,12 @@ public sealed class DatasetCalibrationSource : ICalibrationBatchSource, IDisposa
             }
             BatchesServed++;
             return true;
+        }
+        if (BatchesServed == 0 && SkippedBatches > 0)
+        {
+            throw new TensorShapeException(null,
+                $"no calibration batch of {_data.Description} has the shape TensorRT calibrates at ({string.Join(", ", _shapes!.Select(p => $"{p.Key}:{HostTensor.FormatShape(p.Value)}"))}); " +
+                $"they are {_lastSkipped}: make the optimization profile's opt shape match the batches");
         }
         return false;
     }

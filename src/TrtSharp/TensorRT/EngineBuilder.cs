@@ -52,7 +52,9 @@ public static unsafe class EngineBuilder
         status = TrtsNative.BuilderConfigCreate(builder.Value, &rawConfig);
         config.Attach((nint)rawConfig, builder);
         NativeStatus.Check(status, "trts_builder_config_create");
-        Configure(config, network, options);
+        var calibrationShapes = Configure(config, network, options);
+        // TensorRT calibrates at the first profile's opt shapes (or the static ones): the source must serve exactly those.
+        options.Calibrator?.OnCalibrationShapes(calibrationShapes);
 
         using var calibrator = options.Calibrator is null ? null : new LegacyCalibrator(options.Calibrator);
         if (calibrator is not null)
@@ -133,7 +135,7 @@ public static unsafe class EngineBuilder
 
     private static string Utf8(byte* s) => Marshal.PtrToStringUTF8((nint)s) ?? string.Empty;
 
-    private static void Configure(BuilderConfigHandle config, NetworkHandle network, BuilderOptions options)
+    private static Dictionary<string, long[]> Configure(BuilderConfigHandle config, NetworkHandle network, BuilderOptions options)
     {
         var c = config.Value;
         if (options.WorkspaceBytes is { } workspace)
@@ -163,7 +165,7 @@ public static unsafe class EngineBuilder
         SetFlag(c, TrtsBuilderFlag.Bf16, options.Bf16);
         SetFlag(c, TrtsBuilderFlag.Int8, options.Int8);
 
-        AddProfile(c, network, options);
+        var calibrationShapes = AddProfile(c, network, options);
 
         if (options.TimingCachePath is { } cachePath)
         {
@@ -173,6 +175,7 @@ public static unsafe class EngineBuilder
                 NativeStatus.Check(TrtsNative.BuilderConfigSetTimingCache(c, cache.Length == 0 ? null : data, (ulong)cache.Length, 0), $"loading the timing cache {cachePath}");
             }
         }
+        return calibrationShapes;
     }
 
     private static void SetFlag(TrtsBuilderConfig* config, TrtsBuilderFlag flag, bool enabled)
@@ -189,8 +192,10 @@ public static unsafe class EngineBuilder
         NativeStatus.Check(status, $"setting builder flag {flag}");
     }
 
-    private static void AddProfile(TrtsBuilderConfig* config, NetworkHandle network, BuilderOptions options)
+    /// <returns>Each input's calibration shape: its profile's opt shape, or its static shape.</returns>
+    private static Dictionary<string, long[]> AddProfile(TrtsBuilderConfig* config, NetworkHandle network, BuilderOptions options)
     {
+        var calibrationShapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
         // Every dynamic input needs shapes; report all the missing ones at once.
         int inputs, outputs;
         NativeStatus.Check(TrtsNative.NetworkGetIoCount(network.Value, &inputs, &outputs), "trts_network_get_io_count");
@@ -201,9 +206,18 @@ public static unsafe class EngineBuilder
             NativeStatus.Check(TrtsNative.TensorInfoInit(&info), "trts_tensor_info_init");
             NativeStatus.Check(TrtsNative.NetworkGetIoInfo(network.Value, 0, i, &info), "trts_network_get_io_info");
             string name = Utf8(info.Name);
-            if (ShimDims.ToArray(info.Shape).Any(d => d < 0) && !options.Profiles.ContainsKey(name))
+            long[] shape = ShimDims.ToArray(info.Shape);
+            if (options.Profiles.TryGetValue(name, out var profile))
+            {
+                calibrationShapes[name] = profile.Opt;
+            }
+            else if (shape.Any(d => d < 0))
             {
                 dynamicInputs.Add(name);
+            }
+            else
+            {
+                calibrationShapes[name] = shape;
             }
         }
         if (dynamicInputs.Count > 0)
@@ -213,7 +227,7 @@ public static unsafe class EngineBuilder
         }
         if (options.Profiles.Count == 0)
         {
-            return;
+            return calibrationShapes;
         }
 
         var names = options.Profiles.Keys.Select(k => Encoding.UTF8.GetBytes(k + "\0")).ToArray();
@@ -246,5 +260,6 @@ public static unsafe class EngineBuilder
                 h.Free();
             }
         }
+        return calibrationShapes;
     }
 }

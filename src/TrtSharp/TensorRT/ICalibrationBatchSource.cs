@@ -17,4 +17,12 @@ public interface ICalibrationBatchSource
 
     /// <summary>Persists the calibration cache TensorRT produced.</summary>
     void WriteCache(ReadOnlySpan<byte> cache);
+
+    /// <summary>
+    /// Told before the build the shape TensorRT calibrates each input at (the first profile's opt shape, or the static
+    /// shape): every batch must have exactly these shapes, or TensorRT reads past the buffers.
+    /// </summary>
+    void OnCalibrationShapes(IReadOnlyDictionary<string, long[]> shapes)
+    {
+    }
 }

@@ -15,7 +15,8 @@ namespace TrtSharp.TensorRT;
 /// engine with shape-tensor inputs (their shapes may follow values written after the binding is made), get their device memory from an output allocator that grows on demand; after each run their
 /// <see cref="Output"/> has the shape TensorRT reported. Such a run waits for its stream before copying those outputs,
 /// and a new host tensor is made only when an output's shape changes. CUDA-graph replay is refused for these bindings:
-/// a captured graph would freeze the values and sizes it saw once.</para>
+/// a captured graph would freeze the values and sizes it saw once. Their device-to-host copy follows the stream
+/// synchronisation, so <see cref="LastPhases"/> does not include it.</para>
 /// </remarks>
 public sealed class TensorRtBinding : IInferenceBinding
 {
@@ -49,8 +50,10 @@ public sealed class TensorRtBinding : IInferenceBinding
                 bool valuesDecideShapes = context.Engine.Inputs.Any(t => t.IsShapeInferenceIO);
                 foreach (var t in context.Engine.Outputs)
                 {
-                    long[] shape = valuesDecideShapes ? [] : context.GetTensorShape(t.Name);
-                    outputs.Add(valuesDecideShapes || Array.Exists(shape, x => x < 0)
+                    // A host-located (shape) output has its size fixed by the engine; device outputs may follow the values.
+                    long[] shape = t.OnHost && !Array.Exists(t.Shape, x => x < 0) ? t.Shape
+                        : valuesDecideShapes ? [-1] : context.GetTensorShape(t.Name);
+                    outputs.Add(Array.Exists(shape, x => x < 0)
                         ? Slot.DataDependent(t.Name, t.ElementType, t.OnHost)
                         : new Slot(t.Name, t.ElementType, shape, t.OnHost));
                 }
@@ -129,7 +132,15 @@ public sealed class TensorRtBinding : IInferenceBinding
             {
                 Bind();
                 _allocator?.BeginRun();
-                _context.EnqueueAsync(stream);
+                try
+                {
+                    _context.EnqueueAsync(stream);
+                }
+                catch (TrtSharpException ex) when (_allocator?.Failure is { } cause)
+                {
+                    // TensorRT only saw a null block; the allocator knows why.
+                    throw new TrtSharpException($"{ex.Message}; the output allocator failed first: {cause.Message}", cause);
+                }
                 // TensorRT needs one plain enqueue (lazy initialisation) before its work can be captured; capture records
                 // without executing, so this run's results come from the plain enqueue.
                 if (_context.UseCudaGraph)

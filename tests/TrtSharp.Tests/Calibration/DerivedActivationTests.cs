@@ -77,6 +77,8 @@ public class DerivedActivationTests
                 ["y"] = new HostTensor<float>([2, 3, 8], Enumerable.Range(0, 48).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray()),
             }).ToList();
             AssertSameStatistics(path, new ListDataset(batches));
+            // Derivable tensors the caller taps explicitly are collected once, as taps.
+            AssertSameStatistics(path, new ListDataset(batches), "a", "r");
         }
         finally
         {
@@ -96,13 +98,18 @@ public class DerivedActivationTests
         AssertSameStatistics(models.Embedding, data);
     }
 
-    private static void AssertSameStatistics(string model, ICalibrationDataset data)
+    private static void AssertSameStatistics(string model, ICalibrationDataset data, params string[] explicitTaps)
     {
         var options = new OnnxRuntimeOptions { IntraOpThreads = 1 };
+        foreach (var tap in explicitTaps)
+        {
+            options.Taps.Add(tap);
+        }
         var tapped = ActivationCalibrator.Collect(model, data, options, null, deriveClamps: false, CancellationToken.None);
         var derived = ActivationCalibrator.Collect(model, data, options, null, deriveClamps: true, CancellationToken.None);
 
         Assert.That(derived.Select(s => s.TensorName), Is.EquivalentTo(tapped.Select(s => s.TensorName)));
+        Assert.That(derived.Select(s => s.TensorName), Is.Unique);
         var byName = derived.ToDictionary(s => s.TensorName);
         foreach (var expected in tapped)
         {

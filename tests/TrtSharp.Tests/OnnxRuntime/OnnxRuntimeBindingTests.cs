@@ -67,12 +67,16 @@ public class OnnxRuntimeBindingTests
         using OnnxRuntimeBinding first = session.CreateBinding(shapes);
         Assert.That(first.HasPendingOutputShapes, Is.True);
         input.CopyTo(first.Input<float>("input_1").Data, 0);
-        first.Run();
+
+        long firstRunBytes = AllocatedBy(first.Run);
 
         using OnnxRuntimeBinding second = session.CreateBinding(shapes);
-        Assert.That(second.HasPendingOutputShapes, Is.False, "the first binding's shapes are reused");
+        Assert.That(second.HasPendingOutputShapes, Is.True, "bound from the first binding's shapes, confirmed by the first run");
+        Assert.Throws<InvalidOperationException>(() => second.Output(session.TapNames[0]));
         input.CopyTo(second.Input<float>("input_1").Data, 0);
-        second.Run();
+        long secondRunBytes = AllocatedBy(second.Run);
+        Assert.That(second.HasPendingOutputShapes, Is.False);
+        Assert.That(secondRunBytes, Is.LessThan(64 * 1024), $"the first run of a binding with learned shapes allocates nothing large (first binding's first run: {firstRunBytes} B)");
         foreach (string tap in session.TapNames)
         {
             Assert.That(second.Output(tap).ShapeArray(), Is.EqualTo(first.Output(tap).ShapeArray()), tap);
@@ -93,7 +97,7 @@ public class OnnxRuntimeBindingTests
         Assert.That(first.Output("idx").ShapeArray(), Is.EqualTo(new long[] { 1, 3 }));
 
         using OnnxRuntimeBinding second = session.CreateBinding();
-        Assert.That(second.HasPendingOutputShapes, Is.False, "bound with the shape the first binding saw");
+        Assert.That(second.HasPendingOutputShapes, Is.True, "bound with the shape the first binding saw, not yet confirmed");
         new float[] { 0, 0, 7, 0, 0, 1 }.CopyTo(second.Input<float>("x").Data, 0);
         second.Run();
 
@@ -156,5 +160,12 @@ public class OnnxRuntimeBindingTests
         binding.Dispose();
         Assert.Throws<ObjectDisposedException>(() => session.CreateBinding());
         Assert.Throws<ObjectDisposedException>(() => session.Run(new Dictionary<string, HostTensor>()));
+    }
+
+    private static long AllocatedBy(Action action)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }

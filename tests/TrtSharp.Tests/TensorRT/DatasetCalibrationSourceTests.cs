@@ -68,4 +68,26 @@ public class DatasetCalibrationSourceTests
         Assert.That(error!.Message, Does.Contain("CUDA"));
         Assert.That(source.BatchesServed, Is.Zero);
     }
+
+    [Test]
+    public void BatchesOfAnotherShapeThanTensorRtCalibratesAtAreSkippedAndNamedWhenNoneFits()
+    {
+        using var source = new DatasetCalibrationSource(new OneBatch());
+        source.OnCalibrationShapes(new Dictionary<string, long[]> { ["x"] = [4, 3] });
+        var pointers = new IntPtr[1];
+
+        var error = Assert.Throws<TrtSharp.Errors.TensorShapeException>(() => source.TryGetBatch(["x"], pointers));
+
+        Assert.That(error!.Message, Does.Contain(HostTensor.FormatShape([4, 3])).And.Contain(HostTensor.FormatShape([2, 3])).And.Contain("opt shape"));
+        Assert.That(source.SkippedBatches, Is.EqualTo(1));
+        Assert.That(source.BatchesServed, Is.Zero);
+    }
+
+    [Test]
+    public void AnEngineInputMissingFromTheDataIsNamed()
+    {
+        using var source = new DatasetCalibrationSource(new OneBatch());
+        var error = Assert.Throws<TrtSharp.Errors.TensorShapeException>(() => source.TryGetBatch(["mel"], new IntPtr[1]));
+        Assert.That(error!.TensorName, Is.EqualTo("mel"));
+    }
 }
