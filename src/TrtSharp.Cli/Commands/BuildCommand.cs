@@ -5,6 +5,7 @@ using System.Globalization;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Errors;
 using TrtSharp.TensorRT;
+using TrtSharp.IO;
 
 namespace TrtSharp.Cli.Commands;
 
@@ -50,10 +51,7 @@ internal static class BuildCommand
             {
                 throw new ArgumentException("--calib-data and --calib-speech feed the legacy INT8 calibrator: add --int8 (TensorRT 10), or quantize to Q/DQ with 'trtsharp quantize'");
             }
-            if (!File.Exists(path))
-            {
-                throw new ModelFormatException(path, "file not found");
-            }
+            ExistingFile.Require(path);
             if (parse.GetValue(shapes) is { } profileText)
             {
                 options.WithProfiles(profileText);
