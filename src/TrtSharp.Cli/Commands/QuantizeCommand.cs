@@ -159,6 +159,9 @@ internal static class QuantizeCommand
         }
     }
 
+    /// <summary>"opset 13", or "opset 11 -> 13" when the model was moved to another opset.</summary>
+    internal static string OpsetText(long original, long written) => original == written ? $"opset {written}" : $"opset {original} -> {written}";
+
     internal static CalibrationMethod ParseMethod(string text) => text.ToLowerInvariant() switch
     {
         "entropy" => CalibrationMethod.Entropy,
@@ -179,7 +182,7 @@ internal static class QuantizeCommand
         }
         console.Write(ranges);
         var placement = result.Qdq.Nodes.GroupBy(n => n.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
-        console.WriteLine($"{result.Qdq.Profile} placement: {result.Qdq.Tensors.Count} quantized tensors; nodes: {string.Join(", ", placement)}; opset {result.Qdq.OriginalOpset} -> {result.Qdq.Opset}");
+        console.WriteLine($"{result.Qdq.Profile} placement: {result.Qdq.Tensors.Count} quantized tensors; nodes: {string.Join(", ", placement)}; {OpsetText(result.Qdq.OriginalOpset, result.Qdq.Opset)}");
         if (validation is null)
         {
             return;

@@ -26,6 +26,7 @@ public class QuantizeCommandTests
         Assert.That(File.Exists(stem + ".int8.qdq.onnx.report/report.json"), Is.True);
         Assert.That(Directory.GetFiles(stem + ".int8.qdq.onnx.report/plots", "*.png"), Has.Length.EqualTo(4));
         Assert.That(run.Out, Does.Contain("PASSED"));
+        Assert.That(run.Out, Does.Contain("opset 13").And.Not.Contain("opset 13 -> 13"), "an unchanged opset is not shown as a conversion");
     }
 
     [Test]
