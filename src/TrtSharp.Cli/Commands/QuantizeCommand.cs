@@ -65,6 +65,13 @@ internal static class QuantizeCommand
             string cachePath = parse.GetValue(cache)
                 ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outputPath))!, Path.GetFileNameWithoutExtension(modelPath) + ".calib.cache");
             string reportDir = parse.GetValue(report) ?? outputPath + ".report";
+            foreach ((string flag, string file) in new[] { ("-o", outputPath), ("--cache", cachePath) })
+            {
+                if (Directory.Exists(file))
+                {
+                    throw new ArgumentException($"{flag} {file}: is a directory; give a file path");
+                }
+            }
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
             var runtime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error };
 

@@ -35,22 +35,69 @@ internal static partial class SampleReader
         }
         if (requireAll)
         {
-            foreach (TensorDescriptor input in inputs.Where(i => !loaded.Tensors.ContainsKey(i.Name)))
-            {
-                string files = string.Join(", ", sample.Files.Select(f => Path.GetFileName(f.Path)));
-                throw new ModelFormatException(sample.Name, $"the sample has no value for input '{input.Name}' (its files: {files})");
-            }
+            RequireAll(sample, inputs, loaded.Sources.Keys);
         }
         return loaded;
+    }
+
+    /// <summary>
+    /// Checks a sample made of <c>.npy</c> files from their headers alone (which input each feeds, element types,
+    /// shapes, missing inputs), without reading data; samples with other files are left to <see cref="Read"/>.
+    /// </summary>
+    /// <exception cref="ModelFormatException">As <see cref="Read"/>.</exception>
+    public static void CheckHeaders(TensorSample sample, IReadOnlyList<TensorDescriptor> inputs, bool requireAll)
+    {
+        if (!sample.Files.All(f => Path.GetExtension(f.Path).Equals(".npy", StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (SampleFile file in sample.Files)
+        {
+            CheckNamedInput(file, inputs);
+            string name = NpyInputName(file, inputs);
+            if (seen.TryGetValue(name, out string? earlier))
+            {
+                throw new ModelFormatException(sample.Name, $"input '{name}' is given twice: by {earlier} and by {file.Path}");
+            }
+            (TensorElementType type, long[] shape) = NpyFile.ReadHeader(file.Path);
+            _ = FittedShape(file.Path, inputs.First(i => i.Name == name), type, shape);
+            seen[name] = file.Path;
+        }
+        if (requireAll)
+        {
+            RequireAll(sample, inputs, seen.Keys);
+        }
+    }
+
+    private static void RequireAll(TensorSample sample, IReadOnlyList<TensorDescriptor> inputs, IEnumerable<string> given)
+    {
+        var present = given.ToHashSet(StringComparer.Ordinal);
+        foreach (TensorDescriptor input in inputs.Where(i => !present.Contains(i.Name)))
+        {
+            string files = string.Join(", ", sample.Files.Select(f => Path.GetFileName(f.Path)));
+            throw new ModelFormatException(sample.Name, $"the sample has no value for input '{input.Name}' (its files: {files})");
+        }
+    }
+
+    private static void CheckNamedInput(SampleFile file, IReadOnlyList<TensorDescriptor> inputs)
+    {
+        if (file.Input is not null && !inputs.Any(i => i.Name == file.Input))
+        {
+            throw new ModelFormatException(file.Path, $"'{file.Input}' is not a model input (inputs: {Names(inputs)})");
+        }
+    }
+
+    private static string NpyInputName(SampleFile file, IReadOnlyList<TensorDescriptor> inputs)
+    {
+        string stem = Path.GetFileNameWithoutExtension(file.Path);
+        return file.Input ?? (inputs.Any(i => i.Name == stem) ? stem : OnlyInput(file.Path, stem, inputs));
     }
 
     private static IEnumerable<(string Name, HostTensor Tensor, string Source)> ReadFile(SampleFile file, IReadOnlyList<TensorDescriptor> inputs)
     {
         string path = file.Path;
-        if (file.Input is not null && !inputs.Any(i => i.Name == file.Input))
-        {
-            throw new ModelFormatException(path, $"'{file.Input}' is not a model input (inputs: {Names(inputs)})");
-        }
+        CheckNamedInput(file, inputs);
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
             case ".npz":
@@ -71,9 +118,7 @@ internal static partial class SampleReader
                     return (name, a.Value, $"{path}:{a.Key}");
                 })];
             case ".npy":
-                string stem = Path.GetFileNameWithoutExtension(path);
-                string npyName = file.Input ?? (inputs.Any(i => i.Name == stem) ? stem : OnlyInput(path, stem, inputs));
-                return [(npyName, NpyFile.Read(path), path)];
+                return [(NpyInputName(file, inputs), NpyFile.Read(path), path)];
             case ".pb":
                 (string protoName, HostTensor pb) = TensorProtoFile.Read(path);
                 return [(file.Input ?? PbInputName(path, protoName, inputs), pb, path)];
@@ -104,11 +149,18 @@ internal static partial class SampleReader
 
     private static HostTensor Fitted(string source, TensorDescriptor input, HostTensor tensor)
     {
-        if (tensor.ElementType != input.ElementType)
+        long[] shape = FittedShape(source, input, tensor.ElementType, tensor.ShapeArray());
+        return shape.Length == tensor.Rank ? tensor : tensor.WithShape(shape);
+    }
+
+    /// <summary>The shape a tensor of <paramref name="type"/> and <paramref name="stored"/> shape takes as <paramref name="input"/>.</summary>
+    private static long[] FittedShape(string source, TensorDescriptor input, TensorElementType type, long[] stored)
+    {
+        if (type != input.ElementType)
         {
-            throw new ModelFormatException(source, $"input '{input.Name}' is {TensorElementTypeInfo.Name(input.ElementType)}, the file holds {TensorElementTypeInfo.Name(tensor.ElementType)}");
+            throw new ModelFormatException(source, $"input '{input.Name}' is {TensorElementTypeInfo.Name(input.ElementType)}, the file holds {TensorElementTypeInfo.Name(type)}");
         }
-        long[] shape = tensor.ShapeArray();
+        long[] shape = stored;
         if (shape.Length == input.Shape.Length - 1)
         {
             shape = [1, .. shape];
@@ -121,9 +173,9 @@ internal static partial class SampleReader
         }
         if (!fits)
         {
-            throw new ModelFormatException(source, $"shape {HostTensor.FormatShape(tensor.Shape)} does not fit input {input}");
+            throw new ModelFormatException(source, $"shape {HostTensor.FormatShape(stored)} does not fit input {input}");
         }
-        return shape.Length == tensor.Rank ? tensor : tensor.WithShape(shape);
+        return shape;
     }
 
     private static string Names(IReadOnlyList<TensorDescriptor> inputs) => string.Join(", ", inputs.Select(i => i.Name));

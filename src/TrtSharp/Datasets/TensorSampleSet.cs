@@ -5,9 +5,9 @@ namespace TrtSharp.Datasets;
 
 /// <summary>
 /// The samples that <c>--data</c> paths hold for one model, laid out by <see cref="SampleLayout"/> and read by one
-/// reader for every command (quantize, build, compare, run, bench). Samples are read one at a time; the first is read
-/// and checked when the set is opened, so a file that misses an input or has the wrong shape or type is reported
-/// before any long work.
+/// reader for every command (quantize, build, compare, run, bench). Samples are read one at a time. When the set is
+/// opened the first sample is read and checked, and every other sample made of <c>.npy</c> files is checked from its
+/// headers, so a file that misses an input or has the wrong shape or type is reported before any long work.
 /// </summary>
 public sealed class TensorSampleSet
 {
@@ -35,15 +35,21 @@ public sealed class TensorSampleSet
     }
 
     /// <summary>
-    /// Finds the samples in <paramref name="paths"/> for a model with <paramref name="inputs"/> and checks the first.
+    /// Finds the samples in <paramref name="paths"/> for a model with <paramref name="inputs"/>, reads and checks the first,
+    /// and checks the headers of every other sample made of <c>.npy</c> files.
     /// With <paramref name="requireAllInputs"/> false a sample may leave inputs out (a caller fills them otherwise).
     /// </summary>
-    /// <exception cref="ModelFormatException">See <see cref="SampleLayout.Discover"/>; or the first sample does not fit the model.</exception>
+    /// <exception cref="ModelFormatException">See <see cref="SampleLayout.Discover"/>; or a sample does not fit the model (naming its file).</exception>
     public static TensorSampleSet Open(IEnumerable<string> paths, IReadOnlyList<TensorDescriptor> inputs, bool requireAllInputs = true)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var set = new TensorSampleSet(SampleLayout.Discover(paths, inputs.Count), inputs, requireAllInputs);
         _ = set.Read(0);
+        // .npy headers are a few hundred bytes: checking every sample's costs little and finds a bad file before calibration, not after.
+        foreach (TensorSample sample in set.Samples.Skip(1))
+        {
+            SampleReader.CheckHeaders(sample, inputs, requireAllInputs);
+        }
         return set;
     }
 

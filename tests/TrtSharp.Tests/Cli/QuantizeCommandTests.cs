@@ -93,10 +93,12 @@ public class QuantizeCommandTests
         CliRun.Of([.. data, "--batch-size", "0"]).AssertOneLineError("--batch-size 0");
         CliRun.Of([.. data, "--target-cosine", "2", "--holdout", _f.HoldoutDir]).AssertOneLineError("--target-cosine 2");
         CliRun.Of([.. data, "--method", "Entropy2"]).AssertOneLineError("--method 'Entropy2': use entropy, max, percentile or mse");
+        CliRun.Of([.. data, "-o", _f.Directory]).AssertOneLineError($"-o {_f.Directory}: is a directory");
 
         string holdout = Path.Combine(_f.Directory, "bad-holdout");
         Directory.CreateDirectory(holdout);
-        string wrong = Path.Combine(holdout, "h.npy");
+        File.Copy(Directory.GetFiles(_f.HoldoutDir)[0], Path.Combine(holdout, "a.npy"));
+        string wrong = Path.Combine(holdout, "h.npy"); // the second sample: not only the first is checked up front
         NpyFile.Write(wrong, new HostTensor<float>([2, 3, 8, 8], new float[2 * 3 * 64]));
         CliRun.Of([.. data, "--holdout", holdout]).AssertOneLineError($"{wrong}: shape [2, 3, 8, 8] does not fit input x");
         // The Q/DQ model is written right after calibration: its absence shows every refusal came first.

@@ -125,6 +125,32 @@ public class TensorSampleSetTests
     }
 
     [Test]
+    public void LaterNpySamplesAreCheckedFromTheirHeadersWhenOpening()
+    {
+        for (int i = 0; i < 4; i++)
+        {
+            WriteX($"s{i:D3}/x.npy", i);
+            NpyFile.Write(Path.Combine(_dir, $"s{i:D3}", "mask.npy"), new HostTensor<long>([1, 3], new long[3]));
+        }
+        Assert.That(TensorSampleSet.Open([_dir], TwoInputs).Samples, Has.Count.EqualTo(4));
+
+        string wrong = Path.Combine(_dir, "s002", "x.npy");
+        NpyFile.Write(wrong, new HostTensor<float>([1, 5], new float[5]));
+        Assert.That(Assert.Throws<ModelFormatException>(() => TensorSampleSet.Open([_dir], TwoInputs))!.Message,
+            Does.StartWith(wrong).And.Contain("shape [1, 5] does not fit input x"));
+        File.Delete(wrong);
+        Assert.That(Assert.Throws<ModelFormatException>(() => TensorSampleSet.Open([_dir], TwoInputs))!.Message,
+            Does.Contain("s002").And.Contain("no value for input 'x'"));
+
+        // Only the header is read up front: data cut short after a valid header shows when the sample is read.
+        WriteX("s002/x.npy", 0);
+        byte[] bytes = File.ReadAllBytes(wrong.Replace("s002", "s003", StringComparison.Ordinal));
+        File.WriteAllBytes(Path.Combine(_dir, "s003", "x.npy"), bytes[..^4]);
+        var set = TensorSampleSet.Open([_dir], TwoInputs);
+        Assert.That(Assert.Throws<ModelFormatException>(() => set.Read(3))!.Message, Does.Contain("truncated"));
+    }
+
+    [Test]
     public void AmbiguousLayoutsAreRefused()
     {
         WriteX("x.npy", 0);
