@@ -4,6 +4,7 @@ using TrtSharp.Benchmarking;
 using TrtSharp.Cli.Commands.Bench;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
+using TrtSharp.Comparison;
 using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
@@ -22,6 +23,7 @@ internal static class BenchCommand
         backend.AcceptOnlyFromAmong(SessionFactory.Backends);
         var shapes = new Option<string?>("--shapes") { Description = "Input shapes, trtexec style: name:1x3x224x224[,…]. Dynamic dimensions default to 1." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs.", DefaultValueFactory = _ => 42 };
+        var data = new Option<string?>("--data") { Description = "Inputs from files, in the layouts quantize --data reads (its first sample; inputs it leaves out are random)." };
         var warmUp = new Option<int>("--warmup-ms") { Description = "Warm-up time before timing, in milliseconds.", DefaultValueFactory = _ => 200 };
         var iterations = new Option<int?>("--iterations") { Description = "Timed runs (instead of --duration)." };
         var duration = new Option<double?>("--duration") { Description = "Timed seconds (default 3; instead of --iterations)." };
@@ -41,7 +43,7 @@ internal static class BenchCommand
 
         var command = new Command("bench", "Time a model or plan in steady state (pre-bound buffers, no allocation per run): throughput and latency percentiles. Exit 0, or 2 on bad input.")
         {
-            model, backend, shapes, seed, warmUp, iterations, duration, threads, interOp, streams, cudaGraph, noTransfers,
+            model, backend, shapes, seed, data, warmUp, iterations, duration, threads, interOp, streams, cudaGraph, noTransfers,
             exportTimes, compareWith, compareBackend, matrix, int8, fp16, plot,
         };
         CommandRunner.SetAction(command, (parse, cancellationToken) =>
@@ -62,6 +64,10 @@ internal static class BenchCommand
             {
                 throw new ArgumentException("--int8, --fp16 and --plot apply to --matrix only");
             }
+            if (isMatrix && parse.GetValue(data) is not null)
+            {
+                throw new ArgumentException("--data applies to single and --compare-with runs; --matrix times its variants on seeded random inputs");
+            }
             if (isMatrix && parse.GetValue(compareWith) is not null)
             {
                 throw new ArgumentException("--matrix and --compare-with are separate modes: give one");
@@ -80,7 +86,7 @@ internal static class BenchCommand
                 o.InterOpThreads = inter;
                 o.LogSeverity = OnnxRuntimeLogSeverity.Error; // opset-age warnings are noise in a report
             };
-            var context = new BenchContext(path, resolved, configure, shapeOverrides, parse.GetValue(seed), settings,
+            var context = new BenchContext(path, resolved, configure, shapeOverrides, parse.GetValue(seed), parse.GetValue(data), settings,
                 CliConsole.Create(parse.InvocationConfiguration.Output),
                 new GpuFlags(parse.GetValue(streams) ?? 1, parse.GetValue(cudaGraph), parse.GetValue(noTransfers)), cancellationToken);
             if (isMatrix)
@@ -101,7 +107,7 @@ internal static class BenchCommand
     }
 
     private sealed record BenchContext(string Path, string Backend, Action<OnnxRuntimeOptions> Configure, Dictionary<string, long[]>? Shapes,
-        int Seed, BenchmarkSettings Settings, CliConsole Console, GpuFlags Gpu, CancellationToken CancellationToken);
+        int Seed, string? Data, BenchmarkSettings Settings, CliConsole Console, GpuFlags Gpu, CancellationToken CancellationToken);
 
     /// <summary>TensorRT-only settings: concurrent streams (one context each), CUDA-graph replay, no host/device copies.</summary>
     private sealed record GpuFlags(int Streams, bool CudaGraph, bool NoTransfers);
@@ -128,13 +134,25 @@ internal static class BenchCommand
         }
     }
 
-    private static void Describe(BenchContext c, IInferenceSession session, PreparedRun run, string label)
+    private static void Describe(BenchContext c, IInferenceSession session, PreparedRun run, string label, InputFiles.Loaded? files)
     {
         c.Console.WriteLine($"{label}: {c.Path} on {session.Backend} ({session.Device})");
         foreach ((string name, long[] shape) in run.InputShapes)
         {
-            c.Console.WriteLine($"  input {name}: [{string.Join(", ", shape)}], random (seed {c.Seed})");
+            string from = files?.Sources.GetValueOrDefault(name) is { } source ? $"from {source}" : $"random (seed {c.Seed})";
+            c.Console.WriteLine($"  input {name}: [{string.Join(", ", shape)}], {from}");
         }
+    }
+
+    /// <summary>The --data sample for <paramref name="session"/> (read by the reader every command shares), or null.</summary>
+    private static InputFiles.Loaded? Inputs(BenchContext c, IInferenceSession session) =>
+        c.Data is null ? null : InputFiles.Load(session.Inputs, [], c.Data);
+
+    /// <summary>Binds <paramref name="session"/> with the --data sample, or seeded random inputs.</summary>
+    private static PreparedRun Prepare(BenchContext c, IInferenceSession session, out InputFiles.Loaded? files)
+    {
+        files = Inputs(c, session);
+        return PreparedRun.Create(session, c.Shapes, c.Seed, files?.Tensors);
     }
 
     private static string Measuring(BenchmarkSettings s) =>
@@ -148,8 +166,8 @@ internal static class BenchCommand
             return;
         }
         using IInferenceSession session = SessionFactory.Open(c.Path, c.Backend, c.Configure);
-        using PreparedRun run = PreparedRun.Create(session, c.Shapes, c.Seed);
-        Describe(c, session, run, "A");
+        using PreparedRun run = Prepare(c, session, out InputFiles.Loaded? files);
+        Describe(c, session, run, "A", files);
         c.Console.WriteLine(Measuring(c.Settings));
         LatencyReport report = LatencyBenchmark.Measure(run.Run, c.Settings, c.CancellationToken);
         BenchRenderer.Latencies(c.Console, [(Path.GetFileName(c.Path), report)]);
@@ -175,9 +193,9 @@ internal static class BenchCommand
                 var context = (TensorRT.ExecutionContext)SessionFactory.Open(c.Path, c.Backend, c.Configure);
                 contexts.Add(context);
                 context.UseCudaGraph = c.Gpu.CudaGraph;
-                runs.Add(PreparedRun.Create(context, c.Shapes, c.Seed));
+                runs.Add(Prepare(c, context, out _));
             }
-            Describe(c, contexts[0], runs[0], "A");
+            Describe(c, contexts[0], runs[0], "A", Inputs(c, contexts[0]));
             c.Console.WriteLine($"{Measuring(c.Settings)} on {c.Gpu.Streams} stream(s){(c.Gpu.CudaGraph ? ", CUDA graph replay" : "")}{(c.Gpu.NoTransfers ? ", no host/device transfers" : "")}");
             var phases = runs.Select(_ => new List<TensorRtPhases>()).ToArray();
             var timed = runs.Select((run, i) =>
@@ -225,10 +243,10 @@ internal static class BenchCommand
     {
         using IInferenceSession a = SessionFactory.Open(c.Path, c.Backend, c.Configure);
         using IInferenceSession b = SessionFactory.Open(otherPath, otherBackend, c.Configure);
-        using PreparedRun runA = PreparedRun.Create(a, c.Shapes, c.Seed);
-        using PreparedRun runB = PreparedRun.Create(b, c.Shapes, c.Seed);
-        Describe(c, a, runA, "A");
-        Describe(c with { Path = otherPath }, b, runB, "B");
+        using PreparedRun runA = Prepare(c, a, out InputFiles.Loaded? filesA);
+        using PreparedRun runB = Prepare(c, b, out InputFiles.Loaded? filesB);
+        Describe(c, a, runA, "A", filesA);
+        Describe(c with { Path = otherPath }, b, runB, "B", filesB);
         c.Console.WriteLine($"{Measuring(c.Settings)}, interleaved A B A B");
         InterleavedReport report = LatencyBenchmark.MeasureInterleaved(runA.Run, runB.Run, c.Settings, c.CancellationToken);
         BenchRenderer.Latencies(c.Console, [($"A {Path.GetFileName(c.Path)}", report.A), ($"B {Path.GetFileName(otherPath)}", report.B)]);

@@ -5,6 +5,7 @@ using System.Globalization;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Errors;
 using TrtSharp.TensorRT;
+using TrtSharp.IO;
 
 namespace TrtSharp.Cli.Commands;
 
@@ -22,7 +23,7 @@ internal static class BuildCommand
         var fp16 = new Option<bool>("--fp16") { Description = "TensorRT 10 only: allow FP16 kernels." };
         var int8 = new Option<bool>("--int8") { Description = "TensorRT 10 only: allow INT8 kernels (legacy calibration; use --calib-cache)." };
         var calibCache = new Option<string?>("--calib-cache") { Description = "TensorRT 10 only: legacy INT8 calibration cache file." };
-        var calibData = new Option<string[]>("--calib-data") { Description = "TensorRT 10 only, with --int8: calibrate from .npy/.npz/.pb files or folders (repeatable); batches of the first batch's shape.", AllowMultipleArgumentsPerToken = true };
+        var calibData = new Option<string[]>("--calib-data") { Description = "TensorRT 10 only, with --int8: calibrate from tensor files in quantize --data's layouts (repeatable); batches of the first batch's shape.", AllowMultipleArgumentsPerToken = true };
         var calibSpeech = new Option<string?>("--calib-speech") { Description = "TensorRT 10 only, with --int8: calibrate a speech-embedding model from a manifest.csv's 'calib' clips (8 windows per batch)." };
         var versionCompatible = new Option<bool>("--version-compatible") { Description = "Build a plan that later TensorRT versions can run." };
         var hardwareCompat = new Option<string?>("--hardware-compat") { Description = "none, ampere+ or same-compute-capability." };
@@ -50,10 +51,7 @@ internal static class BuildCommand
             {
                 throw new ArgumentException("--calib-data and --calib-speech feed the legacy INT8 calibrator: add --int8 (TensorRT 10), or quantize to Q/DQ with 'trtsharp quantize'");
             }
-            if (!File.Exists(path))
-            {
-                throw new ModelFormatException(path, "file not found");
-            }
+            ExistingFile.Require(path);
             if (parse.GetValue(shapes) is { } profileText)
             {
                 options.WithProfiles(profileText);

@@ -22,7 +22,7 @@ internal static class CompareCommand
         var backendA = BackendOption("--backend-a", "Backend for a: auto (by file type), ort or trt.");
         var backendB = BackendOption("--backend-b", "Backend for b: auto (by file type), ort or trt.");
         var input = new Option<string[]>("--input") { Description = "An input from a file: name=file.npy or name=file.pb (repeatable).", DefaultValueFactory = _ => [] };
-        var data = new Option<string?>("--data") { Description = "A folder of inputs: <name>.npy, .npz archives, or ONNX test files input_N.pb." };
+        var data = new Option<string?>("--data") { Description = "Inputs from files, in the layouts quantize --data reads: a folder of <name>.npy, .npz or input_N.pb files, per-sample sub-folders or a .csv manifest (its first sample is used)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs (inputs not given as files).", DefaultValueFactory = _ => 42 };
         var shapes = new Option<string?>("--shapes") { Description = "Concrete input shapes, trtexec style: name:1x3x224x224[,name2:…]. Dynamic dimensions default to 1." };
         var atol = new Option<double>("--atol") { Description = "Absolute tolerance.", DefaultValueFactory = _ => 1e-5 };
@@ -78,6 +78,10 @@ internal static class CompareCommand
             LayerwiseReport? layers = layerwise ? LayerwiseComparison.Run(pathA, pathB, inputs, settings.Default, configure) : null;
 
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            if (files.DataSamples > 1)
+            {
+                console.WriteLine($"note: --data holds {files.DataSamples} samples; this run uses the first");
+            }
             CompareRenderer.Render(console, report, layers);
             if (parse.GetValue(json) is { } jsonPath)
             {

@@ -16,7 +16,7 @@ internal static class InspectCommand
     {
         var model = new Argument<string>("model") { Description = "An ONNX model (.onnx)." };
         var json = new Option<string?>("--json") { Description = "Also write the facts as JSON to this file ('-' for stdout only)." };
-        var command = new Command("inspect", "Show a model's inputs and outputs (names, types, shapes), opsets, operator histogram, initializer bytes and external data.")
+        var command = new Command("inspect", "Show a model's inputs and outputs (names, types, shapes), opsets, operator histogram, weight bytes (initializers and Constant nodes) and external data.")
         {
             model, json,
         };
@@ -29,6 +29,7 @@ internal static class InspectCommand
             }
             var onnx = OnnxModel.Load(path);
             var graph = onnx.Graph;
+            var weights = WeightSummary.Of(graph);
             var facts = new
             {
                 file = path,
@@ -40,8 +41,11 @@ internal static class InspectCommand
                 nodes = graph.Nodes.Count,
                 ops = graph.OpHistogram().ToDictionary(p => p.Key, p => p.Value),
                 initializers = graph.Initializers.Count,
-                initializer_bytes = graph.InitializerBytes,
-                parameters = graph.Initializers.Sum(i => i.Shape.Aggregate(1L, (a, d) => a * d)),
+                initializer_bytes = weights.InitializerBytes,
+                constant_nodes = weights.ConstantNodes,
+                constant_node_bytes = weights.ConstantBytes,
+                weight_bytes = weights.Bytes,
+                parameters = weights.Parameters,
                 external_data = graph.Initializers.Where(i => i.IsExternal).GroupBy(i => i.ExternalLocation ?? "?")
                     .ToDictionary(g => g.Key, g => new { tensors = g.Count(), bytes = g.Sum(i => i.ByteSize) }),
             };
@@ -64,7 +68,8 @@ internal static class InspectCommand
 
             console.WriteLine($"model: {path}");
             console.WriteLine($"ir version {facts.ir_version}, producer '{facts.producer}', opsets {string.Join(", ", facts.opsets.Select(o => $"{o.Key} {o.Value}"))}");
-            console.WriteLine($"{facts.nodes} nodes, {facts.initializers} initializers, {facts.parameters:N0} parameters, {facts.initializer_bytes:N0} bytes of weights");
+            string fromConstants = weights.ConstantNodes > 0 ? $" ({weights.ConstantBytes:N0} of them in {weights.ConstantNodes} Constant nodes)" : string.Empty;
+            console.WriteLine($"{facts.nodes} nodes, {facts.initializers} initializers, {facts.parameters:N0} parameters, {facts.weight_bytes:N0} bytes of weights{fromConstants}");
             foreach (var (file, info) in facts.external_data)
             {
                 console.WriteLine($"external data: {file}: {info.tensors} tensors, {info.bytes:N0} bytes");

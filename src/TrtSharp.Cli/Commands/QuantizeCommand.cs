@@ -21,17 +21,17 @@ internal static class QuantizeCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "The FP32 ONNX model." };
-        var data = new Option<string[]>("--data") { Description = "Calibration data: .npy/.npz/.pb files or folders of them, one sample or batch per file (repeatable).", DefaultValueFactory = _ => [] };
+        var data = new Option<string[]>("--data") { Description = "Calibration data: .npy/.npz/.pb files, folders of them, per-sample sub-folders, or a .csv manifest (repeatable).", DefaultValueFactory = _ => [] };
         var speech = new Option<string?>("--speech") { Description = "Calibrate a speech-embedding model from WAV clips: a manifest.csv (its 'calib' split calibrates, 'holdout' validates)." };
         var mel = new Option<string?>("--mel") { Description = "The melspectrogram model for --speech (default: the default speech models')." };
-        var holdout = new Option<string[]>("--holdout") { Description = "Validation data not used for calibration (.npy/.npz/.pb files or folders).", DefaultValueFactory = _ => [] };
+        var holdout = new Option<string[]>("--holdout") { Description = "Validation data not used for calibration, in the same layouts as --data.", DefaultValueFactory = _ => [] };
         var method = new Option<string>("--method") { Description = "Activation range method: entropy (TensorRT's default), max, percentile or mse.", DefaultValueFactory = _ => "entropy" };
         var percentile = new Option<double>("--percentile") { Description = "Percentile for --method percentile.", DefaultValueFactory = _ => PercentileRangeAlgorithm.DefaultPercentile };
         var target = new Option<string>("--for") { Description = "Q/DQ placement: trt (TensorRT explicit quantization) or ort-cpu (ONNX Runtime CPU integer kernels).", DefaultValueFactory = _ => "trt" };
         var excludeNodes = new Option<string[]>("--exclude-nodes") { Description = "Node names or glob patterns (* ?) to keep in float (repeatable).", DefaultValueFactory = _ => [] };
         var excludeOps = new Option<string[]>("--exclude-ops") { Description = "Operator types or patterns to keep in float, e.g. Gemm (repeatable).", DefaultValueFactory = _ => [] };
         var output = new Option<string?>("--output", "-o") { Description = "The Q/DQ model (default: <model>.int8.qdq.onnx, or <model>.int8.ort.onnx with --for ort-cpu)." };
-        var cache = new Option<string?>("--cache") { Description = "The TensorRT 10 calibration cache (default: <model>.calib.cache)." };
+        var cache = new Option<string?>("--cache") { Description = "The TensorRT 10 calibration cache (default: <model name>.calib.cache next to the output)." };
         var trtVersion = new Option<string>("--trt-version") { Description = "TensorRT version written in the cache header.", DefaultValueFactory = _ => "10.16.1" };
         var report = new Option<string?>("--report") { Description = "Report folder: report.json, summary.txt (default: <output>.report)." };
         var plots = new Option<bool>("--plots") { Description = "Also write a histogram PNG per tensor with each method's threshold." };
@@ -51,6 +51,7 @@ internal static class QuantizeCommand
                 "ort-cpu" => QdqProfile.OrtCpu,
                 var other => throw new ArgumentException($"--for '{other}': use trt or ort-cpu"),
             };
+            CheckRanges(parse.GetValue(percentile), parse.GetValue(batch), parse.GetValue(targetCosine));
             var options = new QuantizeOptions
             {
                 Method = ParseMethod(parse.GetRequiredValue(method)),
@@ -60,8 +61,17 @@ internal static class QuantizeCommand
             };
             string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, Path.GetFileNameWithoutExtension(modelPath));
             string outputPath = parse.GetValue(output) ?? stem + (profile == QdqProfile.OrtCpu ? ".int8.ort.onnx" : ".int8.qdq.onnx");
-            string cachePath = parse.GetValue(cache) ?? stem + ".calib.cache";
+            // Outputs go together, next to -o: the input model may sit in a folder that is not the user's to write into.
+            string cachePath = parse.GetValue(cache)
+                ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outputPath))!, Path.GetFileNameWithoutExtension(modelPath) + ".calib.cache");
             string reportDir = parse.GetValue(report) ?? outputPath + ".report";
+            foreach ((string flag, string file) in new[] { ("-o", outputPath), ("--cache", cachePath) })
+            {
+                if (Directory.Exists(file))
+                {
+                    throw new ArgumentException($"{flag} {file}: is a directory; give a file path");
+                }
+            }
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
             var runtime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error };
 
@@ -98,10 +108,14 @@ internal static class QuantizeCommand
             }
 
             Render(console, result, validation);
+            if (validation is null)
+            {
+                console.WriteLine("note: validation skipped: no held-out data (give --holdout, or --speech with a holdout split, to compare INT8 with FP32)");
+            }
             console.WriteLine($"Q/DQ model: {outputPath}");
             console.WriteLine(writeCache ? $"calibration cache: {cachePath}" : $"calibration cache: {parse.GetValue(fromCache)} (read, unchanged)");
             console.WriteLine($"report: {reportDir} ({files.Count} files)");
-            foreach (string w in result.Qdq.Warnings.Concat(result.Cache.Warnings))
+            foreach (string w in result.Qdq.Warnings.Concat(result.Cache.Warnings).Concat(ClippingWarnings(result)))
             {
                 console.WriteLine($"warning: {w}");
             }
@@ -119,6 +133,41 @@ internal static class QuantizeCommand
         });
         return command;
     }
+
+    /// <summary>Numeric options out of range fail here, before any model is read or calibrated.</summary>
+    private static void CheckRanges(double percentile, int batchSize, double? targetCosine)
+    {
+        if (!(percentile >= 0 && percentile <= 100))
+        {
+            throw new ArgumentException($"--percentile {percentile}: must lie in [0, 100] (e.g. 99.99)");
+        }
+        if (batchSize < 1)
+        {
+            throw new ArgumentException($"--batch-size {batchSize}: must be at least 1");
+        }
+        if (targetCosine is { } goal && !(goal >= -1 && goal <= 1))
+        {
+            throw new ArgumentException($"--target-cosine {goal}: a cosine similarity lies in [-1, 1]");
+        }
+    }
+
+    /// <summary>Ranges that clip hard (calibrated runs only: a cache read carries no histograms), at most a few by name.</summary>
+    private static IEnumerable<string> ClippingWarnings(QuantizeResult result)
+    {
+        const int shown = 5;
+        var suspects = ClippingCheck.Suspects(result.Ranges);
+        foreach (var range in suspects.Take(shown))
+        {
+            yield return ClippingCheck.Describe(range);
+        }
+        if (suspects.Count > shown)
+        {
+            yield return $"{suspects.Count - shown} more tensors clip hard (report.json lists every tensor's clipped %)";
+        }
+    }
+
+    /// <summary>"opset 13", or "opset 11 -> 13" when the model was moved to another opset.</summary>
+    internal static string OpsetText(long original, long written) => original == written ? $"opset {written}" : $"opset {original} -> {written}";
 
     internal static CalibrationMethod ParseMethod(string text) => text.ToLowerInvariant() switch
     {
@@ -140,7 +189,7 @@ internal static class QuantizeCommand
         }
         console.Write(ranges);
         var placement = result.Qdq.Nodes.GroupBy(n => n.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
-        console.WriteLine($"{result.Qdq.Profile} placement: {result.Qdq.Tensors.Count} quantized tensors; nodes: {string.Join(", ", placement)}; opset {result.Qdq.OriginalOpset} -> {result.Qdq.Opset}");
+        console.WriteLine($"{result.Qdq.Profile} placement: {result.Qdq.Tensors.Count} quantized tensors; nodes: {string.Join(", ", placement)}; {OpsetText(result.Qdq.OriginalOpset, result.Qdq.Opset)}");
         if (validation is null)
         {
             return;

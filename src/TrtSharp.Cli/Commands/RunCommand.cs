@@ -19,7 +19,7 @@ internal static class RunCommand
         var model = new Argument<string>("model") { Description = "An ONNX model (.onnx, ONNX Runtime) or a TensorRT plan (.plan)." };
         var backend = new Option<string>("--backend") { Description = "auto (by file type), ort or trt.", DefaultValueFactory = _ => "auto" };
         var input = new Option<string[]>("--input") { Description = "An input from a file: name=file.npy or name=file.pb (repeatable). Inputs not given are random.", DefaultValueFactory = _ => [] };
-        var data = new Option<string?>("--data") { Description = "A folder of inputs: <name>.npy, .npz archives, or ONNX test files input_N.pb." };
+        var data = new Option<string?>("--data") { Description = "Inputs from files, in the layouts quantize --data reads: a folder of <name>.npy, .npz or input_N.pb files, per-sample sub-folders or a .csv manifest (its first sample is used)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs.", DefaultValueFactory = _ => 42 };
         var shapes = new Option<string?>("--shapes") { Description = "Input shapes for dynamic dimensions, trtexec style: name:1x76x32x1[,…] (default 1)." };
         var outputDir = new Option<string?>("--output-dir") { Description = "Save every output as <name>.npy in this folder." };
@@ -42,6 +42,10 @@ internal static class RunCommand
             double ms = clock.Elapsed.TotalMilliseconds;
 
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            if (files.DataSamples > 1)
+            {
+                console.WriteLine($"note: --data holds {files.DataSamples} samples; this run uses the first");
+            }
             var table = new Table().Border(TableBorder.Rounded).AddColumns("", "name", "type", "shape", "mean", "min", "max", "from");
             foreach (var d in session.Inputs)
             {

@@ -55,9 +55,28 @@ internal static class CommandRunner
         DirectoryNotFoundException => ex.Message,
         UnauthorizedAccessException => ex.Message,
         IOException => ex.Message,
-        ArgumentException => ex.Message,
+        ArgumentException a => Plain(a),
         FormatException => ex.Message,
         InvalidOperationException => ex.Message,
         _ => $"internal error ({ex.GetType().Name}): {ex.Message} (set TRTSHARP_DEBUG=1 for details)",
     };
+
+    /// <summary>
+    /// An argument error without .NET's decorations (" (Parameter 'x')", "Actual value was …" on a second line):
+    /// the parameter, the reason and the value the user gave, on one line.
+    /// </summary>
+    private static string Plain(ArgumentException ex)
+    {
+        string message = ex.Message;
+        if (ex.ParamName is { } name)
+        {
+            message = message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal);
+        }
+        message = message.Split('\n')[0].TrimEnd();
+        if (ex is ArgumentOutOfRangeException { ActualValue: { } actual })
+        {
+            message += $" (got {actual})";
+        }
+        return ex.ParamName is { } param && !message.Contains(param, StringComparison.Ordinal) ? $"{param}: {message}" : message;
+    }
 }

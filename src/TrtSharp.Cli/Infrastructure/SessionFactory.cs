@@ -2,6 +2,7 @@ using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
+using TrtSharp.IO;
 
 namespace TrtSharp.Cli.Infrastructure;
 
@@ -33,10 +34,7 @@ internal static class SessionFactory
     /// <summary>Opens <paramref name="path"/>; <paramref name="configure"/> adjusts ONNX Runtime options.</summary>
     public static IInferenceSession Open(string path, string backend = "auto", Action<OnnxRuntimeOptions>? configure = null)
     {
-        if (!File.Exists(path))
-        {
-            throw new ModelFormatException(path, "file not found");
-        }
+        ExistingFile.Require(path);
         switch (Resolve(path, backend))
         {
             case "ort":

@@ -3,6 +3,7 @@ using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.IO;
 
 namespace TrtSharp.Comparison;
 
@@ -83,10 +84,7 @@ public static class LayerwiseComparison
 
     private static ModelProto ReadModel(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new ModelFormatException(path, "file not found");
-        }
+        ExistingFile.Require(path);
         try
         {
             ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));

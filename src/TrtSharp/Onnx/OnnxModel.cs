@@ -76,11 +76,8 @@ public sealed class OnnxModel
         byte[] bytes;
         try
         {
+            ExistingFile.Require(path);
             var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                throw new ModelFormatException(path, "file not found");
-            }
             if (info.Length >= int.MaxValue)
             {
                 throw new ModelFormatException(path, $"{info.Length} bytes is beyond protobuf's 2 GB limit; such models must keep their weights in external data");

@@ -4,6 +4,7 @@ using Microsoft.ML.OnnxRuntime;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.IO;
 
 namespace TrtSharp.OnnxRuntime;
 
@@ -95,10 +96,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession
     public static OnnxRuntimeSession FromFile(string modelPath, OnnxRuntimeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
-        if (!File.Exists(modelPath))
-        {
-            throw new ModelFormatException(modelPath, "file not found");
-        }
+        ExistingFile.Require(modelPath);
         options ??= new OnnxRuntimeOptions();
         if (!WantsTaps(options))
         {

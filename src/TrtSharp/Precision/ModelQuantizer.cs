@@ -18,6 +18,7 @@ public static class ModelQuantizer
         OnnxRuntimeOptions? runtimeOptions = null, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new QuantizeOptions();
+        options.Validate();
         var clock = Stopwatch.StartNew();
         var statistics = ActivationCalibrator.Collect(modelPath, calibration, runtimeOptions, progress, cancellationToken);
         var calibrationTime = clock.Elapsed;
@@ -30,6 +31,7 @@ public static class ModelQuantizer
     {
         ArgumentNullException.ThrowIfNull(statistics);
         options ??= new QuantizeOptions();
+        options.Validate();
         var ranges = statistics.Select(s => TensorRangeReport.From(s, options.Method, options.Percentile)).ToList();
         return Build(modelPath, statistics, ranges, options, calibrationTime);
     }

@@ -16,4 +16,15 @@ public sealed record QuantizeOptions
 
     /// <summary>TensorRT version written in the calibration cache header, 10.x numbering (e.g. 101601 for 10.16.1).</summary>
     public int CacheTensorRtVersion { get; init; } = CalibrationCache.EncodeVersion(10, 16, 1);
+
+    /// <summary>Checks the options, so that a bad one fails before calibration rather than after it.</summary>
+    /// <exception cref="ArgumentException">The percentile lies outside [0, 100].</exception>
+    public void Validate()
+    {
+        // Every method's amax goes into the report, so the percentile matters even when another method is chosen.
+        if (!(Percentile >= 0 && Percentile <= 100))
+        {
+            throw new ArgumentException($"the percentile must lie in [0, 100], not {Percentile}");
+        }
+    }
 }

@@ -49,10 +49,7 @@ public sealed unsafe class Engine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(planPath);
         TensorRtRuntime.EnsureAvailable();
-        if (!File.Exists(planPath))
-        {
-            throw new ModelFormatException(planPath, "file not found");
-        }
+        ExistingFile.Require(planPath);
         byte[] plan = File.ReadAllBytes(planPath);
         if (checkManifest)
         {

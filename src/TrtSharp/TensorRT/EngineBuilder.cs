@@ -21,10 +21,7 @@ public static unsafe class EngineBuilder
         ArgumentNullException.ThrowIfNull(onnxPath);
         options ??= new BuilderOptions();
         TensorRtRuntime.EnsureAvailable();
-        if (!File.Exists(onnxPath))
-        {
-            throw new ModelFormatException(onnxPath, "file not found");
-        }
+        ExistingFile.Require(onnxPath);
         if (options.UsesWeakTyping && !TensorRtRuntime.BuildInfo.SupportsWeakTyping)
         {
             throw new TensorRtUnsupportedException(

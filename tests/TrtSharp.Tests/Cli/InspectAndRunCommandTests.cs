@@ -1,5 +1,8 @@
 using System.Text.Json;
+using TrtSharp.Inference;
 using TrtSharp.Onnx.Numpy;
+using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tests.OnnxRuntime;
 
 namespace TrtSharp.Tests.Cli;
 
@@ -27,6 +30,45 @@ public class InspectAndRunCommandTests
         Assert.That(root.GetProperty("outputs")[0].GetString(), Is.EqualTo("y: float[1, 1, 4, 3]"));
         Assert.That(root.GetProperty("ops").GetProperty("Conv").GetInt32(), Is.EqualTo(1));
         Assert.That(root.GetProperty("initializer_bytes").GetInt64(), Is.Zero);
+    }
+
+    [Test]
+    public void InspectCountsWeightsHeldInConstantNodes()
+    {
+        // x[1,4] + Constant w (4 floats) → a; a · Constant k (value_floats, 4 floats) → y: 32 bytes of weights, none in initializers.
+        var graph = new GraphProto { Name = "constants" };
+        graph.Input.Add(TestModels.Value("x", TensorElementType.Float, 1, 4));
+        graph.Output.Add(TestModels.Value("y", TensorElementType.Float, 1, 4));
+        var w = new TensorProto { Name = "w", DataType = (int)TensorElementType.Float };
+        w.Dims.Add(4);
+        w.FloatData.Add([1f, 2f, 3f, 4f]);
+        NodeProto wNode = TestModels.Node("Constant", [], ["w"]);
+        wNode.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = w });
+        NodeProto kNode = TestModels.Node("Constant", [], ["k"]);
+        var k = new AttributeProto { Name = "value_floats", Type = AttributeProto.Types.AttributeType.Floats };
+        k.Floats.Add([0.5f, 0.5f, 0.5f, 0.5f]);
+        kNode.Attribute.Add(k);
+        graph.Node.Add(wNode);
+        graph.Node.Add(kNode);
+        graph.Node.Add(TestModels.Node("Add", ["x", "w"], ["a"]));
+        graph.Node.Add(TestModels.Node("Mul", ["a", "k"], ["y"]));
+        string path = CliModels.Save(_dir, "constants.onnx", TestModels.Model(graph));
+
+        var json = CliRun.Of("inspect", path, "--json", "-");
+        json.AssertExit(0);
+        using var doc = JsonDocument.Parse(json.Out);
+        var root = doc.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(root.GetProperty("initializer_bytes").GetInt64(), Is.Zero);
+            Assert.That(root.GetProperty("constant_nodes").GetInt32(), Is.EqualTo(2));
+            Assert.That(root.GetProperty("constant_node_bytes").GetInt64(), Is.EqualTo(32));
+            Assert.That(root.GetProperty("weight_bytes").GetInt64(), Is.EqualTo(32));
+            Assert.That(root.GetProperty("parameters").GetInt64(), Is.EqualTo(8));
+        });
+        var text = CliRun.Of("inspect", path);
+        text.AssertExit(0);
+        Assert.That(text.Out, Does.Contain("0 initializers, 8 parameters, 32 bytes of weights (32 of them in 2 Constant nodes)"));
     }
 
     [Test]

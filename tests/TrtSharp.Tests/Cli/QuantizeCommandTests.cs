@@ -1,3 +1,5 @@
+using TrtSharp.Inference;
+using TrtSharp.Onnx.Numpy;
 using TrtSharp.Tests.Quantization;
 
 namespace TrtSharp.Tests.Cli;
@@ -24,12 +26,13 @@ public class QuantizeCommandTests
         Assert.That(File.Exists(stem + ".int8.qdq.onnx.report/report.json"), Is.True);
         Assert.That(Directory.GetFiles(stem + ".int8.qdq.onnx.report/plots", "*.png"), Has.Length.EqualTo(4));
         Assert.That(run.Out, Does.Contain("PASSED"));
+        Assert.That(run.Out, Does.Contain("opset 13").And.Not.Contain("opset 13 -> 13"), "an unchanged opset is not shown as a conversion");
     }
 
     [Test]
     public void AMissedCosineTargetExitsOne()
     {
-        var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--holdout", _f.HoldoutDir, "--target-cosine", "1.0000001");
+        var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--holdout", _f.HoldoutDir, "--target-cosine", "1");
         run.AssertExit(1);
         Assert.That(run.Out, Does.Contain("FAILED: cosine below the target"));
     }
@@ -65,5 +68,72 @@ public class QuantizeCommandTests
         string foreign = Path.Combine(_f.Directory, "foreign.cache");
         File.WriteAllText(foreign, "TRT-8601-SomethingElse\nx: 3f800000\n");
         CliRun.Of("quantize", _f.ModelPath, "--from-cache", foreign).AssertOneLineError(foreign);
+    }
+
+    [Test]
+    public void TheDefaultCacheGoesNextToTheOutputNotTheInputModel()
+    {
+        string outDir = Path.Combine(_f.Directory, "out");
+        Directory.CreateDirectory(outDir);
+        var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "-o", Path.Combine(outDir, "q.onnx"));
+        run.AssertExit(0);
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(Path.Combine(outDir, "net.calib.cache")), Is.True, run.Out);
+            Assert.That(File.Exists(Path.Combine(_f.Directory, "net.calib.cache")), Is.False, "nothing is written next to the input model");
+            Assert.That(run.Out, Does.Contain($"calibration cache: {Path.Combine(outDir, "net.calib.cache")}"));
+        });
+    }
+
+    [Test]
+    public void BadOptionsAreRefusedBeforeCalibrationInOneLine()
+    {
+        string[] data = ["quantize", _f.ModelPath, "--data", _f.CalibrationDir];
+        CliRun.Of([.. data, "--percentile", "150"]).AssertOneLineError("--percentile 150: must lie in [0, 100]");
+        CliRun.Of([.. data, "--batch-size", "0"]).AssertOneLineError("--batch-size 0");
+        CliRun.Of([.. data, "--target-cosine", "2", "--holdout", _f.HoldoutDir]).AssertOneLineError("--target-cosine 2");
+        CliRun.Of([.. data, "--method", "Entropy2"]).AssertOneLineError("--method 'Entropy2': use entropy, max, percentile or mse");
+        CliRun.Of([.. data, "-o", _f.Directory]).AssertOneLineError($"-o {_f.Directory}: is a directory");
+
+        string holdout = Path.Combine(_f.Directory, "bad-holdout");
+        Directory.CreateDirectory(holdout);
+        File.Copy(Directory.GetFiles(_f.HoldoutDir)[0], Path.Combine(holdout, "a.npy"));
+        string wrong = Path.Combine(holdout, "h.npy"); // the second sample: not only the first is checked up front
+        NpyFile.Write(wrong, new HostTensor<float>([2, 3, 8, 8], new float[2 * 3 * 64]));
+        CliRun.Of([.. data, "--holdout", holdout]).AssertOneLineError($"{wrong}: shape [2, 3, 8, 8] does not fit input x");
+        // The Q/DQ model is written right after calibration: its absence shows every refusal came first.
+        Assert.That(File.Exists(Path.Combine(_f.Directory, "net.int8.qdq.onnx")), Is.False);
+    }
+
+    [Test]
+    public void SkippedValidationIsAnnounced()
+    {
+        var without = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir);
+        without.AssertExit(0);
+        Assert.That(without.Out, Does.Contain("validation skipped: no held-out data"));
+        var with = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--holdout", _f.HoldoutDir);
+        with.AssertExit(0);
+        Assert.That(with.Out, Does.Not.Contain("validation skipped"));
+    }
+
+    [Test]
+    public void ARangeThatClipsHardIsWarnedAboutWithTheAlternatives()
+    {
+        // Half the values in one spike, the rest spread 15x wider: entropy fits the spike and clips the spread, the
+        // shape the speech CNN's Max(x, -0.4) outputs have (README). Max keeps every value.
+        string data = Path.Combine(_f.Directory, "spiky");
+        Directory.CreateDirectory(data);
+        var random = new Random(5);
+        for (int i = 0; i < 4; i++)
+        {
+            float[] values = [.. Enumerable.Range(0, 4 * 64).Select(_ => random.NextDouble() < 0.5 ? -0.4f : (float)(random.NextDouble() * 6.4 - 0.4))];
+            NpyFile.Write(Path.Combine(data, $"s{i}.npy"), new HostTensor<float>([4, 1, 8, 8], values));
+        }
+        var entropy = CliRun.Of("quantize", _f.ModelPath, "--data", data, "--method", "entropy");
+        entropy.AssertExit(0);
+        Assert.That(entropy.Out, Does.Match(@"warning: tensor 'x': the entropy range .* clips [0-9.]+% of its values; try --method max or percentile \(amax max 5\.98[0-9]*, percentile 5\.9"));
+        var max = CliRun.Of("quantize", _f.ModelPath, "--data", data, "--method", "max");
+        max.AssertExit(0);
+        Assert.That(max.Out, Does.Not.Contain("clips"));
     }
 }

@@ -135,7 +135,8 @@ public class QuantizePipelineTests
         Assert.That(Assert.Throws<ModelFormatException>(() => new TensorFileDataset([wrongShape], inputs).Batches().ToList())!.Message, Does.Contain("does not fit"));
 
         string npz = Path.Combine(_f.Directory, "other.npz");
-        NpzFile.Write(npz, new Dictionary<string, HostTensor> { ["z"] = new HostTensor<float>([1, 1, 8, 8], new float[64]) });
+        // An archive's arrays are matched by key (a lone array feeds a one-input model whatever its key).
+        NpzFile.Write(npz, new Dictionary<string, HostTensor> { ["x"] = new HostTensor<float>([1, 1, 8, 8], new float[64]), ["z"] = new HostTensor<float>([1, 1, 8, 8], new float[64]) });
         Assert.That(Assert.Throws<ModelFormatException>(() => new TensorFileDataset([npz], inputs).Batches().ToList())!.Message, Does.Contain("'z' is not a model input"));
     }
 

@@ -53,7 +53,28 @@ public static class NpyFile
         }
     }
 
-    private static HostTensor ReadCore(Stream stream, string? sourceName, long? availableBytes)
+    /// <summary>The element type and shape stored in <paramref name="path"/>, from its header alone (the data is not read).</summary>
+    /// <exception cref="ModelFormatException">Missing or malformed file.</exception>
+    /// <exception cref="UnsupportedDataTypeException">A dtype TrtSharp has no element type for.</exception>
+    public static (TensorElementType Type, long[] Shape) ReadHeader(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+            var (header, type, _, _) = ReadHeaderCore(stream, path, null);
+            return (type, header.Shape);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new ModelFormatException(path, "truncated .npy file: it ends inside its header", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException(path, $"cannot read .npy file: {e.Message}", e);
+        }
+    }
+
+    private static (NpyHeader Header, TensorElementType Type, bool BigEndian, long? AvailableBytes) ReadHeaderCore(Stream stream, string? sourceName, long? availableBytes)
     {
         Span<byte> prefix = stackalloc byte[8];
         int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
@@ -97,7 +118,13 @@ public static class NpyFile
         string headerText = major == 3 ? Encoding.UTF8.GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
         var header = NpyHeader.Parse(headerText, sourceName);
         var (type, bigEndian) = NpyDType.Parse(header.Descr, sourceName);
+        return (header, type, bigEndian, availableBytes);
 
+    }
+
+    private static HostTensor ReadCore(Stream stream, string? sourceName, long? availableBytes)
+    {
+        (NpyHeader header, TensorElementType type, bool bigEndian, availableBytes) = ReadHeaderCore(stream, sourceName, availableBytes);
         HostTensor tensor;
         try
         {
