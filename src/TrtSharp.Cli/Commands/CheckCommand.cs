@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Spectre.Console;
+using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Cli.Rendering;
+using TrtSharp.IO;
+using TrtSharp.Onnx.Validation;
+
+namespace TrtSharp.Cli.Commands;
+
+/// <summary><c>trtsharp check &lt;model&gt;</c>: lists everything wrong with an ONNX model's graph, operators and tensors.</summary>
+internal static class CheckCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "An ONNX model (.onnx)." };
+        var json = new Option<string?>("--json") { Description = "Also write the problems as JSON to this file ('-' for stdout only)." };
+        var command = new Command("check", "Lint an ONNX model: topological order, cycles, undefined and duplicate values, operators known in their domain and opset, attribute types, tensor data against shapes. Exit 1 when anything is wrong.")
+        {
+            model, json,
+        };
+        CommandRunner.SetAction(command, parse =>
+        {
+            string path = parse.GetRequiredValue(model);
+            var (onnx, problems) = ModelValidator.LoadAndValidate(path);
+            var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            var report = new
+            {
+                file = path,
+                nodes = onnx.Graph.Nodes.Count,
+                valid = problems.Count == 0,
+                problems = problems.Select(ProblemJson.Of).ToArray(),
+            };
+            string? jsonPath = parse.GetValue(json);
+            if (jsonPath == "-")
+            {
+                console.WriteLine(ReportJson.Serialize(report));
+                return problems.Count == 0 ? 0 : CommandRunner.CheckFailed;
+            }
+            ProblemTable.Write(console, problems);
+            console.WriteLine(problems.Count == 0
+                ? $"{path}: no problems ({report.nodes} nodes)"
+                : $"{path}: {problems.Count} problem{(problems.Count == 1 ? "" : "s")}");
+            if (jsonPath is not null)
+            {
+                ReportJson.Write(jsonPath, report);
+                console.WriteLine($"report written to {jsonPath}");
+            }
+            return problems.Count == 0 ? 0 : CommandRunner.CheckFailed;
+        });
+        return command;
+    }
+}
