@@ -21,7 +21,7 @@ internal enum Why
     FftRoundOff,
     /// <summary>The ONNX 1.12 reference truncates float → bfloat16; ONNX Runtime rounds to nearest even.</summary>
     BFloat16Truncation,
-    /// <summary>CastLike test data gives 'like' as shape [1] while the model declares [3, 4]; TrtSharp checks declared shapes.</summary>
+    /// <summary>CastLike test data gives 'like' as shape [1] while the model declares [3, 4]; TrtSharp checks declared shapes, and ONNX Runtime refuses it too ("Invalid rank for input").</summary>
     CastLikeShape,
     /// <summary>ONNX Runtime's results differ from the reference (Resize align_corners downsampling, MaxUnpool with output_shape).</summary>
     OrtDiffers,
