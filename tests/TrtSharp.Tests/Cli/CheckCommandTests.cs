@@ -79,6 +79,21 @@ public class CheckCommandTests
     }
 
     [Test]
+    public void WithOrtAModelOnnxRuntimeRefusesIsAProblem()
+    {
+        // Valid ONNX (opset 6 Add), but ONNX Runtime no longer implements Add-6.
+        const string model = "/usr/share/libonnx-testdata/data/pytorch-operator/test_operator_add_broadcast/model.onnx";
+        CliRun.Of("check", model).AssertExit(0);
+        var run = CliRun.Of("check", model, "--ort", "--json", "-");
+        run.AssertExit(1);
+        using var doc = JsonDocument.Parse(run.Out);
+        var problem = doc.RootElement.GetProperty("problems").EnumerateArray().Single();
+        Assert.That(problem.GetProperty("kind").GetString(), Is.EqualTo("runtime-refused"));
+        Assert.That(problem.GetProperty("message").GetString(), Does.Contain("Could not find an implementation for Add(6)"));
+        CliRun.Of("check", Save("valid", BrokenModels.Valid()), "--ort").AssertExit(0);
+    }
+
+    [Test]
     public void ANonModelIsBadInputNotAProblem()
     {
         string path = Path.Combine(_dir, "text.onnx");

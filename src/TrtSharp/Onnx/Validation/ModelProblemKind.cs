@@ -31,4 +31,6 @@ public enum ModelProblemKind
     MissingOperator,
     /// <summary>A tensor's data does not match its type and shape (raw_data length, typed data count, external data).</summary>
     TensorData,
+    /// <summary>A runtime asked to load the model refused it (its own message), e.g. an operator version it does not implement.</summary>
+    RuntimeRefused,
 }
