@@ -28,8 +28,10 @@ internal static class InspectCommand
             {
                 throw new BackendUnavailableException($"{path}: inspecting a TensorRT plan needs the TensorRT runtime, which is not available here");
             }
-            // Problems are listed rather than fatal, so a broken model can still be looked at.
-            var (onnx, problems) = ModelValidator.LoadAndValidate(path);
+            // Tensor data that contradicts its shape stays fatal here (the summary needs the sizes); graph and
+            // operator problems are listed, so a broken graph can still be looked at.
+            var onnx = OnnxModel.Load(path);
+            var problems = ModelValidator.Validate(onnx);
             var graph = onnx.Graph;
             var facts = new
             {

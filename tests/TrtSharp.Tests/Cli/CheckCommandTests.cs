@@ -94,6 +94,20 @@ public class CheckCommandTests
     }
 
     [Test]
+    public void AnInitializerWithAnAbsurdShapeIsAProblemForCheckAndBadInputForInspect()
+    {
+        var model = BrokenModels.Valid();
+        var huge = new TensorProto { Name = "huge", DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.Empty };
+        huge.Dims.Add([1L << 40, 1L << 40]);
+        model.Graph.Initializer.Add(huge);
+        string path = Save("huge", model);
+        var run = CliRun.Of("check", path);
+        run.AssertExit(1);
+        Assert.That(run.Out, Does.Contain("tensor-data").And.Contain("'huge'"));
+        CliRun.Of("inspect", path).AssertOneLineError("huge");
+    }
+
+    [Test]
     public void ANonModelIsBadInputNotAProblem()
     {
         string path = Path.Combine(_dir, "text.onnx");
