@@ -16,6 +16,7 @@ internal static class CliApp
     {
         var root = new RootCommand("trtsharp: prepare ONNX models on the CPU and build and run them with TensorRT or ONNX Runtime.");
         root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(BuildCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());

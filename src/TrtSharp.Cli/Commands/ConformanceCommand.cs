@@ -52,7 +52,8 @@ internal static class ConformanceCommand
                     passed = report.Passed,
                     failed = report.Failed,
                     errors = report.Errors,
-                    suites = report.BySuite().Select(s => new { suite = s.Suite, passed = s.Passed, failed = s.Failed, errors = s.Errors }),
+                    nondeterministic = report.Nondeterministic,
+                    suites = report.BySuite().Select(s => new { suite = s.Suite, passed = s.Passed, failed = s.Failed, errors = s.Errors, nondeterministic = s.Nondeterministic }),
                     cases = report.Cases,
                 });
                 if (jsonPath == "-")
@@ -77,6 +78,7 @@ internal static class ConformanceCommand
             {
                 ConformanceOutcome.Passed => "[green]pass[/]",
                 ConformanceOutcome.Failed => "[red]FAIL[/]",
+                ConformanceOutcome.Nondeterministic => "[blue]random[/]",
                 _ => "[yellow]error[/]",
             };
             cases.AddRow(Markup.Escape(c.Suite), Markup.Escape(c.Name), outcome, Markup.Escape(Shorten(c.Reason, 160)));
@@ -85,11 +87,12 @@ internal static class ConformanceCommand
         {
             console.Write(cases);
         }
-        var suites = new Table().Border(TableBorder.Rounded).AddColumns("suite", "passed", "failed", "errors", "pass rate");
-        foreach (var (suite, passed, failed, errors) in report.BySuite())
+        // Random cases are checked for types and shapes only, so the pass rate counts the deterministic cases.
+        var suites = new Table().Border(TableBorder.Rounded).AddColumns("suite", "passed", "failed", "errors", "random", "pass rate (deterministic)");
+        foreach (var (suite, passed, failed, errors, random) in report.BySuite())
         {
             int total = passed + failed + errors;
-            suites.AddRow(Markup.Escape(suite), passed.ToString(), failed.ToString(), errors.ToString(), $"{100.0 * passed / total:0.0}%");
+            suites.AddRow(Markup.Escape(suite), passed.ToString(), failed.ToString(), errors.ToString(), random.ToString(), total == 0 ? "-" : $"{100.0 * passed / total:0.0}%");
         }
         console.Write(suites);
         console.WriteLine($"conformance ({report.Backend}): {report.Summary}");

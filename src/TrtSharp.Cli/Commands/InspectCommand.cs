@@ -6,6 +6,7 @@ using TrtSharp.Cli.Rendering;
 using TrtSharp.Errors;
 using TrtSharp.IO;
 using TrtSharp.Onnx;
+using TrtSharp.Onnx.Validation;
 
 namespace TrtSharp.Cli.Commands;
 
@@ -27,7 +28,10 @@ internal static class InspectCommand
             {
                 throw new BackendUnavailableException($"{path}: inspecting a TensorRT plan needs the TensorRT runtime, which is not available here");
             }
+            // Tensor data that contradicts its shape stays fatal here (the summary needs the sizes); graph and
+            // operator problems are listed, so a broken graph can still be looked at.
             var onnx = OnnxModel.Load(path);
+            var problems = ModelValidator.Validate(onnx);
             var graph = onnx.Graph;
             var weights = WeightSummary.Of(graph);
             var facts = new
@@ -48,13 +52,15 @@ internal static class InspectCommand
                 parameters = weights.Parameters,
                 external_data = graph.Initializers.Where(i => i.IsExternal).GroupBy(i => i.ExternalLocation ?? "?")
                     .ToDictionary(g => g.Key, g => new { tensors = g.Count(), bytes = g.Sum(i => i.ByteSize) }),
+                problems = problems.Select(ProblemJson.Of).ToArray(),
             };
+            int exitCode = problems.Count == 0 ? 0 : CommandRunner.CheckFailed;
             string? jsonPath = parse.GetValue(json);
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
             if (jsonPath == "-")
             {
                 console.WriteLine(ReportJson.Serialize(facts));
-                return 0;
+                return exitCode;
             }
 
             var io = new Table().Border(TableBorder.Rounded).AddColumns("", "tensor");
@@ -79,7 +85,9 @@ internal static class InspectCommand
                 ReportJson.Write(jsonPath, facts);
                 console.WriteLine($"facts written to {jsonPath}");
             }
-            return 0;
+            ProblemTable.Write(console, problems);
+            console.WriteLine(problems.Count == 0 ? "problems: none" : $"problems: {problems.Count} (see 'trtsharp check')");
+            return exitCode;
         });
         return command;
     }

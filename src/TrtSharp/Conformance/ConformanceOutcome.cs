@@ -9,4 +9,6 @@ public enum ConformanceOutcome
     Failed,
     /// <summary>The model could not be loaded or run, or its data could not be read.</summary>
     Error,
+    /// <summary>The model draws random numbers: output types and shapes matched the reference, values were not compared.</summary>
+    Nondeterministic,
 }

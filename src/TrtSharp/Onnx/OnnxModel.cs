@@ -72,6 +72,17 @@ public sealed class OnnxModel
     /// <exception cref="ModelFormatException">Missing, empty, corrupt, truncated or non-ONNX file, or bad external data.</exception>
     public static OnnxModel Load(string path)
     {
+        var model = LoadWithoutTensorChecks(path);
+        model.ValidateTensors();
+        return model;
+    }
+
+    /// <summary>
+    /// Reads and parses <paramref name="path"/> without checking tensor data against types and shapes, for tools
+    /// that list such problems themselves (model validation) instead of stopping at the first.
+    /// </summary>
+    internal static OnnxModel LoadWithoutTensorChecks(string path)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes;
         try
@@ -89,7 +100,7 @@ public sealed class OnnxModel
             throw new ModelFormatException(path, $"cannot read model: {e.Message}", e);
         }
         string full = Path.GetFullPath(path);
-        return Parse(bytes, path, Path.GetDirectoryName(full));
+        return Parse(bytes, path, Path.GetDirectoryName(full), validateTensors: false);
     }
 
     /// <summary>Loads a model from memory; external data (if any) is resolved against <paramref name="baseDirectory"/>.</summary>
@@ -112,7 +123,7 @@ public sealed class OnnxModel
         return new OnnxModel(proto, null, baseDirectory is null ? null : Path.GetFullPath(baseDirectory));
     }
 
-    private static OnnxModel Parse(byte[] bytes, string? path, string? baseDirectory)
+    private static OnnxModel Parse(byte[] bytes, string? path, string? baseDirectory, bool validateTensors = true)
     {
         if (bytes.Length == 0)
         {
@@ -137,7 +148,10 @@ public sealed class OnnxModel
             throw new ModelFormatException(path, "ONNX model has no graph");
         }
         var model = new OnnxModel(proto, path, baseDirectory);
-        model.ValidateTensors();
+        if (validateTensors)
+        {
+            model.ValidateTensors();
+        }
         return model;
     }
 
@@ -146,45 +160,52 @@ public sealed class OnnxModel
     {
         foreach (var tensor in OnnxTensorWalker.AllTensors(Proto))
         {
-            try
+            ValidateTensor(tensor);
+        }
+    }
+
+    /// <summary>Checks one tensor of this model: element type, dimensions, raw_data length, external file and length.</summary>
+    /// <exception cref="ModelFormatException">The first problem found.</exception>
+    internal void ValidateTensor(TensorProto tensor)
+    {
+        try
+        {
+            TensorElementType type = OnnxTensors.ElementTypeOf(tensor);
+            long[] shape = OnnxTensors.ShapeOf(tensor);
+            if (ExternalDataReference.IsExternal(tensor))
             {
-                TensorElementType type = OnnxTensors.ElementTypeOf(tensor);
-                long[] shape = OnnxTensors.ShapeOf(tensor);
-                if (ExternalDataReference.IsExternal(tensor))
+                var reference = ExternalDataReference.Parse(tensor, FilePath);
+                if (BaseDirectory is null)
                 {
-                    var reference = ExternalDataReference.Parse(tensor, FilePath);
-                    if (BaseDirectory is null)
-                    {
-                        throw new ModelFormatException(FilePath, $"tensor '{tensor.Name}' keeps its data in external file '{reference.Location}' but no model folder was given");
-                    }
-                    var (_, length) = reference.Validate(BaseDirectory, tensor.Name, FilePath);
-                    long expected = type == TensorElementType.String ? length : TensorElementTypeInfo.StorageBytes(type, HostTensor.ShapeElementCount(shape));
-                    if (length != expected)
-                    {
-                        throw new ModelFormatException(FilePath, $"tensor '{tensor.Name}': external data in '{reference.Location}' has {length} bytes but its shape needs {expected}");
-                    }
+                    throw new ModelFormatException(FilePath, $"tensor '{tensor.Name}' keeps its data in external file '{reference.Location}' but no model folder was given");
                 }
-                else if (tensor.HasRawData && type != TensorElementType.String)
+                var (_, length) = reference.Validate(BaseDirectory, tensor.Name, FilePath);
+                long expected = type == TensorElementType.String ? length : TensorElementTypeInfo.StorageBytes(type, HostTensor.ShapeElementCount(shape));
+                if (length != expected)
                 {
-                    long expected = TensorElementTypeInfo.StorageBytes(type, HostTensor.ShapeElementCount(shape));
-                    if (tensor.RawData.Length != expected)
-                    {
-                        throw new ModelFormatException(FilePath, $"tensor '{tensor.Name}': raw_data has {tensor.RawData.Length} bytes but {TensorElementTypeInfo.Name(type)}{HostTensor.FormatShape(shape)} needs {expected}");
-                    }
+                    throw new ModelFormatException(FilePath, $"tensor '{tensor.Name}': external data in '{reference.Location}' has {length} bytes but its shape needs {expected}");
                 }
             }
-            catch (TensorShapeException e)
+            else if (tensor.HasRawData && type != TensorElementType.String)
             {
-                throw new ModelFormatException(FilePath, e.Message, e);
+                long expected = TensorElementTypeInfo.StorageBytes(type, HostTensor.ShapeElementCount(shape));
+                if (tensor.RawData.Length != expected)
+                {
+                    throw new ModelFormatException(FilePath, $"tensor '{tensor.Name}': raw_data has {tensor.RawData.Length} bytes but {TensorElementTypeInfo.Name(type)}{HostTensor.FormatShape(shape)} needs {expected}");
+                }
             }
-            catch (UnsupportedDataTypeException e)
-            {
-                throw new ModelFormatException(FilePath, e.Message, e);
-            }
-            catch (OverflowException e)
-            {
-                throw new ModelFormatException(FilePath, $"tensor '{tensor.Name}': dimensions overflow", e);
-            }
+        }
+        catch (TensorShapeException e)
+        {
+            throw new ModelFormatException(FilePath, e.Message, e);
+        }
+        catch (UnsupportedDataTypeException e)
+        {
+            throw new ModelFormatException(FilePath, e.Message, e);
+        }
+        catch (OverflowException e)
+        {
+            throw new ModelFormatException(FilePath, $"tensor '{tensor.Name}': dimensions overflow", e);
         }
     }
 

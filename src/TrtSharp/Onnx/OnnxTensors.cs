@@ -167,7 +167,7 @@ public static class OnnxTensors
     }
 
     // Which typed field carries each type, and how many entries it must hold (ONNX spec, TensorProto comments).
-    private static void CheckTypedCount(TensorProto tensor, TensorElementType type, long count)
+    internal static void CheckTypedCount(TensorProto tensor, TensorElementType type, long count)
     {
         var (field, actual, expected) = type switch
         {

@@ -13,7 +13,7 @@ namespace TrtSharp.OnnxRuntime;
 /// <see cref="CreateBinding"/>, execution providers with fallback, and taps. <see cref="Run"/> may be called
 /// from several threads at once; a binding belongs to one thread at a time.
 /// </summary>
-public sealed class OnnxRuntimeSession : IInferenceSession
+public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions;
@@ -171,6 +171,50 @@ public sealed class OnnxRuntimeSession : IInferenceSession
         finally
         {
             foreach (OrtValue v in values)
+            {
+                v.Dispose();
+            }
+            foreach (GCHandle pin in pins)
+            {
+                pin.Free();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>ONNX Runtime checks types and shapes itself here; an absent optional input is not fed.</remarks>
+    public IReadOnlyDictionary<string, ModelValue> RunValues(IReadOnlyDictionary<string, ModelValue> inputs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var names = new List<string>(inputs.Count);
+        var feeds = new List<OrtValue>(inputs.Count);
+        var owned = new List<OrtValue>();
+        var pins = new List<GCHandle>();
+        try
+        {
+            foreach ((string name, ModelValue value) in inputs)
+            {
+                _ = InputDescriptor(name);
+                if (OrtValueInterop.ToOrt(value, owned, pins) is { } fed)
+                {
+                    names.Add(name);
+                    feeds.Add(fed);
+                }
+            }
+            using IDisposableReadOnlyCollection<OrtValue> results = RunNative(names, feeds, _outputNames);
+            var output = new Dictionary<string, ModelValue>(_outputNames.Length, StringComparer.Ordinal);
+            int i = 0;
+            foreach (OrtValue value in results)
+            {
+                output[_outputNames[i]] = OrtValueInterop.FromOrt(value, _outputNames[i]);
+                i++;
+            }
+            return output;
+        }
+        finally
+        {
+            foreach (OrtValue v in owned)
             {
                 v.Dispose();
             }
