@@ -63,7 +63,7 @@ public sealed class TritonRepositoryExporterTests
     [Test]
     public void AFailedExportLeavesNothingBehind()
     {
-        // Complex outputs have no Triton type: refused after the model is read, before anything is written.
+        // A batch the model cannot take: refused after the model is read, before anything is written.
         string model = CliModels.Save(_folder, "bad.onnx", CliModels.Chain(CliModels.C));
         var run = CliRun.Of("export-triton", model, "--repo", Repo, "--max-batch", "4");
         run.AssertOneLineError("dynamic leading (batch) dimension");
