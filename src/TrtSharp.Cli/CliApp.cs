@@ -25,6 +25,8 @@ internal static class CliApp
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ConformanceCommand.Create());
         root.Subcommands.Add(QuantizeCommand.Create());
+        root.Subcommands.Add(AutoCastCommand.Create());
+        root.Subcommands.Add(ExportTritonCommand.Create());
         return root;
     }
 

@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Errors;
-using TrtSharp.TensorRT;
 using TrtSharp.IO;
+using TrtSharp.TensorRT;
 
 namespace TrtSharp.Cli.Commands;
 
@@ -27,9 +27,12 @@ internal static class BuildCommand
         var calibSpeech = new Option<string?>("--calib-speech") { Description = "TensorRT 10 only, with --int8: calibrate a speech-embedding model from a manifest.csv's 'calib' clips (8 windows per batch)." };
         var versionCompatible = new Option<bool>("--version-compatible") { Description = "Build a plan that later TensorRT versions can run." };
         var hardwareCompat = new Option<string?>("--hardware-compat") { Description = "none, ampere+ or same-compute-capability." };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "Engine cache folder: a plan built before from the same model, options, TensorRT version and GPU is reused; a new one is stored." };
+        var cacheMaxSize = new Option<string?>("--cache-max-size") { Description = "With --cache-dir: evict least recently used engines beyond this size, e.g. 20GiB." };
         var command = new Command("build", "Build a TensorRT engine (.plan) from an ONNX model, with a manifest of what it was built for.")
         {
             model, output, shapes, workspace, timingCache, optLevel, fp16, int8, calibCache, calibData, calibSpeech, versionCompatible, hardwareCompat,
+            cacheDir, cacheMaxSize,
         };
         CommandRunner.SetAction(command, (parse, cancellationToken) =>
         {
@@ -45,6 +48,12 @@ internal static class BuildCommand
                 VersionCompatible = parse.GetValue(versionCompatible),
                 HardwareCompatibility = parse.GetValue(hardwareCompat) is { } h ? BuilderOptions.ParseHardwareCompatibility(h) : HardwareCompatibility.None,
             };
+            string? cacheFolder = parse.GetValue(cacheDir);
+            ulong cacheLimit = parse.GetValue(cacheMaxSize) is { } limitText ? ParseBytes(limitText) : 0;
+            if (cacheFolder is null && cacheLimit > 0)
+            {
+                throw new ArgumentException("--cache-max-size needs --cache-dir");
+            }
             string[] data = parse.GetValue(calibData) ?? [];
             string? speech = parse.GetValue(calibSpeech);
             if ((data.Length > 0 || speech is not null) && !options.Int8)
@@ -72,10 +81,18 @@ internal static class BuildCommand
                 options.Calibrator = new CalibrationCacheSource(cache);
             }
             var clock = Stopwatch.StartNew();
-            using var engine = EngineBuilder.Build(path, options);
-            var manifest = engine.Save(plan, PlanManifest.Sha256OfFile(path), options);
+            bool cacheHit = false;
+            if (cacheFolder is not null)
+            {
+                string stored = new EngineCache(cacheFolder, checked((long)cacheLimit)).GetOrBuildPlan(path, options, out cacheHit);
+                AtomicFile.WriteAllBytes(PlanManifest.PathFor(plan), File.ReadAllBytes(PlanManifest.PathFor(stored)));
+                AtomicFile.WriteAllBytes(plan, File.ReadAllBytes(stored));
+            }
+            using var engine = cacheFolder is not null ? Engine.Load(plan) : EngineBuilder.Build(path, options);
+            var manifest = cacheFolder is not null ? PlanManifest.Load(plan) : engine.Save(plan, PlanManifest.Sha256OfFile(path), options);
             var console = parse.InvocationConfiguration.Output;
-            console.WriteLine($"built {plan} in {clock.Elapsed.TotalSeconds:F1} s: TensorRT {manifest.TensorRtVersion}, {manifest.GpuName} (compute {manifest.ComputeCapability})");
+            string how = cacheFolder is null ? "built" : cacheHit ? "loaded from the engine cache" : "built (stored in the engine cache)";
+            console.WriteLine($"{how} {plan} in {clock.Elapsed.TotalSeconds:F1} s: TensorRT {manifest.TensorRtVersion}, {manifest.GpuName} (compute {manifest.ComputeCapability})");
             foreach (var t in engine.Tensors)
             {
                 console.WriteLine($"  {(t.IsInput ? "input " : "output")} {t.Descriptor}");

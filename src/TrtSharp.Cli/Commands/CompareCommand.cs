@@ -33,14 +33,15 @@ internal static class CompareCommand
             Description = "Statistic of |a-b| that decides: max (every element), mean, median or quantile:0.99.",
             DefaultValueFactory = _ => "max",
         };
-        var markAll = new Option<bool>("--mark-all") { Description = "Both ONNX on ONNX Runtime: compare every floating-point tensor the models share and report where the error first jumps." };
+        var markAll = new Option<bool>("--mark-all") { Description = "Both ONNX on ONNX Runtime: compare every floating-point tensor the models share, list the layers that lose the most SNR and report where the error first jumps." };
+        var allLayers = new Option<bool>("--all-layers") { Description = "With --mark-all: also list every compared layer in node order (the JSON always has them)." };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file." };
         var plots = new Option<string?>("--plots") { Description = "Write a PNG histogram of |a-b| per output into this folder." };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0 = one per core).", DefaultValueFactory = _ => 0 };
 
         var command = new Command("compare", "Run two models or plans on the same inputs and compare every output with the reference (b). Exit 0 when all match, 1 when any differs, 2 on bad input.")
         {
-            a, b, backendA, backendB, input, data, seed, shapes, atol, rtol, perOutput, check, markAll, json, plots, threads,
+            a, b, backendA, backendB, input, data, seed, shapes, atol, rtol, perOutput, check, markAll, allLayers, json, plots, threads,
         };
         CommandRunner.SetAction(command, parse =>
         {
@@ -82,7 +83,7 @@ internal static class CompareCommand
             {
                 console.WriteLine($"note: --data holds {files.DataSamples} samples; this run uses the first");
             }
-            CompareRenderer.Render(console, report, layers);
+            CompareRenderer.Render(console, report, layers, parse.GetValue(allLayers));
             if (parse.GetValue(json) is { } jsonPath)
             {
                 ComparisonJson.Write(jsonPath, report, layers);

@@ -11,6 +11,7 @@ using TrtSharp.Models;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Precision;
+using TrtSharp.Precision.AutoCast;
 using TrtSharp.Speech;
 using TrtSharp.TensorRT;
 
@@ -82,12 +83,18 @@ internal static class DemoCommand
                     new QuantizeOptions { Method = CalibrationMethod.Max, Qdq = new QdqOptions { Profile = QdqProfile.OrtCpu } }, trt.CalibrationTime);
                 string ortModel = Path.Combine(output, "embedding_model.int8.ort.onnx");
                 OnnxModel.FromProto(ortCpu.Model).Save(ortModel);
+                // FP16 for TensorRT 11's strong typing: AutoCast with the range rules fed by the calibration windows.
+                AutoCastResult fp16 = AutoCaster.Convert(OnnxModel.Load(models.Embedding), new AutoCastOptions(), calibration, cancellationToken: cancellationToken);
+                string fp16Model = Path.Combine(output, "embedding_model.fp16.onnx");
+                fp16.Model.Save(fp16Model);
 
                 // 3. Validation on the held-out split: tensors, then wake-word decisions.
                 Console.Error.WriteLine("[3/4] validation against FP32 on held-out clips");
                 var holdoutWindows = new SpeechWindowDataset(holdout, mel, input);
                 using var trtInt8 = OnnxRuntimeSession.FromFile(trtModel, shared);
                 using var ortInt8 = OnnxRuntimeSession.FromFile(ortModel, shared);
+                using var fp16Emulation = OnnxRuntimeSession.FromModel(fp16.Emulation.Proto.Clone(), shared);
+                var fp16Agreement = QuantizationValidation.Compare(embedding, fp16Emulation, holdoutWindows, cancellationToken);
                 var trtAgreement = QuantizationValidation.Compare(embedding, trtInt8, holdoutWindows, cancellationToken);
                 var ortAgreement = QuantizationValidation.Compare(embedding, ortInt8, holdoutWindows, cancellationToken);
                 QuantizeReportWriter.Write(Path.Combine(output, "report-trt"), models.Embedding, trt, trtAgreement);
@@ -96,15 +103,18 @@ internal static class DemoCommand
                 var fp32Holdout = fp32Scores.Where(s => s.Clip.IsHoldout).ToList();
                 var ortScores = ScoreAll(mel, ortInt8, heads, holdout, null, cancellationToken);
                 var trtScores = ScoreAll(mel, trtInt8, heads, holdout, null, cancellationToken);
+                var fp16Scores = ScoreAll(mel, fp16Emulation, heads, holdout, null, cancellationToken);
                 string scoresFile = Path.Combine(output, "wakeword-scores.csv");
-                WakeWordScoreTable.Write(scoresFile, Heads, [("fp32", fp32Holdout), ("int8_trt_qdq", trtScores), ("int8_ort_cpu", ortScores)]);
+                WakeWordScoreTable.Write(scoresFile, Heads, [("fp32", fp32Holdout), ("int8_trt_qdq", trtScores), ("int8_ort_cpu", ortScores), ("fp16_autocast", fp16Scores)]);
 
                 // 4. Timing: INT8 (ORT CPU placement) vs FP32, interleaved, batch 1, one thread.
                 Console.Error.WriteLine("[4/4] latency of the speech-embedding CNN, INT8 vs FP32 (interleaved)");
                 var timing = TimeInt8VsFp32(models.Embedding, ortModel, input);
 
-                var summary = new Table().Border(TableBorder.Rounded).Title("INT8 speech-embedding CNN vs FP32 (held-out clips, ONNX Runtime CPU)")
+                var summary = new Table().Border(TableBorder.Rounded).Title("INT8 and FP16 speech-embedding CNN vs FP32 (held-out clips, ONNX Runtime CPU)")
                     .AddColumns("model", "cosine", "min window cosine", "SNR dB", "max |Δ score|", "decision agreement", "latency vs FP32");
+                summary.AddRow($"FP16 AutoCast ({fp16.ReducedNodes}/{fp16.FloatNodes} nodes, emulated)", $"{fp16Agreement[0].Cosine:0.0000}", $"{fp16Agreement[0].MinSampleCosine:0.0000}", $"{fp16Agreement[0].SnrDb:0.0}",
+                    $"{MaxScoreDelta(fp32Holdout, fp16Scores):0.000}", $"{WakeWordEvaluation.DecisionAgreement(fp32Holdout, fp16Scores):P1}", "(built by TensorRT on a GPU)");
                 summary.AddRow("TensorRT Q/DQ (mse)", $"{trtAgreement[0].Cosine:0.0000}", $"{trtAgreement[0].MinSampleCosine:0.0000}", $"{trtAgreement[0].SnrDb:0.0}",
                     $"{MaxScoreDelta(fp32Holdout, trtScores):0.000}", $"{WakeWordEvaluation.DecisionAgreement(fp32Holdout, trtScores):P1}", "(built by TensorRT on a GPU)");
                 summary.AddRow("ORT CPU Q/DQ (max)", $"{ortAgreement[0].Cosine:0.0000}", $"{ortAgreement[0].MinSampleCosine:0.0000}", $"{ortAgreement[0].SnrDb:0.0}",
@@ -112,7 +122,7 @@ internal static class DemoCommand
                     $"{timing.RatioAOverB.Median:0.00}× (median of {timing.RatioAOverB.Count} pairs)");
                 console.Write(summary);
                 console.WriteLine($"calibration: {trt.Ranges.Count} tensors in {trt.CalibrationTime.TotalSeconds:0.0} s over {calib.Count} clips");
-                console.WriteLine($"written: {trtModel}, {ortModel}, {cacheFile}, {scoresFile}, reports in {output}");
+                console.WriteLine($"written: {trtModel}, {ortModel}, {fp16Model}, {cacheFile}, {scoresFile}, reports in {output}");
                 console.WriteLine(TensorRtStep(trtModel));
                 return Task.FromResult(0);
             }

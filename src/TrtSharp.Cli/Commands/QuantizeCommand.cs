@@ -194,12 +194,6 @@ internal static class QuantizeCommand
         {
             return;
         }
-        var table = new Table().Border(TableBorder.Rounded).Title("INT8 vs FP32 on held-out data (ONNX Runtime)")
-            .AddColumns("output", "values", "cosine", "min sample cosine", "SNR dB", "max abs err", "mean abs err");
-        foreach (var v in validation)
-        {
-            table.AddRow(Markup.Escape(v.Name), v.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{v.Cosine:0.00000}", $"{v.MinSampleCosine:0.00000}", $"{v.SnrDb:0.0}", Numbers.G(v.MaxAbsoluteError), Numbers.G(v.MeanAbsoluteError));
-        }
-        console.Write(table);
+        console.Write(AgreementTable.Create("INT8 vs FP32 on held-out data (ONNX Runtime)", validation));
     }
 }

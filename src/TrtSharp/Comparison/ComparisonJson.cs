@@ -27,7 +27,9 @@ public static class ComparisonJson
             layers = layers is null ? null : new
             {
                 cosineThreshold = layers.CosineThreshold,
-                growthFactor = layers.GrowthFactor,
+                snrThresholdDb = layers.SnrThresholdDb,
+                jumpDb = layers.JumpDb,
+                worst = layers.Worst(10).Select(l => l.Tensor),
                 firstJump = layers.FirstJump?.Tensor,
                 firstOff = layers.FirstOff?.Tensor,
                 onlyInActual = layers.OnlyInActual,
@@ -40,6 +42,9 @@ public static class ComparisonJson
                     isOff = l.IsOff,
                     isJump = l.IsJump,
                     inputMaxAbsError = l.InputMaxAbsoluteError,
+                    inputSnrDb = l.InputSnrDb,
+                    snrDropDb = l.SnrDropDb,
+                    addedRelativeNoise = l.AddedRelativeNoise,
                     maxAbsError = l.Comparison.AbsoluteError.Max,
                     cosine = l.Comparison.Cosine,
                     snrDb = l.Comparison.SnrDb,

@@ -9,25 +9,34 @@ namespace TrtSharp.Comparison;
 
 /// <summary>
 /// Compares every floating-point tensor two ONNX models share by name (ONNX Runtime taps on both) and finds the
-/// node where the error starts. A tensor is <em>off</em> when its cosine similarity drops below
-/// <see cref="DefaultCosineThreshold"/>, its max abs error exceeds atol + rtol·max|reference|, or NaNs appear on
-/// one side only. The error <em>jumps</em> at an off tensor whose max abs error is at least
-/// <see cref="DefaultGrowthFactor"/> times the largest max abs error among the inputs of the node producing it
-/// (graph inputs count as exact): that node turned a small error into a large one.
+/// node where the error starts. Each tensor is judged by its <em>own relative</em> error, so that a layer is not
+/// blamed for the size of its values: it is <em>off</em> when its SNR against the reference drops below
+/// <see cref="DefaultSnrThresholdDb"/>, its cosine below <see cref="DefaultCosineThreshold"/>, or NaNs appear on one
+/// side only. The error <em>jumps</em> at an off tensor whose node lost at least <see cref="DefaultJumpDb"/> of SNR
+/// relative to its inputs: that node turned a small relative error into a large one. A node's inputs are traced back
+/// through tensors the reference lacks (e.g. QuantizeLinear/DequantizeLinear pairs) to the nearest compared ones;
+/// graph inputs and weights are exact. Tensors computed from constants alone (folded weights, shape arithmetic) are
+/// not layers and are left out.
 /// </summary>
 public static class LayerwiseComparison
 {
     /// <summary>Cosine similarity below which a tensor counts as off.</summary>
     public const double DefaultCosineThreshold = 0.99;
 
-    /// <summary>Error growth over a node's inputs that marks a jump.</summary>
-    public const double DefaultGrowthFactor = 10;
+    /// <summary>SNR (dB) below which a tensor counts as off: noise power above 1% of the signal's.</summary>
+    public const double DefaultSnrThresholdDb = 20;
+
+    /// <summary>SNR (dB) a node must lose relative to its inputs to mark a jump: its relative error grew over 3×.</summary>
+    public const double DefaultJumpDb = 10;
+
+    /// <summary>The SNR given to identical tensors (+∞ otherwise), so that losses from exact inputs are finite.</summary>
+    public const double ExactSnrDb = 100;
 
     /// <summary>Runs both models with every floating-point node output tapped and compares the shared tensors.</summary>
     /// <param name="actualModel">The compared ONNX model (a).</param>
     /// <param name="referenceModel">The reference ONNX model (b).</param>
     /// <param name="referenceInputs">Inputs for the reference; converted for a where needed.</param>
-    /// <param name="check">Tolerance and statistic applied to every tensor.</param>
+    /// <param name="check">Tolerance and statistic applied to every tensor (its pass/fail is reported per tensor; off/jump use relative error).</param>
     /// <param name="configure">Adjusts the ONNX Runtime options of both sessions (threads, providers).</param>
     public static LayerwiseReport Run(string actualModel, string referenceModel, IReadOnlyDictionary<string, HostTensor> referenceInputs,
         ErrorCheck check, Action<OnnxRuntimeOptions>? configure = null)
@@ -39,34 +48,61 @@ public static class LayerwiseComparison
 
         var floatA = FloatingOutputs(a);
         var floatB = FloatingOutputs(b);
+        HashSet<string> constants = ConstantTensors(model.Graph);
         Dictionary<string, HostTensor> actualInputs = ComparisonInputs.AdaptTo(a.Inputs, referenceInputs, actualModel);
-        string[] shared = floatA.Where(floatB.Contains).ToArray();
+        string[] shared = floatA.Where(n => floatB.Contains(n) && !constants.Contains(n)).ToArray();
         IReadOnlyDictionary<string, HostTensor> ra = a.Run(actualInputs, shared);
         IReadOnlyDictionary<string, HostTensor> rb = b.Run(referenceInputs, shared);
 
-        var errors = new Dictionary<string, double>(StringComparer.Ordinal);
+        // Each tensor's error as far as the comparison knows it: measured where compared, else the worst of the
+        // tensors it is computed from (graph inputs and constants are exact). Nodes come in topological order.
+        var known = new Dictionary<string, (double Error, double Snr)>(StringComparer.Ordinal);
         var layers = new List<LayerComparison>();
         foreach (NodeProto node in model.Graph.Node)
         {
-            foreach (string tensor in node.Output.Where(o => ra.ContainsKey(o) && !errors.ContainsKey(o)))
+            var inputs = node.Input.Where(i => i.Length > 0)
+                .Select(i => known.TryGetValue(i, out var e) ? e : (Error: 0.0, Snr: ExactSnrDb)).ToList();
+            double inputError = inputs.Select(i => i.Error).DefaultIfEmpty(0).Max();
+            double inputSnr = inputs.Select(i => i.Snr).DefaultIfEmpty(ExactSnrDb).Min();
+            foreach (string tensor in node.Output.Where(o => o.Length > 0 && !known.ContainsKey(o)))
             {
+                if (!ra.ContainsKey(tensor))
+                {
+                    known[tensor] = (inputError, inputSnr);
+                    continue;
+                }
                 OutputComparison c = OutputComparison.Compare(tensor, ra[tensor], rb[tensor], check);
-                // Graph inputs are identical on both sides and initializers carry no measured error: only tapped inputs count.
-                double inputError = node.Input.Select(i => errors.TryGetValue(i, out double e) ? e : 0).DefaultIfEmpty(0).Max();
                 bool nanOnOneSide = c.NonFiniteMismatches > 0;
                 double error = nanOnOneSide ? double.PositiveInfinity : c.AbsoluteError.Max;
-                double floor = check.Tolerance.AbsoluteTolerance + check.Tolerance.RelativeTolerance * MaxAbs(c.Reference);
-                bool off = nanOnOneSide || c.Cosine < DefaultCosineThreshold || double.IsNaN(c.Cosine) || error > floor;
-                bool jump = off && (error >= DefaultGrowthFactor * inputError || double.IsNaN(c.Cosine));
-                errors[tensor] = double.IsNaN(error) ? 0 : error;
-                layers.Add(new LayerComparison(tensor, node.Name, node.OpType, c, inputError, off, jump));
+                double snr = nanOnOneSide || double.IsNaN(c.SnrDb) ? double.NegativeInfinity : Math.Min(c.SnrDb, ExactSnrDb);
+                bool off = nanOnOneSide || snr < DefaultSnrThresholdDb || c.Cosine < DefaultCosineThreshold || double.IsNaN(c.Cosine);
+                bool jump = off && (inputSnr - snr >= DefaultJumpDb || double.IsNaN(c.Cosine));
+                known[tensor] = (double.IsNaN(error) ? 0 : error, snr);
+                layers.Add(new LayerComparison(tensor, node.Name, node.OpType, c, inputError, inputSnr, snr, off, jump));
             }
         }
         return new LayerwiseReport(layers,
-            floatA.Where(n => !floatB.Contains(n)).ToArray(),
+            floatA.Where(n => !floatB.Contains(n) && !constants.Contains(n)).ToArray(),
             floatB.Where(n => !floatA.Contains(n)).ToArray(),
-            DefaultCosineThreshold, DefaultGrowthFactor);
+            DefaultCosineThreshold, DefaultSnrThresholdDb, DefaultJumpDb);
     }
+
+    /// <summary>Initializers and every node output computed from them alone (Constant nodes, folded weight and shape arithmetic).</summary>
+    internal static HashSet<string> ConstantTensors(GraphProto graph)
+    {
+        var constants = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (NodeProto node in graph.Node)
+        {
+            bool fromConstants = node.Input.All(i => i.Length == 0 || constants.Contains(i)) && !IsRandom(node.OpType);
+            if (fromConstants && node.Attribute.All(at => at.G is null && at.Graphs.Count == 0))
+            {
+                constants.UnionWith(node.Output);
+            }
+        }
+        return constants;
+    }
+
+    private static bool IsRandom(string op) => op.StartsWith("Random", StringComparison.Ordinal) || op is "Bernoulli" or "Multinomial";
 
     private static double MaxAbs(ValueStatistics s) =>
         double.IsNaN(s.Max) ? 0 : Math.Max(Math.Abs(s.Min), Math.Abs(s.Max));

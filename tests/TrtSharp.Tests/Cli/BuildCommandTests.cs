@@ -47,6 +47,14 @@ public class BuildCommandTests
         CliRun.Of("build", ConvModel, "-o", "x.plan", "--workspace", "lots").AssertOneLineError("'lots'");
 
     [Test]
+    public void CacheLimitWithoutCacheFolderIsOneLine() =>
+        CliRun.Of("build", ConvModel, "-o", "x.plan", "--cache-max-size", "1GiB").AssertOneLineError("--cache-max-size needs --cache-dir");
+
+    [Test]
+    public void BadCacheLimitIsOneLine() =>
+        CliRun.Of("build", ConvModel, "-o", "x.plan", "--cache-dir", "c", "--cache-max-size", "huge").AssertOneLineError("'huge'");
+
+    [Test]
     public void CalibrationDataWithoutInt8IsOneLine() =>
         CliRun.Of("build", ConvModel, "-o", "x.plan", "--calib-data", "/tmp").AssertOneLineError("add --int8");
 

@@ -141,7 +141,9 @@ public sealed class CompareCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
-            Assert.That(run.Out, Does.Contain("first jump: tensor 'm' from node 'add' (Add): max |a-b| 0.5, its inputs' 0"));
+            Assert.That(run.Out, Does.Contain("first jump: tensor 'm' from node 'add' (Add): SNR ").And.Contain("from its inputs' 100 dB, max |a-b| 0.5 (inputs' 0)"));
+            Assert.That(run.Out, Does.Contain("added the most noise"));
+            Assert.That(run.Out, Does.Not.Contain("in node order"), "the full table only with --all-layers");
         });
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement layers = doc.RootElement.GetProperty("layers");
@@ -154,6 +156,8 @@ public sealed class CompareCommandTests
             Assert.That(tensors[2].GetProperty("max_abs_error").GetDouble(), Is.EqualTo(1.0).Within(1e-6));
             Assert.That(tensors[2].GetProperty("input_max_abs_error").GetDouble(), Is.EqualTo(0.5).Within(1e-6));
             Assert.That(layers.GetProperty("first_jump").GetString(), Is.EqualTo("m"));
+            Assert.That(tensors[2].GetProperty("snr_drop_db").GetDouble(), Is.EqualTo(0).Within(1e-9), "y = 2m: same relative error as m");
+            Assert.That(layers.GetProperty("worst").EnumerateArray().Select(t => t.GetString()), Is.EqualTo(new[] { "m" }));
         });
     }
 

@@ -8,7 +8,7 @@ namespace TrtSharp.Cli.Commands.Compare;
 internal static class CompareRenderer
 {
     /// <summary>Writes the whole report to <paramref name="console"/>.</summary>
-    public static void Render(CliConsole console, ComparisonReport report, LayerwiseReport? layers)
+    public static void Render(CliConsole console, ComparisonReport report, LayerwiseReport? layers, bool allLayers = false)
     {
         console.WriteLine($"compare: {report.Actual}  vs reference  {report.Reference}");
         console.WriteLine($"check: {Describe(report.Check)}");
@@ -27,7 +27,7 @@ internal static class CompareRenderer
         }
         if (layers is not null)
         {
-            RenderLayers(console, layers);
+            RenderLayers(console, layers, allLayers);
         }
         int passed = report.Outputs.Count(o => o.Passed);
         int total = report.Outputs.Count + report.Unpaired.Count(u => u.FailsComparison);
@@ -90,32 +90,28 @@ internal static class CompareRenderer
             table.AddRow(new[] { label }.Concat(cells).Select(c => new Text(c)).ToArray());
     }
 
-    private static void RenderLayers(CliConsole console, LayerwiseReport layers)
+    private static void RenderLayers(CliConsole console, LayerwiseReport layers, bool allLayers)
     {
-        var table = new Table { Title = new TableTitle("every tensor both models expose, in node order") };
-        foreach (string column in new[] { "#", "tensor", "op", "max |a-b|", "inputs' max |a-b|", "cosine", "SNR dB", "status" })
+        IReadOnlyList<LayerComparison> worst = layers.Worst(WorstLayers);
+        if (worst.Count > 0)
         {
-            table.AddColumn(column);
+            console.Write(LayerTable($"the {worst.Count} layer(s) that added the most noise at their own node, worst first", worst, numbered: false, layers));
         }
-        int i = 0;
-        foreach (LayerComparison l in layers.Layers)
+        if (allLayers)
         {
-            string status = l.IsJump ? "JUMP" : l.IsOff ? "off" : "ok";
-            table.AddRow(new Text((++i).ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(l.Tensor), new Text(l.OpType),
-                new Text(Numbers.G(l.Comparison.AbsoluteError.Max)), new Text(Numbers.G(l.InputMaxAbsoluteError)),
-                new Text(Numbers.G(l.Comparison.Cosine)), new Text(Numbers.G(l.Comparison.SnrDb)), new Text(status));
+            console.Write(LayerTable("every tensor both models compute from data, in node order", layers.Layers, numbered: true, layers));
         }
-        console.Write(table);
-        console.WriteLine($"a tensor is off when cosine < {Numbers.G(layers.CosineThreshold)}, max |a-b| > atol + rtol*max|b|, or NaNs appear on one side only;");
-        console.WriteLine($"the error jumps where an off tensor's max |a-b| is >= {Numbers.G(layers.GrowthFactor)}x the largest among its node's inputs.");
+        console.WriteLine($"{layers.Layers.Count} layer(s) compared{(allLayers ? "" : " (--all-layers lists every one)")}; a tensor is off when its own SNR < {Numbers.G(layers.SnrThresholdDb)} dB, " +
+            $"cosine < {Numbers.G(layers.CosineThreshold)}, or NaNs appear on one side only;");
+        console.WriteLine($"the error jumps where an off tensor's node lost >= {Numbers.G(layers.JumpDb)} dB of SNR relative to its inputs (traced through tensors only one model has).");
         if (layers.OnlyInActual.Count + layers.OnlyInReference.Count > 0)
         {
             console.WriteLine($"not compared: {layers.OnlyInActual.Count} tensor(s) only in a, {layers.OnlyInReference.Count} only in b");
         }
         if (layers.FirstJump is { } jump)
         {
-            console.WriteLine($"first jump: tensor '{jump.Tensor}' from node '{jump.Node}' ({jump.OpType}): max |a-b| {Numbers.G(jump.Comparison.AbsoluteError.Max)}, " +
-                $"its inputs' {Numbers.G(jump.InputMaxAbsoluteError)}, cosine {Numbers.G(jump.Comparison.Cosine)}");
+            console.WriteLine($"first jump: tensor '{jump.Tensor}' from node '{jump.Node}' ({jump.OpType}): SNR {Numbers.G(jump.SnrDb)} dB from its inputs' {Numbers.G(jump.InputSnrDb)} dB, " +
+                $"max |a-b| {Numbers.G(jump.Comparison.AbsoluteError.Max)} (inputs' {Numbers.G(jump.InputMaxAbsoluteError)}), cosine {Numbers.G(jump.Comparison.Cosine)}");
         }
         else if (layers.FirstOff is { } off)
         {
@@ -126,5 +122,28 @@ internal static class CompareRenderer
             console.WriteLine("no tensor is off: every shared intermediate matches");
         }
         console.WriteLine();
+    }
+
+    /// <summary>Layers shown by default: enough to find the culprit, few enough to read.</summary>
+    private const int WorstLayers = 10;
+
+    private static Table LayerTable(string title, IEnumerable<LayerComparison> rows, bool numbered, LayerwiseReport layers)
+    {
+        var table = new Table { Title = new TableTitle(title) };
+        foreach (string column in new[] { "#", "tensor", "op", "SNR dB", "inputs' SNR dB", "lost dB", "cosine", "max |a-b|", "status" })
+        {
+            table.AddColumn(column);
+        }
+        int i = 0;
+        var index = numbered ? null : layers.Layers.Select((l, n) => (l, n)).ToDictionary(p => p.l, p => p.n + 1);
+        foreach (LayerComparison l in rows)
+        {
+            int number = numbered ? ++i : index![l];
+            string status = l.IsJump ? "JUMP" : l.IsOff ? "off" : "ok";
+            table.AddRow(new Text(number.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(l.Tensor), new Text(l.OpType),
+                new Text(Numbers.G(l.SnrDb)), new Text(Numbers.G(l.InputSnrDb)), new Text(Numbers.G(l.SnrDropDb)),
+                new Text(Numbers.G(l.Comparison.Cosine)), new Text(Numbers.G(l.Comparison.AbsoluteError.Max)), new Text(status));
+        }
+        return table;
     }
 }

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using TrtSharp.Calibration.Datasets;
+using TrtSharp.Diagnostics;
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
+using TrtSharp.Onnx.Protobuf;
+
+namespace TrtSharp.Precision.AutoCast;
+
+/// <summary>
+/// Converts a float32 ONNX model to mixed FP16 or BF16 precision on the CPU, for TensorRT 11's strongly typed builds
+/// (and TensorRT 10's): nodes compute in the reduced type unless a rule keeps them in float32 — fragile operator types,
+/// node-name patterns, subgraphs, what the ONNX specification does not allow, and, with a dataset, tensors whose
+/// values leave the reduced type's range or fall below its normal values. Every kept node is reported with its reason.
+/// </summary>
+public static class AutoCaster
+{
+    /// <summary>Converts <paramref name="model"/> (not changed); <paramref name="data"/> enables the data-driven rules.</summary>
+    /// <exception cref="Errors.PrecisionConversionException">The model is already reduced, mixed or quantized, or has no float32 data.</exception>
+    /// <exception cref="ArgumentException">Bad options.</exception>
+    public static AutoCastResult Convert(OnnxModel model, AutoCastOptions options, ICalibrationDataset? data = null,
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var working = OnnxModel.FromProto(model.Proto.Clone(), model.BaseDirectory);
+        working.InlineExternalData();
+        ModelProto proto = working.Proto;
+
+        Dictionary<string, TensorElementType> types = ModelTensorTypes.Infer(proto);
+        // Refusals (already reduced, quantized) come before the data pass: no long work on a model that cannot be converted.
+        AutoCastPlanner.Refuse(proto.Graph, types);
+        Dictionary<string, TensorMagnitude>? activations = null;
+        if (data is not null)
+        {
+            activations = TensorMagnitudeProbe.Measure(proto, data, options.Target, options.MaxSamples, progress, cancellationToken);
+        }
+        AutoCastPlan plan = AutoCastPlanner.Plan(proto, types, options, activations);
+        int reducedNodes = plan.Reduced.Count(r => r);
+        int floatNodes = reducedNodes + plan.Kept.Count;
+
+        ModelProto converted = proto.Clone();
+        AutoCastRewrite rewrite = AutoCastRewriter.Apply(converted, types, plan, options);
+        ModelProto emulation = ReducedPrecisionEmulation.FromConverted(converted, rewrite.ReducedTensors, options.Target);
+        return new AutoCastResult(OnnxModel.FromProto(converted, model.BaseDirectory), OnnxModel.FromProto(emulation, model.BaseDirectory),
+            options.Target, plan.Kept, reducedNodes, floatNodes, rewrite, activations is not null, clock.Elapsed);
+    }
+}
