@@ -16,6 +16,12 @@ public sealed class BuilderOptions
     public Dictionary<string, (long[] Min, long[] Opt, long[] Max)> Profiles { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// More optimization profiles after <see cref="Profiles"/> (profile 1, 2, …), each with shapes for the same inputs;
+    /// select one at run time with <see cref="ExecutionContext.SetOptimizationProfile"/> or a binding's profile.
+    /// </summary>
+    public List<Dictionary<string, (long[] Min, long[] Opt, long[] Max)>> AdditionalProfiles { get; } = [];
+
+    /// <summary>
     /// Values of shape-tensor inputs (inputs whose values decide shapes, e.g. Reshape's <c>shape</c> as a graph input),
     /// per optimization profile: input name → (min, opt, max) values, element-wise min ≤ opt ≤ max. TensorRT needs them
     /// for every shape-tensor input, static or not; text form as for <see cref="Profiles"/> (<c>shape:1x-1/2x-1/4x-1</c>).
@@ -131,6 +137,8 @@ public sealed class BuilderOptions
             ["bf16"] = Bf16 ? "true" : "false",
             ["int8"] = Int8 ? "true" : "false",
             ["tf32"] = Tf32 ? "true" : "false",
+            ["additional_profiles"] = string.Join(";", AdditionalProfiles.Select(extra => string.Join(",", extra.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+                $"{p.Key}:{ShapeSpec.Format(p.Value.Min)}/{ShapeSpec.Format(p.Value.Opt)}/{ShapeSpec.Format(p.Value.Max)}")))),
             ["shape_values"] = string.Join(",", ShapeValues.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
                 $"{p.Key}:{ShapeSpec.Format(p.Value.Min)}/{ShapeSpec.Format(p.Value.Opt)}/{ShapeSpec.Format(p.Value.Max)}")),
             ["profiles"] = string.Join(",", Profiles.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>

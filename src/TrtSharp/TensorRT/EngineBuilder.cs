@@ -260,15 +260,31 @@ public static unsafe class EngineBuilder
             return calibrationShapes;
         }
 
+        AddOneProfile(config, options.Profiles, options.ShapeValues);
+        foreach (var extra in options.AdditionalProfiles)
+        {
+            var missing = options.Profiles.Keys.Where(k => !extra.ContainsKey(k)).ToList();
+            if (missing.Count > 0 || extra.Count != options.Profiles.Count)
+            {
+                throw new ArgumentException($"every additional optimization profile needs shapes for exactly the inputs of the first ({string.Join(", ", options.Profiles.Keys)})");
+            }
+            AddOneProfile(config, extra, options.ShapeValues);
+        }
+        return calibrationShapes;
+    }
+
+    private static void AddOneProfile(TrtsBuilderConfig* config, Dictionary<string, (long[] Min, long[] Opt, long[] Max)> profiles,
+        Dictionary<string, (long[] Min, long[] Opt, long[] Max)> shapeValues)
+    {
         using var pins = new PinnedArgs();
-        var shapes = options.Profiles.Select(p => new TrtsProfileShape
+        var shapes = profiles.Select(p => new TrtsProfileShape
         {
             InputName = pins.Utf8(p.Key),
             Min = ShimDims.From(p.Value.Min, p.Key),
             Opt = ShimDims.From(p.Value.Opt, p.Key),
             Max = ShimDims.From(p.Value.Max, p.Key),
         }).ToArray();
-        var values = options.ShapeValues.Select(p => new TrtsProfileValues
+        var values = shapeValues.Select(p => new TrtsProfileValues
         {
             InputName = pins.Utf8(p.Key),
             NbValues = p.Value.Opt.Length,
@@ -280,9 +296,8 @@ public static unsafe class EngineBuilder
         fixed (TrtsProfileShape* s = shapes)
         fixed (TrtsProfileValues* v = values)
         {
-            NativeStatus.Check(TrtsNative.BuilderConfigAddOptimizationProfile(config, s, shapes.Length, v, values.Length, &index), "adding the optimization profile");
+            NativeStatus.Check(TrtsNative.BuilderConfigAddOptimizationProfile(config, s, shapes.Length, v, values.Length, &index), "adding an optimization profile");
         }
-        return calibrationShapes;
     }
 
     /// <summary>
