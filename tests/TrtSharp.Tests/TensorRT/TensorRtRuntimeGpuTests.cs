@@ -50,6 +50,20 @@ public class TensorRtRuntimeGpuTests
     }
 
     [Test]
+    public void ReportsTheGpuEnvironment()
+    {
+        // One line for artifacts/gpu-check.md (the GpuTest target reads this test's output).
+        var info = TensorRtRuntime.BuildInfo;
+        var device = CudaDevice.Current;
+        Assert.That(info.IsFull, Is.True);
+        Assert.That(TensorRtRuntime.LoadedLibraryVersion.Major, Is.EqualTo(info.TensorRtVersion!.Major), "headers and library of one TensorRT major");
+        Assert.That(CudaRuntime.RuntimeVersion.Major, Is.EqualTo(info.CudaRuntimeVersion / 1000), "the managed CUDA runtime is the shim's major");
+        TestContext.Out.WriteLine(
+            $"{device.Name} (compute {device.ComputeCapability}), TensorRT library {TensorRtRuntime.LoadedLibraryVersion} (headers {info.TensorRtVersion}), " +
+            $"CUDA runtime {CudaRuntime.RuntimeVersion} from {CudaRuntime.LibraryPath} (shim built with {info.CudaRuntimeVersion}), driver supports CUDA {CudaRuntime.DriverVersion}");
+    }
+
+    [Test]
     public void VersionCompatiblePlanLoadsThroughItsManifest()
     {
         string model = Path.Combine(Conv2d, "model.onnx");
