@@ -186,10 +186,12 @@ public static unsafe class EngineBuilder
             fixed (byte* data = cache)
             {
                 var status = TrtsNative.BuilderConfigSetTimingCache(c, cache.Length == 0 ? null : data, (ulong)cache.Length, 0);
-                if (status == TrtsStatus.EInvalidArgument && cache.Length > 0)
+                string rejection = status == TrtsStatus.Ok ? "" : NativeStatus.LastErrorMessage();
+                // A cache that parsed but was refused was made on another GPU (or driver): its timings are hints only, so
+                // use it anyway and say so. A cache that does not parse stays an error.
+                if (status == TrtsStatus.EInvalidArgument && cache.Length > 0 && rejection.Contains("timing cache rejected", StringComparison.Ordinal))
                 {
-                    // Made on another GPU (or driver): its timings are hints only, so use it anyway and say so.
-                    TensorRtLogBridge.Warn($"timing cache {cachePath} was made on another device or TensorRT; using it with mismatches ignored ({NativeStatus.LastErrorMessage()})");
+                    TensorRtLogBridge.Warn($"timing cache {cachePath} was made on another device; using it with mismatches ignored ({rejection})");
                     status = TrtsNative.BuilderConfigSetTimingCache(c, data, (ulong)cache.Length, 1);
                 }
                 NativeStatus.Check(status, $"loading the timing cache {cachePath}");

@@ -252,12 +252,15 @@ public class TensorRtRuntimeGpuTests
         inBuffer.CopyFromHost(input.AsBytes(), context.Stream);
         context.SetTensorAddress(context.Inputs[0].Name, inBuffer.Pointer);
         context.SetTensorAddress(context.Outputs[0].Name, outBuffer.Pointer);
-        for (int i = 0; i < 50; i++)
+        for (int i = 0; i < 200; i++)
         {
             context.EnqueueAsync(context.Stream);
         }
+        using var done = new CudaEvent(enableTiming: false);
+        done.Record(context.Stream);
         // No synchronize: Dispose must wait for the queued work before releasing the context and its stream.
         context.Dispose();
+        Assert.That(done.IsComplete, Is.True, "Dispose returned while enqueued work was still running");
         var host = new byte[expected.Length * sizeof(float)];
         using var copyStream = new CudaStream();
         outBuffer.CopyToHost(host, copyStream);
