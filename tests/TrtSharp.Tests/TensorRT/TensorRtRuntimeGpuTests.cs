@@ -80,7 +80,7 @@ public class TensorRtRuntimeGpuTests
             using var engine = Engine.Load(plan);
             using var context = engine.CreateContext();
             var output = F(context.Run(new Dictionary<string, HostTensor> { [context.Inputs[0].Name] = ConvInput() })[context.Outputs[0].Name]);
-            Assert.That(output, Is.EqualTo(ConvExpected()).Within(1e-4));
+            Assert.That(output, Is.EqualTo(ConvExpected()).Within(1e-3));
             // TensorRT's default refuses host code: the reason the runtime must opt in.
             Assert.Throws(Is.InstanceOf<TrtSharpException>(), () => Engine.Load(plan, allowEngineHostCode: false).Dispose());
         }
@@ -113,7 +113,7 @@ public class TensorRtRuntimeGpuTests
             binding.Run();
             Assert.That(binding.GraphCaptureFailed, Is.False, "capture must work with a profiler attached (enqueue stays asynchronous)");
             Assert.That(reports, Is.GreaterThan(0), $"run {run}: layer times");
-            Assert.That(F(binding.Output(context.Outputs[0].Name)), Is.EqualTo(ConvExpected()).Within(1e-4), $"run {run}");
+            Assert.That(F(binding.Output(context.Outputs[0].Name)), Is.EqualTo(ConvExpected()).Within(1e-3), $"run {run}");
         }
         Assert.That(binding.IsReplayingGraph, Is.True);
         Assert.That(profiler.CallbackErrors, Is.Zero);
@@ -190,7 +190,7 @@ public class TensorRtRuntimeGpuTests
         context.UseCudaGraph = false;
         binding.Run();
         Assert.That(binding.IsReplayingGraph, Is.False);
-        Assert.That(F(binding.Output(context.Outputs[0].Name)), Is.EqualTo(ConvExpected()).Within(1e-4));
+        Assert.That(F(binding.Output(context.Outputs[0].Name)), Is.EqualTo(ConvExpected()).Within(1e-3));
     }
 
     [Test]
@@ -236,7 +236,7 @@ public class TensorRtRuntimeGpuTests
         });
         thread.Start();
         thread.Join();
-        Assert.That(output, Is.EqualTo(ConvExpected()).Within(1e-4));
+        Assert.That(output, Is.EqualTo(ConvExpected()).Within(1e-3));
         Assert.That(deviceDuringRun, Is.EqualTo(context.DeviceIndex));
     }
 
@@ -264,6 +264,6 @@ public class TensorRtRuntimeGpuTests
         var host = new byte[expected.Length * sizeof(float)];
         using var copyStream = new CudaStream();
         outBuffer.CopyToHost(host, copyStream);
-        Assert.That(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(host).ToArray(), Is.EqualTo(expected).Within(1e-4));
+        Assert.That(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(host).ToArray(), Is.EqualTo(expected).Within(1e-3));
     }
 }
