@@ -128,4 +128,219 @@ Task("Benchmarks")
     Information($"{tables.Count} tables written to docs/benchmarks.md");
 });
 
+// ---------------------------------------------------------------------------------------------------------------
+// GpuTest: the one-command check of the TensorRT path on a real GPU. Every [Category("Gpu")] test must pass: a skip
+// means the GPU path was not exercised, so it counts as a failure here, and so does a machine without a GPU.
+var gpuCheck = artifacts.Combine("gpu-check");
+var gpuNative = root.Combine("build/native-gpu");
+var gpuReport = new List<string>();
+var gpuProblems = new List<string>();
+
+(int Code, List<string> Output) RunCaptured(string tool, string arguments, IDictionary<string, string?>? environment = null)
+{
+    Information($"$ {tool} {arguments}");
+    try
+    {
+        var code = StartProcess(tool, new ProcessSettings
+        {
+            Arguments = arguments,
+            WorkingDirectory = root.FullPath,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            EnvironmentVariables = environment,
+        }, out IEnumerable<string> stdout, out IEnumerable<string> stderr);
+        var lines = stdout.Concat(stderr).ToList();
+        foreach (var line in lines)
+        {
+            Information("  " + line);
+        }
+        return (code, lines);
+    }
+    catch (Exception e)
+    {
+        return (-1, new List<string> { $"{tool} could not be started: {e.Message}" });
+    }
+}
+
+void WriteGpuReport(string verdict)
+{
+    EnsureDirectoryExists(artifacts);
+    var text = new System.Text.StringBuilder();
+    text.AppendLine("# GPU check");
+    text.AppendLine();
+    text.AppendLine($"Written by `dotnet cake --target=GpuTest` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. **{verdict}**");
+    text.AppendLine();
+    foreach (var problem in gpuProblems)
+    {
+        text.AppendLine($"- FAILED: {problem}");
+    }
+    if (gpuProblems.Count > 0)
+    {
+        text.AppendLine();
+    }
+    foreach (var line in gpuReport)
+    {
+        text.AppendLine(line);
+    }
+    var path = artifacts.CombineWithFilePath("gpu-check.md").FullPath;
+    System.IO.File.WriteAllText(path + ".tmp", text.ToString());
+    System.IO.File.Move(path + ".tmp", path, true);
+    Information($"summary written to {path}");
+}
+
+Task("GpuTest")
+    .Description("On a GPU machine with TensorRT (TensorRT_ROOT): full shim, every Gpu test, the demo's TensorRT step, artifacts/gpu-check.md. Fails without a GPU.")
+    .Does(() =>
+{
+    // 1. A GPU, or stop here: skipped GPU tests must never look like a passed check.
+    var smi = RunCaptured("nvidia-smi", "--query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader");
+    if (smi.Code != 0 || smi.Output.Count == 0 || smi.Output.All(string.IsNullOrWhiteSpace))
+    {
+        gpuProblems.Add("no NVIDIA GPU found: nvidia-smi " + (smi.Code == -1 ? "is not installed" : $"exited {smi.Code}") +
+            (smi.Output.Count > 0 ? $" ({smi.Output[0]})" : "") + ". Run this target on a machine with an NVIDIA GPU, its driver, and TensorRT (TensorRT_ROOT).");
+        WriteGpuReport("FAILED: no GPU");
+        throw new Exception("GpuTest: " + gpuProblems[0]);
+    }
+    gpuReport.Add("## Device");
+    gpuReport.Add("");
+    gpuReport.Add("| GPU | driver | memory | compute capability |");
+    gpuReport.Add("|---|---|---|---|");
+    foreach (var line in smi.Output.Where(l => !string.IsNullOrWhiteSpace(l)))
+    {
+        gpuReport.Add("| " + string.Join(" | ", line.Split(',').Select(f => f.Trim())) + " |");
+    }
+    var cudaLine = RunCaptured("nvidia-smi", "").Output.FirstOrDefault(l => l.Contains("CUDA Version"));
+    if (cudaLine is not null)
+    {
+        gpuReport.Add("");
+        gpuReport.Add($"Driver banner: `{cudaLine.Trim(' ', '|')}`");
+    }
+
+    // 2. The full shim against TensorRT_ROOT (a separate build folder: build/native stays what the Test target made).
+    var trtRoot = Argument("tensorrt-root", EnvironmentVariable("TensorRT_ROOT") ?? "");
+    var configure = RunCaptured("cmake", $"-S . -B \"{gpuNative}\" -DCMAKE_BUILD_TYPE=Release" + (trtRoot.Length > 0 ? $" -DTensorRT_ROOT=\"{trtRoot}\"" : ""));
+    var fullLine = configure.Output.FirstOrDefault(l => l.Contains("full build against TensorRT"));
+    if (configure.Code != 0 || fullLine is null)
+    {
+        gpuProblems.Add("the shim could not be built against TensorRT (set TensorRT_ROOT to a folder with include/NvInfer.h and lib/libnvinfer*; the CUDA toolkit must be findable): " +
+            (configure.Output.LastOrDefault(l => l.Contains("trtsharp_native")) ?? $"cmake exited {configure.Code}"));
+        WriteGpuReport("FAILED: no TensorRT");
+        throw new Exception("GpuTest: " + gpuProblems[0]);
+    }
+    if (RunCaptured("cmake", $"--build \"{gpuNative}\" --parallel").Code != 0)
+    {
+        gpuProblems.Add("building the full shim failed (see the log above)");
+        WriteGpuReport("FAILED: shim build");
+        throw new Exception("GpuTest: " + gpuProblems[0]);
+    }
+    gpuReport.Add("");
+    gpuReport.Add($"Shim: `{fullLine.Trim()}`");
+
+    var env = new Dictionary<string, string?>
+    {
+        ["TRTSHARP_NATIVE_PATH"] = gpuNative.FullPath,
+        ["TRTSHARP_REQUIRE_NATIVE"] = "1",
+    };
+    DotNetBuild("TrtSharp.sln", new DotNetBuildSettings { Configuration = configuration });
+    Run("dotnet", Cli("models fetch"));
+
+    // 3. Every GPU test; a skip is a failure here.
+    CleanDirectory(gpuCheck);
+    var trx = gpuCheck.CombineWithFilePath("gpu-tests.trx");
+    var test = RunCaptured("dotnet", $"test tests/TrtSharp.Tests/TrtSharp.Tests.csproj -c {configuration} --no-build --filter TestCategory=Gpu " +
+        $"--results-directory \"{gpuCheck}\" --logger \"trx;LogFileName={trx.GetFilename()}\"", env);
+    gpuReport.Add("");
+    gpuReport.Add("## GPU tests");
+    gpuReport.Add("");
+    if (!FileExists(trx))
+    {
+        gpuProblems.Add($"no test results were written (dotnet test exited {test.Code})");
+    }
+    else
+    {
+        var doc = System.Xml.Linq.XDocument.Load(trx.FullPath);
+        System.Xml.Linq.XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+        var results = doc.Descendants(ns + "UnitTestResult").ToList();
+        gpuReport.Add("| test | outcome | ms | note |");
+        gpuReport.Add("|---|---|---|---|");
+        foreach (var r in results.OrderBy(r => (string?)r.Attribute("testName")))
+        {
+            string name = (string?)r.Attribute("testName") ?? "?";
+            string outcome = (string?)r.Attribute("outcome") ?? "?";
+            double ms = TimeSpan.TryParse((string?)r.Attribute("duration"), out var d) ? d.TotalMilliseconds : 0;
+            string note = (r.Descendants(ns + "Message").FirstOrDefault()?.Value ?? "").Split('\n')[0].Replace("|", "/").Trim();
+            gpuReport.Add($"| {name} | {outcome} | {ms:0} | {note} |");
+            if (outcome != "Passed")
+            {
+                gpuProblems.Add($"{name}: {outcome}{(note.Length > 0 ? " — " + note : "")}");
+            }
+            if (name.Contains("ReportsTheGpuEnvironment"))
+            {
+                var stdout = r.Descendants(ns + "StdOut").FirstOrDefault()?.Value;
+                if (!string.IsNullOrWhiteSpace(stdout))
+                {
+                    gpuReport.Insert(0, "");
+                    gpuReport.Insert(0, "Runtime: " + stdout.Trim().Replace("\n", "; "));
+                }
+            }
+        }
+        if (results.Count == 0)
+        {
+            gpuProblems.Add("the filter TestCategory=Gpu matched no test");
+        }
+    }
+
+    // 4. The demo's TensorRT step: the demo writes the INT8 Q/DQ model, which is then built and timed against ONNX Runtime.
+    var demoDir = gpuCheck.Combine("demo");
+    var demo = RunCaptured("dotnet", Cli($"demo --output-dir \"{demoDir}\""), env);
+    gpuReport.Add("");
+    gpuReport.Add("## Demo TensorRT step");
+    gpuReport.Add("");
+    var demoLine = demo.Output.LastOrDefault(l => l.StartsWith("TensorRT:"));
+    gpuReport.Add($"- demo exited {demo.Code}" + (demoLine is null ? "" : $"; `{demoLine}`"));
+    if (demo.Code != 0)
+    {
+        gpuProblems.Add($"trtsharp demo exited {demo.Code}");
+    }
+    var fp32Model = System.IO.Path.Combine(EnvironmentVariable("HOME") ?? "", ".cache/trtsharp/models");
+    var qdq = demoDir.CombineWithFilePath("embedding_model.int8.qdq.onnx");
+    var embedding = GetFiles(fp32Model + "/**/embedding_model.onnx").FirstOrDefault();
+    const string profile = "input_1:1x76x32x1/8x76x32x1/32x76x32x1";
+    foreach (var (label, model) in new[] { ("FP32", embedding?.FullPath), ("INT8 Q/DQ", FileExists(qdq) ? qdq.FullPath : null) })
+    {
+        if (model is null)
+        {
+            gpuProblems.Add($"{label} embedding model not found (demo output or model cache)");
+            continue;
+        }
+        var plan = gpuCheck.CombineWithFilePath($"embedding_{(label == "FP32" ? "fp32" : "int8")}.plan");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var build = RunCaptured("dotnet", Cli($"build \"{model}\" -o \"{plan}\" --shapes {profile}"), env);
+        watch.Stop();
+        gpuReport.Add($"- {label}: engine build {(build.Code == 0 ? $"{watch.Elapsed.TotalSeconds:0.0} s (CLI wall time)" : $"FAILED (exit {build.Code})")}");
+        if (build.Code != 0)
+        {
+            gpuProblems.Add($"building the {label} engine failed: {build.Output.LastOrDefault()}");
+            continue;
+        }
+        var bench = RunCaptured("dotnet", Cli($"bench \"{plan}\" --shapes input_1:1x76x32x1 --duration 3 --compare-with \"{embedding!.FullPath}\""), env);
+        gpuReport.Add("");
+        gpuReport.Add($"TensorRT {label} plan vs ONNX Runtime CPU FP32 (batch 1, interleaved, 3 s):");
+        gpuReport.Add("");
+        gpuReport.Add("```");
+        gpuReport.AddRange(bench.Output.Where(l => !l.StartsWith("$")));
+        gpuReport.Add("```");
+        if (bench.Code != 0)
+        {
+            gpuProblems.Add($"benchmarking the {label} plan failed (exit {bench.Code})");
+        }
+    }
+
+    WriteGpuReport(gpuProblems.Count == 0 ? "PASSED" : $"FAILED ({gpuProblems.Count} problem(s))");
+    if (gpuProblems.Count > 0)
+    {
+        throw new Exception($"GpuTest failed: {string.Join("; ", gpuProblems)} (see artifacts/gpu-check.md)");
+    }
+});
+
 RunTarget(target);

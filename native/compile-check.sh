@@ -20,8 +20,13 @@ for f in "$trt_inc/NvInfer.h" "$trt_inc/NvOnnxParser.h" "$trt_inc/NvInferVersion
     [[ -f $f ]] || { echo "missing $f" >&2; exit 2; }
 done
 
-major=$(sed -n 's/^#define TRT_MAJOR_ENTERPRISE \([0-9]*\).*/\1/p' "$trt_inc/NvInferVersion.h")
-minor=$(sed -n 's/^#define TRT_MINOR_ENTERPRISE \([0-9]*\).*/\1/p' "$trt_inc/NvInferVersion.h")
+# NV_TENSORRT_MAJOR is a number up to 10.15 and an alias of TRT_MAJOR_ENTERPRISE from 10.16; read whichever is numeric.
+version_part() {
+    sed -n -e "s/^#define TRT_$1_ENTERPRISE \([0-9][0-9]*\).*/\1/p" -e "s/^#define NV_TENSORRT_$1 \([0-9][0-9]*\).*/\1/p" \
+        "$trt_inc/NvInferVersion.h" | head -1
+}
+major=$(version_part MAJOR)
+minor=$(version_part MINOR)
 flags=(-std=c++17 -Wall -Wextra -Werror -fsyntax-only -DTRTSHARP_WITH_TENSORRT=1 -DTRTSHARP_BUILDING
        -I "$here/include" -isystem "$trt_inc" -isystem "$cuda_inc")
 if [[ ${major:-0} -lt 11 ]]; then

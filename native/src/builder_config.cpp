@@ -34,6 +34,67 @@ private:
 };
 #endif
 
+/// Sets min/opt/max dimensions of each entry; fixed_at_opt uses each entry's opt for all three (calibration).
+trts_status add_shapes(nvinfer1::IOptimizationProfile& profile, trts_profile_shape const* shapes, int32_t nb_shapes,
+    bool fixed_at_opt)
+{
+    for (int32_t i = 0; i < nb_shapes; ++i)
+    {
+        auto const& s = shapes[i];
+        std::string const name = s.input_name != nullptr ? s.input_name : "";
+        TRTS_REQUIRE(!name.empty(), "shapes[" + std::to_string(i) + "].input_name is NULL or empty");
+        nvinfer1::Dims mn{}, op{}, mx{};
+        TRTS_REQUIRE(trts::to_trt(s.min, mn) && trts::to_trt(s.opt, op) && trts::to_trt(s.max, mx),
+            "input '" + name + "': nb_dims must be within 0.." + std::to_string(TRTS_MAX_DIMS));
+        if (fixed_at_opt)
+            mn = mx = op;
+        if (!profile.setDimensions(name.c_str(), nvinfer1::OptProfileSelector::kMIN, mn) ||
+            !profile.setDimensions(name.c_str(), nvinfer1::OptProfileSelector::kOPT, op) ||
+            !profile.setDimensions(name.c_str(), nvinfer1::OptProfileSelector::kMAX, mx))
+            return trts::fail(TRTS_E_INVALID_ARGUMENT,
+                trts::with_logged_error("input '" + name + "': min/opt/max shapes rejected (need min <= opt <= max)"));
+    }
+    return TRTS_OK;
+}
+
+/// Sets one selector's values of a shape-tensor input: int64 through setShapeValuesV2 from TensorRT 10.11 (the
+/// only form in 11), int32 through setShapeValues before (values outside int32 are refused there).
+bool set_values(nvinfer1::IOptimizationProfile& profile, char const* name, nvinfer1::OptProfileSelector selector,
+    int64_t const* values, int32_t count)
+{
+#if TRTS_TRT_AT_LEAST(10, 11)
+    return profile.setShapeValuesV2(name, selector, values, count);
+#else
+    std::vector<int32_t> narrow(static_cast<std::size_t>(count));
+    for (int32_t i = 0; i < count; ++i)
+    {
+        if (values[i] < INT32_MIN || values[i] > INT32_MAX)
+            return false;
+        narrow[static_cast<std::size_t>(i)] = static_cast<int32_t>(values[i]);
+    }
+    return profile.setShapeValues(name, selector, narrow.data(), count);
+#endif
+}
+
+trts_status add_values(nvinfer1::IOptimizationProfile& profile, trts_profile_values const* values, int32_t nb_values)
+{
+    for (int32_t i = 0; i < nb_values; ++i)
+    {
+        auto const& v = values[i];
+        std::string const name = v.input_name != nullptr ? v.input_name : "";
+        TRTS_REQUIRE(!name.empty(), "values[" + std::to_string(i) + "].input_name is NULL or empty");
+        TRTS_REQUIRE(v.nb_values >= 0 && (v.nb_values == 0 || (v.min != nullptr && v.opt != nullptr && v.max != nullptr)),
+            "shape-tensor input '" + name + "': min, opt or max values are NULL");
+        if (!set_values(profile, name.c_str(), nvinfer1::OptProfileSelector::kMIN, v.min, v.nb_values) ||
+            !set_values(profile, name.c_str(), nvinfer1::OptProfileSelector::kOPT, v.opt, v.nb_values) ||
+            !set_values(profile, name.c_str(), nvinfer1::OptProfileSelector::kMAX, v.max, v.nb_values))
+            return trts::fail(TRTS_E_INVALID_ARGUMENT, trts::with_logged_error("shape-tensor input '" + name +
+                "': min/opt/max values rejected (need min <= opt <= max element-wise, one value per element of the "
+                "tensor" + std::string(TRTS_TRT_AT_LEAST(10, 11) ? "" : ", each within int32") + ")"));
+    }
+    return TRTS_OK;
+}
+
 } // namespace
 
 extern "C" {
@@ -41,6 +102,7 @@ extern "C" {
 TRTS_API trts_status trts_builder_config_create(trts_builder* builder, trts_builder_config** out_config) noexcept
 {
     TRTS_GUARD_BEGIN
+    trts::clear_last_logged_error();
     TRTS_REQUIRE(out_config != nullptr, "out_config is NULL");
     *out_config = nullptr;
     TRTS_REQUIRE(builder != nullptr, "builder is NULL");
@@ -81,6 +143,8 @@ TRTS_API trts_status trts_builder_config_set_flag(trts_builder_config* config, t
     nvinfer1::BuilderFlag trt_flag{};
     if (!trts::to_trt(flag, trt_flag))
     {
+        if (char const* since = trts::missing_since(flag))
+            return trts::needs_newer_tensorrt("builder flag " + std::to_string(static_cast<int32_t>(flag)), since);
         if (trts::is_weak_typing_flag(flag))
             return trts::weak_typing_removed(
                 (std::string("builder flag ") + std::to_string(static_cast<int32_t>(flag)) + " (precision)").c_str());
@@ -122,6 +186,8 @@ TRTS_API trts_status trts_builder_config_set_hardware_compat(trts_builder_config
     TRTS_GUARD_BEGIN
     TRTS_REQUIRE(config != nullptr, "config is NULL");
     nvinfer1::HardwareCompatibilityLevel l{};
+    if (char const* since = trts::missing_since(level))
+        return trts::needs_newer_tensorrt("hardware compatibility 'same compute capability'", since);
     TRTS_REQUIRE(trts::to_trt(level, l), "level is not a trts_hardware_compat value");
     config->config->setHardwareCompatibilityLevel(l);
     return TRTS_OK;
@@ -129,42 +195,54 @@ TRTS_API trts_status trts_builder_config_set_hardware_compat(trts_builder_config
 }
 
 TRTS_API trts_status trts_builder_config_add_optimization_profile(trts_builder_config* config,
-    trts_profile_shape const* shapes, int32_t nb_shapes, int32_t* out_profile_index) noexcept
+    trts_profile_shape const* shapes, int32_t nb_shapes, trts_profile_values const* values, int32_t nb_values,
+    int32_t* out_profile_index) noexcept
 {
     TRTS_GUARD_BEGIN
     TRTS_REQUIRE(config != nullptr, "config is NULL");
     TRTS_REQUIRE(out_profile_index != nullptr, "out_profile_index is NULL");
     *out_profile_index = -1;
-    TRTS_REQUIRE(shapes != nullptr && nb_shapes > 0, "shapes is NULL or nb_shapes is not positive");
+    TRTS_REQUIRE(nb_shapes >= 0 && (shapes != nullptr || nb_shapes == 0), "shapes is NULL but nb_shapes is not 0");
+    TRTS_REQUIRE(nb_values >= 0 && (values != nullptr || nb_values == 0), "values is NULL but nb_values is not 0");
+    TRTS_REQUIRE(nb_shapes + nb_values > 0, "an optimization profile needs at least one input's shapes or values");
+    trts::clear_last_logged_error();
     // The builder owns profiles it creates; they live until the builder dies, which the config keeps alive.
     nvinfer1::IOptimizationProfile* profile = config->builder->createOptimizationProfile();
     if (profile == nullptr)
         return trts::fail(TRTS_E_INTERNAL, trts::with_logged_error("createOptimizationProfile failed"));
-    for (int32_t i = 0; i < nb_shapes; ++i)
-    {
-        auto const& s = shapes[i];
-        std::string const name = s.input_name != nullptr ? s.input_name : "";
-        TRTS_REQUIRE(!name.empty(), "shapes[" + std::to_string(i) + "].input_name is NULL or empty");
-        nvinfer1::Dims mn{}, op{}, mx{};
-        TRTS_REQUIRE(trts::to_trt(s.min, mn) && trts::to_trt(s.opt, op) && trts::to_trt(s.max, mx),
-            "input '" + name + "': nb_dims must be within 0.." + std::to_string(TRTS_MAX_DIMS));
-        if (!profile->setDimensions(name.c_str(), nvinfer1::OptProfileSelector::kMIN, mn) ||
-            !profile->setDimensions(name.c_str(), nvinfer1::OptProfileSelector::kOPT, op) ||
-            !profile->setDimensions(name.c_str(), nvinfer1::OptProfileSelector::kMAX, mx))
-            return trts::fail(TRTS_E_INVALID_ARGUMENT,
-                trts::with_logged_error("input '" + name + "': min/opt/max shapes rejected (need min <= opt <= max)"));
-    }
+    if (auto s = add_shapes(*profile, shapes, nb_shapes, false); s != TRTS_OK)
+        return s;
+    if (auto s = add_values(*profile, values, nb_values); s != TRTS_OK)
+        return s;
     int32_t const index = config->config->addOptimizationProfile(profile);
     if (index < 0)
         return trts::fail(TRTS_E_INVALID_ARGUMENT, trts::with_logged_error("optimization profile rejected"));
-#if NV_TENSORRT_MAJOR < 11
-    // TensorRT 10's legacy INT8 calibration needs a calibration profile for networks with runtime dimensions;
-    // the first optimization profile serves (calibration runs at its opt shapes).
-    if (index == 0 && !config->config->setCalibrationProfile(profile))
-        return trts::fail(TRTS_E_INVALID_ARGUMENT, trts::with_logged_error("calibration profile rejected"));
-#endif
     *out_profile_index = index;
     return TRTS_OK;
+    TRTS_GUARD_END
+}
+
+TRTS_API trts_status trts_builder_config_set_calibration_profile(trts_builder_config* config,
+    trts_profile_shape const* shapes, int32_t nb_shapes) noexcept
+{
+    TRTS_GUARD_BEGIN
+    TRTS_REQUIRE(config != nullptr, "config is NULL");
+    TRTS_REQUIRE(shapes != nullptr && nb_shapes > 0, "shapes is NULL or nb_shapes is not positive");
+#if NV_TENSORRT_MAJOR < 11
+    trts::clear_last_logged_error();
+    // A profile of its own, fixed at the calibration shapes (as trtexec's --calibProfile and Polygraphy do), so the
+    // inference profiles stay what the caller asked for.
+    nvinfer1::IOptimizationProfile* profile = config->builder->createOptimizationProfile();
+    if (profile == nullptr)
+        return trts::fail(TRTS_E_INTERNAL, trts::with_logged_error("createOptimizationProfile failed"));
+    if (auto s = add_shapes(*profile, shapes, nb_shapes, true); s != TRTS_OK)
+        return s;
+    if (!profile->isValid() || !config->config->setCalibrationProfile(profile))
+        return trts::fail(TRTS_E_INVALID_ARGUMENT, trts::with_logged_error("calibration profile rejected"));
+    return TRTS_OK;
+#else
+    return trts::weak_typing_removed("The legacy INT8 calibration profile");
+#endif
     TRTS_GUARD_END
 }
 
@@ -190,6 +268,7 @@ TRTS_API trts_status trts_builder_config_set_timing_cache(trts_builder_config* c
 TRTS_API trts_status trts_builder_config_get_timing_cache(trts_builder_config const* config, trts_blob** out_blob) noexcept
 {
     TRTS_GUARD_BEGIN
+    trts::clear_last_logged_error();
     TRTS_REQUIRE(out_blob != nullptr, "out_blob is NULL");
     *out_blob = nullptr;
     TRTS_REQUIRE(config != nullptr, "config is NULL");

@@ -150,7 +150,12 @@ TRTS_API trts_status trts_context_get_device_memory_size(trts_context const* con
     TRTS_GUARD_BEGIN
     TRTS_REQUIRE(context != nullptr, "context is NULL");
     TRTS_REQUIRE(out_size != nullptr, "out_size is NULL");
+#if TRTS_TRT_AT_LEAST(10, 1)
     int64_t const size = context->engine->getDeviceMemorySizeForProfileV2(context->context->getOptimizationProfile());
+#else
+    // TensorRT 10.0 has only the size_t form (the V2 calls arrived in 10.1).
+    auto const size = static_cast<int64_t>(context->engine->getDeviceMemorySizeForProfile(context->context->getOptimizationProfile()));
+#endif
     if (size < 0)
         return trts::fail(TRTS_E_INTERNAL, trts::with_logged_error("TensorRT reported no device memory size"));
     *out_size = static_cast<uint64_t>(size);
@@ -163,7 +168,17 @@ TRTS_API trts_status trts_context_set_device_memory(trts_context* context, void*
     TRTS_GUARD_BEGIN
     TRTS_REQUIRE(context != nullptr, "context is NULL");
     TRTS_REQUIRE(memory != nullptr, "memory is NULL");
+#if TRTS_TRT_AT_LEAST(10, 1)
     context->context->setDeviceMemoryV2(memory, static_cast<int64_t>(size));
+#else
+    // setDeviceMemory takes no size on 10.0: check it here instead.
+    auto const needed = static_cast<uint64_t>(
+        context->engine->getDeviceMemorySizeForProfile(context->context->getOptimizationProfile()));
+    if (size < needed)
+        return trts::fail(TRTS_E_INVALID_ARGUMENT, "device memory of " + std::to_string(size) +
+            " bytes is smaller than the " + std::to_string(needed) + " bytes the active profile needs");
+    context->context->setDeviceMemory(memory);
+#endif
     return TRTS_OK;
     TRTS_GUARD_END
 }
@@ -183,6 +198,7 @@ TRTS_API trts_status trts_context_set_output_allocator(trts_context* context, ch
     }
     TRTS_REQUIRE(trts::struct_size_ok(desc), "desc->struct_size is too small (call trts_output_allocator_desc_init)");
     TRTS_REQUIRE(desc->reallocate != nullptr, "desc->reallocate is NULL");
+    trts::clear_last_logged_error();
     auto bridge = std::make_unique<trts::OutputAllocatorBridge>(*desc);
     // Make room in the map before TensorRT sees the bridge: a failed insertion must never leave TensorRT holding a
     // pointer to a destroyed bridge. The previous bridge (if any) stays alive until TensorRT has switched.
@@ -210,8 +226,24 @@ TRTS_API trts_status trts_context_set_profiler(trts_context* context, trts_layer
     }
     auto bridge = std::make_unique<trts::ProfilerBridge>(callback, user);
     context->context->setProfiler(bridge.get());
-    context->context->setEnqueueEmitsProfile(true);
+    // As trtexec does: enqueue only records timing events, so it stays asynchronous and capturable into a CUDA graph;
+    // trts_context_report_to_profiler turns them into per-layer times afterwards.
+    context->context->setEnqueueEmitsProfile(false);
     context->profiler = std::move(bridge);
+    return TRTS_OK;
+    TRTS_GUARD_END
+}
+
+TRTS_API trts_status trts_context_report_to_profiler(trts_context* context) noexcept
+{
+    TRTS_GUARD_BEGIN
+    TRTS_REQUIRE(context != nullptr, "context is NULL");
+    if (!context->profiler)
+        return trts::fail(TRTS_E_INVALID_ARGUMENT, "the context has no profiler (trts_context_set_profiler first)");
+    trts::clear_last_logged_error();
+    if (!context->context->reportToProfiler())
+        return trts::fail(TRTS_E_RUNTIME, trts::with_logged_error(
+            "reportToProfiler failed (no enqueue since the profiler was set, or the stream is still capturing)"));
     return TRTS_OK;
     TRTS_GUARD_END
 }

@@ -37,13 +37,21 @@ bool to_trt(trts_builder_flag flag, BuilderFlag& out) noexcept
     case TRTS_BUILDER_FLAG_WEIGHT_STREAMING: out = BuilderFlag::kWEIGHT_STREAMING; return true;
     case TRTS_BUILDER_FLAG_DEBUG: out = BuilderFlag::kDEBUG; return true;
     case TRTS_BUILDER_FLAG_GPU_FALLBACK: out = BuilderFlag::kGPU_FALLBACK; return true;
+#if TRTS_TRT_AT_LEAST(10, 8)
     case TRTS_BUILDER_FLAG_EDITABLE_TIMING_CACHE: out = BuilderFlag::kEDITABLE_TIMING_CACHE; return true;
+#else
+    case TRTS_BUILDER_FLAG_EDITABLE_TIMING_CACHE: return false;
+#endif
 #if NV_TENSORRT_MAJOR < 11
     case TRTS_BUILDER_FLAG_FP16: out = BuilderFlag::kFP16; return true;
     case TRTS_BUILDER_FLAG_INT8: out = BuilderFlag::kINT8; return true;
     case TRTS_BUILDER_FLAG_BF16: out = BuilderFlag::kBF16; return true;
     case TRTS_BUILDER_FLAG_FP8: out = BuilderFlag::kFP8; return true;
+#if TRTS_TRT_AT_LEAST(10, 1)
     case TRTS_BUILDER_FLAG_INT4: out = BuilderFlag::kINT4; return true;
+#else
+    case TRTS_BUILDER_FLAG_INT4: return false;
+#endif
     case TRTS_BUILDER_FLAG_OBEY_PRECISION_CONSTRAINTS: out = BuilderFlag::kOBEY_PRECISION_CONSTRAINTS; return true;
     case TRTS_BUILDER_FLAG_PREFER_PRECISION_CONSTRAINTS: out = BuilderFlag::kPREFER_PRECISION_CONSTRAINTS; return true;
 #else
@@ -106,8 +114,12 @@ bool to_trt(trts_hardware_compat level, nvinfer1::HardwareCompatibilityLevel& ou
     case TRTS_HARDWARE_COMPAT_NONE: out = HardwareCompatibilityLevel::kNONE; return true;
     case TRTS_HARDWARE_COMPAT_AMPERE_PLUS: out = HardwareCompatibilityLevel::kAMPERE_PLUS; return true;
     case TRTS_HARDWARE_COMPAT_SAME_COMPUTE_CAPABILITY:
+#if TRTS_TRT_AT_LEAST(10, 9)
         out = HardwareCompatibilityLevel::kSAME_COMPUTE_CAPABILITY;
         return true;
+#else
+        return false;
+#endif
     }
     return false;
 }
@@ -167,8 +179,12 @@ trts_data_type from_trt(nvinfer1::DataType type) noexcept
     case DataType::kBOOL: return TRTS_DATA_TYPE_BOOL;
     case DataType::kFP8: return TRTS_DATA_TYPE_FP8;
     case DataType::kINT4: return TRTS_DATA_TYPE_INT4;
+#if TRTS_TRT_AT_LEAST(10, 8)
     case DataType::kFP4: return TRTS_DATA_TYPE_FP4;
+#endif
+#if TRTS_TRT_AT_LEAST(10, 12)
     case DataType::kE8M0: return TRTS_DATA_TYPE_E8M0;
+#endif
     }
     return TRTS_DATA_TYPE_UNKNOWN;
 }
@@ -258,6 +274,45 @@ std::string with_logged_error(std::string message)
     if (!logged.empty())
         message += ": " + logged;
     return message;
+}
+
+char const* missing_since(trts_builder_flag flag) noexcept
+{
+#if !TRTS_TRT_AT_LEAST(10, 1)
+    if (flag == TRTS_BUILDER_FLAG_INT4)
+        return "10.1";
+#endif
+#if !TRTS_TRT_AT_LEAST(10, 8)
+    if (flag == TRTS_BUILDER_FLAG_EDITABLE_TIMING_CACHE)
+        return "10.8";
+#endif
+    (void) flag;
+    return nullptr;
+}
+
+char const* missing_since(trts_hardware_compat level) noexcept
+{
+#if !TRTS_TRT_AT_LEAST(10, 9)
+    if (level == TRTS_HARDWARE_COMPAT_SAME_COMPUTE_CAPABILITY)
+        return "10.9";
+#else
+    (void) level;
+#endif
+    return nullptr;
+}
+
+trts_status needs_newer_tensorrt(std::string const& what, char const* version) noexcept
+{
+    try
+    {
+        return fail(TRTS_E_UNSUPPORTED, what + " needs TensorRT " + version + " or newer; this shim was built against TensorRT " +
+            std::to_string(NV_TENSORRT_MAJOR) + "." + std::to_string(NV_TENSORRT_MINOR) + "." +
+            std::to_string(NV_TENSORRT_PATCH) + " (rebuild it against a newer TensorRT, or leave the option off)");
+    }
+    catch (...)
+    {
+        return fail(TRTS_E_UNSUPPORTED, what.c_str(), ": needs a newer TensorRT than this shim was built against");
+    }
 }
 
 trts_status weak_typing_removed(char const* what) noexcept

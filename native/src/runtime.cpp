@@ -1,6 +1,8 @@
 // Runtime, engine deserialization, IO metadata, profiles, serialization and the engine inspector.
 #include "trt_common.hpp"
 
+#include <algorithm>
+
 extern "C" {
 
 TRTS_API trts_status trts_runtime_create(trts_runtime** out_runtime) noexcept
@@ -21,6 +23,15 @@ TRTS_API trts_status trts_runtime_destroy(trts_runtime* runtime) noexcept
 {
     TRTS_GUARD_BEGIN
     delete runtime;
+    return TRTS_OK;
+    TRTS_GUARD_END
+}
+
+TRTS_API trts_status trts_runtime_set_engine_host_code_allowed(trts_runtime* runtime, int32_t allowed) noexcept
+{
+    TRTS_GUARD_BEGIN
+    TRTS_REQUIRE(runtime != nullptr, "runtime is NULL");
+    runtime->runtime->setEngineHostCodeAllowed(allowed != 0);
     return TRTS_OK;
     TRTS_GUARD_END
 }
@@ -55,6 +66,7 @@ TRTS_API trts_status trts_engine_destroy(trts_engine* engine) noexcept
 TRTS_API trts_status trts_engine_serialize(trts_engine const* engine, trts_blob** out_plan) noexcept
 {
     TRTS_GUARD_BEGIN
+    trts::clear_last_logged_error();
     TRTS_REQUIRE(out_plan != nullptr, "out_plan is NULL");
     *out_plan = nullptr;
     TRTS_REQUIRE(engine != nullptr, "engine is NULL");
@@ -130,10 +142,64 @@ TRTS_API trts_status trts_engine_get_profile_shape(trts_engine const* engine, ch
     TRTS_GUARD_END
 }
 
+TRTS_API trts_status trts_engine_get_profile_values(trts_engine const* engine, char const* tensor_name,
+    int32_t profile_index, trts_profile_selector selector, int64_t* out_values, int32_t capacity,
+    int32_t* out_count) noexcept
+{
+    TRTS_GUARD_BEGIN
+    TRTS_REQUIRE(engine != nullptr, "engine is NULL");
+    TRTS_REQUIRE(tensor_name != nullptr, "tensor_name is NULL");
+    TRTS_REQUIRE(out_count != nullptr, "out_count is NULL");
+    TRTS_REQUIRE(capacity >= 0 && (out_values != nullptr || capacity == 0), "out_values is NULL but capacity is not 0");
+    *out_count = 0;
+    nvinfer1::OptProfileSelector sel{};
+    TRTS_REQUIRE(trts::to_trt(selector, sel), "selector is not a trts_profile_selector value");
+    auto const& e = *engine->engine;
+    int32_t const profiles = e.getNbOptimizationProfiles();
+    if (profile_index < 0 || profile_index >= profiles)
+        return trts::fail(TRTS_E_INVALID_ARGUMENT, "profile index " + std::to_string(profile_index) +
+            " is out of range (the engine has " + std::to_string(profiles) + ")");
+    if (e.getTensorIOMode(tensor_name) != nvinfer1::TensorIOMode::kINPUT)
+        return trts::fail(TRTS_E_NOT_FOUND, std::string("'") + tensor_name + "' is not an input of the engine");
+    if (!e.isShapeInferenceIO(tensor_name))
+        return TRTS_OK;
+    // A shape tensor is a scalar or a vector: its value count is its element count.
+    nvinfer1::Dims const dims = e.getTensorShape(tensor_name);
+    int64_t count = 1;
+    for (int32_t i = 0; i < dims.nbDims; ++i)
+        count *= dims.d[i] < 0 ? 0 : dims.d[i];
+    if (count <= 0)
+        return TRTS_OK;
+    int32_t const n = static_cast<int32_t>(count);
+    *out_count = n;
+    if (n > capacity)
+        return trts::fail(TRTS_E_BUFFER_TOO_SMALL, "'" + std::string(tensor_name) + "' has " + std::to_string(n) +
+            " profile values; capacity is " + std::to_string(capacity));
+#if TRTS_TRT_AT_LEAST(10, 11)
+    // Profiles set through setShapeValuesV2 answer only the V2 query, those set through the deprecated int32 call
+    // only the old one (10.x); TensorRT 11 has V2 alone.
+    if (int64_t const* v = e.getProfileTensorValuesV2(tensor_name, profile_index, sel))
+    {
+        std::copy(v, v + n, out_values);
+        return TRTS_OK;
+    }
+#endif
+#if NV_TENSORRT_MAJOR < 11
+    if (int32_t const* v = e.getProfileTensorValues(tensor_name, profile_index, sel))
+    {
+        std::copy(v, v + n, out_values);
+        return TRTS_OK;
+    }
+#endif
+    return trts::fail(TRTS_E_NOT_FOUND, std::string("the engine has no profile values for shape tensor '") + tensor_name + "'");
+    TRTS_GUARD_END
+}
+
 TRTS_API trts_status trts_engine_get_inspector_json(trts_engine const* engine, trts_context const* context,
     trts_blob** out_json) noexcept
 {
     TRTS_GUARD_BEGIN
+    trts::clear_last_logged_error();
     TRTS_REQUIRE(out_json != nullptr, "out_json is NULL");
     *out_json = nullptr;
     TRTS_REQUIRE(engine != nullptr, "engine is NULL");

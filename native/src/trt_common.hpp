@@ -12,7 +12,18 @@
 #include <map>
 #include <memory>
 
+/// True when the TensorRT headers compiled against are at least major.minor (NV_TENSORRT_MAJOR/MINOR exist in every
+/// 10.x and 11.x NvInferVersion.h; from 10.16 they alias TRT_*_ENTERPRISE).
+#define TRTS_TRT_AT_LEAST(major, minor)                                                                            \
+    (NV_TENSORRT_MAJOR > (major) || (NV_TENSORRT_MAJOR == (major) && NV_TENSORRT_MINOR >= (minor)))
+
 namespace trts {
+
+/// TRTS_E_UNSUPPORTED for a feature newer than the TensorRT this shim was built against.
+trts_status needs_newer_tensorrt(std::string const& what, char const* version) noexcept;
+/// The TensorRT version a builder flag or compatibility level first appeared in, when this build lacks it; else nullptr.
+char const* missing_since(trts_builder_flag flag) noexcept;
+char const* missing_since(trts_hardware_compat level) noexcept;
 
 /// The one ILogger handed to TensorRT; forwards to the registered C callback.
 nvinfer1::ILogger& trt_logger() noexcept;

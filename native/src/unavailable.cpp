@@ -126,10 +126,18 @@ TRTS_API trts_status trts_builder_config_set_hardware_compat(trts_builder_config
     return trts::unavailable("trts_builder_config_set_hardware_compat");
 }
 
-TRTS_API trts_status trts_builder_config_add_optimization_profile(trts_builder_config* config, trts_profile_shape const* shapes, int32_t nb_shapes, int32_t* out_profile_index) noexcept
+TRTS_API trts_status trts_builder_config_add_optimization_profile(trts_builder_config* config, trts_profile_shape const* shapes, int32_t nb_shapes, trts_profile_values const* values, int32_t nb_values, int32_t* out_profile_index) noexcept
 {
-    (void) config; (void) shapes; (void) nb_shapes; (void) out_profile_index;
+    if (out_profile_index != nullptr)
+        *out_profile_index = -1;
+    (void) config; (void) shapes; (void) nb_shapes; (void) values; (void) nb_values;
     return trts::unavailable("trts_builder_config_add_optimization_profile");
+}
+
+TRTS_API trts_status trts_builder_config_set_calibration_profile(trts_builder_config* config, trts_profile_shape const* shapes, int32_t nb_shapes) noexcept
+{
+    (void) config; (void) shapes; (void) nb_shapes;
+    return trts::unavailable("trts_builder_config_set_calibration_profile");
 }
 
 TRTS_API trts_status trts_builder_config_set_timing_cache(trts_builder_config* config, void const* data, uint64_t size, int32_t ignore_mismatch) noexcept
@@ -173,6 +181,12 @@ TRTS_API trts_status trts_runtime_destroy(trts_runtime* runtime) noexcept
     if (runtime == nullptr)
         return TRTS_OK;
     return trts::unavailable("trts_runtime_destroy");
+}
+
+TRTS_API trts_status trts_runtime_set_engine_host_code_allowed(trts_runtime* runtime, int32_t allowed) noexcept
+{
+    (void) runtime; (void) allowed;
+    return trts::unavailable("trts_runtime_set_engine_host_code_allowed");
 }
 
 TRTS_API trts_status trts_runtime_deserialize_engine(trts_runtime* runtime, void const* data, uint64_t size, trts_engine** out_engine) noexcept
@@ -221,6 +235,14 @@ TRTS_API trts_status trts_engine_get_profile_shape(trts_engine const* engine, ch
 {
     (void) engine; (void) tensor_name; (void) profile_index; (void) selector; (void) out_dims;
     return trts::unavailable("trts_engine_get_profile_shape");
+}
+
+TRTS_API trts_status trts_engine_get_profile_values(trts_engine const* engine, char const* tensor_name, int32_t profile_index, trts_profile_selector selector, int64_t* out_values, int32_t capacity, int32_t* out_count) noexcept
+{
+    if (out_count != nullptr)
+        *out_count = 0;
+    (void) engine; (void) tensor_name; (void) profile_index; (void) selector; (void) out_values; (void) capacity;
+    return trts::unavailable("trts_engine_get_profile_values");
 }
 
 TRTS_API trts_status trts_engine_get_inspector_json(trts_engine const* engine, trts_context const* context, trts_blob** out_json) noexcept
@@ -293,6 +315,12 @@ TRTS_API trts_status trts_context_set_profiler(trts_context* context, trts_layer
 {
     (void) context; (void) callback; (void) user;
     return trts::unavailable("trts_context_set_profiler");
+}
+
+TRTS_API trts_status trts_context_report_to_profiler(trts_context* context) noexcept
+{
+    (void) context;
+    return trts::unavailable("trts_context_report_to_profiler");
 }
 
 TRTS_API trts_status trts_context_enqueue(trts_context* context, void* stream) noexcept

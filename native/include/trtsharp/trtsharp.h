@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /** Version of this ABI; bumped on any incompatible change. */
-#define TRTS_ABI_VERSION 2
+#define TRTS_ABI_VERSION 3
 /** Maximum tensor rank, equal to TensorRT's Dims::MAX_DIMS. */
 #define TRTS_MAX_DIMS 8
 
@@ -300,6 +300,16 @@ typedef struct trts_profile_shape {
     trts_dims max;
 } trts_profile_shape;
 
+/** One shape-tensor input's values within an optimization profile (each array holds nb_values entries). Since ABI 3. */
+typedef struct trts_profile_values {
+    char const* input_name;
+    int32_t nb_values;
+    int32_t reserved;
+    int64_t const* min;
+    int64_t const* opt;
+    int64_t const* max;
+} trts_profile_values;
+
 /** Metadata of one network or engine IO tensor. name stays valid while the owning handle lives. */
 typedef struct trts_tensor_info {
     uint32_t struct_size;
@@ -404,15 +414,23 @@ TRTS_API trts_status trts_builder_config_create(trts_builder* builder, trts_buil
 TRTS_API trts_status trts_builder_config_destroy(trts_builder_config* config) TRTS_NOEXCEPT;
 TRTS_API trts_status trts_builder_config_set_memory_pool_limit(trts_builder_config* config, trts_memory_pool pool,
     uint64_t bytes) TRTS_NOEXCEPT;
-/** TensorRT-10-only flags return TRTS_E_UNSUPPORTED on TensorRT 11. */
+/** TensorRT-10-only flags return TRTS_E_UNSUPPORTED on TensorRT 11, and so do flags newer than the TensorRT the shim
+ *  was built against (TRTS_BUILDER_FLAG_EDITABLE_TIMING_CACHE needs 10.8). */
 TRTS_API trts_status trts_builder_config_set_flag(trts_builder_config* config, trts_builder_flag flag, int32_t enabled) TRTS_NOEXCEPT;
 TRTS_API trts_status trts_builder_config_set_optimization_level(trts_builder_config* config, int32_t level) TRTS_NOEXCEPT;
 TRTS_API trts_status trts_builder_config_set_profiling_verbosity(trts_builder_config* config,
     trts_profiling_verbosity verbosity) TRTS_NOEXCEPT;
+/** TRTS_HARDWARE_COMPAT_SAME_COMPUTE_CAPABILITY needs TensorRT 10.9+ (TRTS_E_UNSUPPORTED before). */
 TRTS_API trts_status trts_builder_config_set_hardware_compat(trts_builder_config* config, trts_hardware_compat level) TRTS_NOEXCEPT;
-/** Adds one optimization profile (all dynamic inputs); returns its index. */
+/** Adds one optimization profile: shapes of every dynamic input, values of every shape-tensor input (both arrays
+ *  may be NULL with a count of 0, not both); returns its index. Since ABI 3 it takes values. */
 TRTS_API trts_status trts_builder_config_add_optimization_profile(trts_builder_config* config,
-    trts_profile_shape const* shapes, int32_t nb_shapes, int32_t* out_profile_index) TRTS_NOEXCEPT;
+    trts_profile_shape const* shapes, int32_t nb_shapes, trts_profile_values const* values, int32_t nb_values,
+    int32_t* out_profile_index) TRTS_NOEXCEPT;
+/** TensorRT 10 only: the shapes the legacy calibrator runs at, as a profile of its own (min = opt = max = each
+ *  entry's opt; min and max are ignored). Needed for networks with dynamic inputs; only with a calibrator. */
+TRTS_API trts_status trts_builder_config_set_calibration_profile(trts_builder_config* config,
+    trts_profile_shape const* shapes, int32_t nb_shapes) TRTS_NOEXCEPT;
 /** Installs a timing cache from serialized bytes (data NULL/size 0: a fresh empty cache). */
 TRTS_API trts_status trts_builder_config_set_timing_cache(trts_builder_config* config, void const* data, uint64_t size,
     int32_t ignore_mismatch) TRTS_NOEXCEPT;
@@ -430,6 +448,9 @@ TRTS_API trts_status trts_builder_build_serialized_network(trts_builder* builder
 
 TRTS_API trts_status trts_runtime_create(trts_runtime** out_runtime) TRTS_NOEXCEPT;
 TRTS_API trts_status trts_runtime_destroy(trts_runtime* runtime) TRTS_NOEXCEPT;
+/** Lets the runtime deserialize plans that carry host code (version-compatible plans embed their lean runtime);
+ *  TensorRT's default is 0. Only allow it for plans you trust. */
+TRTS_API trts_status trts_runtime_set_engine_host_code_allowed(trts_runtime* runtime, int32_t allowed) TRTS_NOEXCEPT;
 TRTS_API trts_status trts_runtime_deserialize_engine(trts_runtime* runtime, void const* data, uint64_t size,
     trts_engine** out_engine) TRTS_NOEXCEPT;
 TRTS_API trts_status trts_engine_destroy(trts_engine* engine) TRTS_NOEXCEPT;
@@ -439,6 +460,11 @@ TRTS_API trts_status trts_engine_get_io_info(trts_engine const* engine, int32_t 
 TRTS_API trts_status trts_engine_get_profile_count(trts_engine const* engine, int32_t* out_count) TRTS_NOEXCEPT;
 TRTS_API trts_status trts_engine_get_profile_shape(trts_engine const* engine, char const* tensor_name, int32_t profile_index,
     trts_profile_selector selector, trts_dims* out_dims) TRTS_NOEXCEPT;
+/** A shape-tensor input's values in a profile: writes up to capacity values, *out_count is how many there are
+ *  (0 when the input is not a shape tensor). TRTS_E_BUFFER_TOO_SMALL when capacity is short. */
+TRTS_API trts_status trts_engine_get_profile_values(trts_engine const* engine, char const* tensor_name,
+    int32_t profile_index, trts_profile_selector selector, int64_t* out_values, int32_t capacity,
+    int32_t* out_count) TRTS_NOEXCEPT;
 /** Engine inspector output as JSON (context may be NULL; with one, shapes are resolved). */
 TRTS_API trts_status trts_engine_get_inspector_json(trts_engine const* engine, trts_context const* context,
     trts_blob** out_json) TRTS_NOEXCEPT;
@@ -466,8 +492,13 @@ TRTS_API trts_status trts_context_set_output_allocator(trts_context* context, ch
  *  with dims. out_pointers receives each reallocate result (nb_sizes entries). */
 TRTS_API trts_status trts_debug_drive_output_allocator(trts_output_allocator_desc const* desc, char const* tensor_name,
     uint64_t const* sizes, int32_t nb_sizes, trts_dims const* dims, void** out_pointers) TRTS_NOEXCEPT;
-/** Per-layer timing callback after each enqueue (callback NULL removes it). */
+/** Per-layer timing callback (callback NULL removes it). Enqueues only record timing events (so they stay
+ *  capturable into CUDA graphs); trts_context_report_to_profiler delivers the times of the last enqueue or graph
+ *  launch. */
 TRTS_API trts_status trts_context_set_profiler(trts_context* context, trts_layer_time_fn callback, void* user) TRTS_NOEXCEPT;
+/** Calls the profiler callback with each layer's time of the last enqueue or graph launch on this context (not while
+ *  that stream is capturing). TRTS_E_RUNTIME without a profiler or when TensorRT has no times. */
+TRTS_API trts_status trts_context_report_to_profiler(trts_context* context) TRTS_NOEXCEPT;
 /** enqueueV3 on a caller cudaStream_t. */
 TRTS_API trts_status trts_context_enqueue(trts_context* context, void* stream) TRTS_NOEXCEPT;
 

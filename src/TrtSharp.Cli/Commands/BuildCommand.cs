@@ -17,6 +17,8 @@ internal static class BuildCommand
         var model = new Argument<string>("model") { Description = "An ONNX model (.onnx)." };
         var output = new Option<string>("--output", "-o") { Description = "The plan to write (its manifest goes to <plan>.json).", Required = true };
         var shapes = new Option<string?>("--shapes") { Description = "Optimization profile for dynamic inputs: name:min/opt/max[,…], e.g. input:1x76x32x1/8x76x32x1/32x76x32x1." };
+        var shapeValues = new Option<string?>("--shape-values") { Description = "Values of shape-tensor inputs (e.g. Reshape's shape as a graph input): name:min/opt/max[,…], values separated by x, e.g. shape:1x-1/2x-1/4x-1." };
+        var noTf32 = new Option<bool>("--no-tf32") { Description = "Keep FP32 math in full FP32 (TensorRT uses TF32 tensor cores by default, ~1e-3 relative error)." };
         var workspace = new Option<string?>("--workspace") { Description = "Workspace memory limit, e.g. 512MiB or 1GiB." };
         var timingCache = new Option<string?>("--timing-cache") { Description = "Timing cache file: reused when it exists, updated after the build." };
         var optLevel = new Option<int?>("--opt-level") { Description = "Builder optimization level 0–5 (TensorRT default 3)." };
@@ -31,7 +33,7 @@ internal static class BuildCommand
         var cacheMaxSize = new Option<string?>("--cache-max-size") { Description = "With --cache-dir: evict least recently used engines beyond this size, e.g. 20GiB." };
         var command = new Command("build", "Build a TensorRT engine (.plan) from an ONNX model, with a manifest of what it was built for.")
         {
-            model, output, shapes, workspace, timingCache, optLevel, fp16, int8, calibCache, calibData, calibSpeech, versionCompatible, hardwareCompat,
+            model, output, shapes, shapeValues, noTf32, workspace, timingCache, optLevel, fp16, int8, calibCache, calibData, calibSpeech, versionCompatible, hardwareCompat,
             cacheDir, cacheMaxSize,
         };
         CommandRunner.SetAction(command, (parse, cancellationToken) =>
@@ -46,6 +48,7 @@ internal static class BuildCommand
                 Fp16 = parse.GetValue(fp16),
                 Int8 = parse.GetValue(int8),
                 VersionCompatible = parse.GetValue(versionCompatible),
+                Tf32 = !parse.GetValue(noTf32),
                 HardwareCompatibility = parse.GetValue(hardwareCompat) is { } h ? BuilderOptions.ParseHardwareCompatibility(h) : HardwareCompatibility.None,
             };
             string? cacheFolder = parse.GetValue(cacheDir);
@@ -64,6 +67,10 @@ internal static class BuildCommand
             if (parse.GetValue(shapes) is { } profileText)
             {
                 options.WithProfiles(profileText);
+            }
+            if (parse.GetValue(shapeValues) is { } valuesText)
+            {
+                options.WithShapeValues(valuesText);
             }
             // TensorRT calibrates at the profile's opt shape: speech windows are batched to its batch dimension.
             int speechBatch = options.Profiles.Count == 1 && options.Profiles.Values.First().Opt is [> 0 and var optBatch, ..]

@@ -89,6 +89,17 @@ public sealed class CudaDevice
     /// <summary>Makes this the calling thread's current device (<c>cudaSetDevice</c>); later allocations and streams on this thread use it.</summary>
     public void SetCurrent() => CudaCheck.Check(CudaNative.cudaSetDevice(Index), "cudaSetDevice");
 
+    /// <summary>
+    /// Makes device <paramref name="index"/> the calling thread's current one unless it already is (objects created on
+    /// one device — contexts, streams, buffers — must be used with that device current).
+    /// </summary>
+    internal static void EnsureCurrent(int index)
+    {
+        CudaCheck.Check(CudaNative.cudaGetDevice(out int current), "cudaGetDevice");
+        if (current != index)
+            CudaCheck.Check(CudaNative.cudaSetDevice(index), "cudaSetDevice");
+    }
+
     /// <summary>Free and total memory of this device right now (<c>cudaMemGetInfo</c>).</summary>
     /// <remarks>Briefly switches the calling thread's current device to this one and back.</remarks>
     public CudaMemoryInfo GetMemoryInfo()

@@ -54,6 +54,24 @@ public sealed class CudaEvent : IDisposable
         CudaCheck.Check(CudaNative.cudaEventSynchronize(evt.Value), "cudaEventSynchronize");
     }
 
+    /// <summary>True when the work before the last <see cref="Record"/> has completed (<c>cudaEventQuery</c>; does not wait).</summary>
+    public bool IsComplete
+    {
+        get
+        {
+            using HandleLease evt = Lease();
+            int status = CudaNative.cudaEventQuery(evt.Value);
+            if (status == CudaNative.cudaErrorNotReady)
+            {
+                // Not an error: cudaEventQuery only reports progress (clear it so no later check sees it).
+                _ = CudaNative.cudaGetLastError();
+                return false;
+            }
+            CudaCheck.Check(status, "cudaEventQuery");
+            return true;
+        }
+    }
+
     /// <summary>GPU time between two recorded, completed events, in milliseconds (resolution about 0.5 µs).</summary>
     /// <exception cref="Errors.CudaException">
     /// An event has not completed (<c>cudaErrorNotReady</c>), was never recorded, or was created without timing.

@@ -23,7 +23,7 @@ internal static class CudaLibrary
     {
         bool windows = OperatingSystem.IsWindows();
         CudaLibraryLoadResult result = CudaLibraryProbe.Load(
-            CudaLibraryProbe.Candidates(Environment.GetEnvironmentVariable, AppContext.BaseDirectory, windows));
+            CudaLibraryProbe.Candidates(Environment.GetEnvironmentVariable, AppContext.BaseDirectory, windows, Interop.NativeLibraryResolver.ShimCudaMajor()));
         if (result.Handle != IntPtr.Zero)
         {
             Assembly self = typeof(CudaLibrary).Assembly;

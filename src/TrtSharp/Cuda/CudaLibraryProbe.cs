@@ -13,6 +13,9 @@ namespace TrtSharp.Cuda;
 /// <c>libcudart.so.13</c>, <c>.12</c>, <c>.11.0</c>, then the unversioned development symlink
 /// (Windows: <c>cudart64_13*.dll</c>, <c>cudart64_12.dll</c>, <c>cudart64_110.dll</c>). An explicitly named folder
 /// wins over a newer runtime elsewhere because the user asked for it.
+/// When the TensorRT shim reports the CUDA major it was built with, only that major's runtime is tried: CUDA handles
+/// (streams, events, memory) must not cross runtimes, and a newer runtime may need a driver the machine lacks even
+/// though the shim's own runtime works.
 /// </remarks>
 internal static class CudaLibraryProbe
 {
@@ -32,8 +35,11 @@ internal static class CudaLibraryProbe
     /// <param name="getEnvironment">Reads an environment variable (injected for tests).</param>
     /// <param name="appFolder">The application's base folder.</param>
     /// <param name="windows">Whether to use Windows DLL names.</param>
-    internal static List<CudaLibraryCandidate> Candidates(Func<string, string?> getEnvironment, string? appFolder, bool windows)
+    /// <param name="preferredMajor">The CUDA major the shim was built with (null when unknown: newest first).</param>
+    internal static List<CudaLibraryCandidate> Candidates(Func<string, string?> getEnvironment, string? appFolder, bool windows, int? preferredMajor = null)
     {
+        string[] linuxNames = LinuxNamesFor(preferredMajor);
+        string[] windowsPatterns = WindowsPatternsFor(preferredMajor);
         var folders = new List<string>();
         void AddFolder(string? folder)
         {
@@ -60,20 +66,40 @@ internal static class CudaLibraryProbe
         {
             if (windows)
             {
-                foreach (string pattern in WindowsPatterns)
+                foreach (string pattern in windowsPatterns)
                     candidates.AddRange(ExpandPattern(folder, pattern));
             }
             else
             {
-                foreach (string name in LinuxNames)
+                foreach (string name in linuxNames)
                     candidates.Add(new CudaLibraryCandidate(Path.Combine(folder, name), SystemSearch: false));
             }
         }
 
-        foreach (string name in windows ? WindowsPatterns.Select(p => p.Replace("*", "", StringComparison.Ordinal)) : LinuxNames)
+        foreach (string name in windows ? windowsPatterns.Select(p => p.Replace("*", "", StringComparison.Ordinal)) : linuxNames)
             candidates.Add(new CudaLibraryCandidate(name, SystemSearch: true));
         return candidates;
     }
+
+    /// <summary>Linux file names to try: only <paramref name="major"/>'s soname when known, else newest first.</summary>
+    internal static string[] LinuxNamesFor(int? major) => major switch
+    {
+        null or <= 0 => LinuxNames,
+        11 => ["libcudart.so.11.0"],
+        _ => [$"libcudart.so.{major}"],
+    };
+
+    /// <summary>Windows DLL patterns to try: only <paramref name="major"/>'s when known, else newest first.</summary>
+    internal static string[] WindowsPatternsFor(int? major) => major switch
+    {
+        null or <= 0 => WindowsPatterns,
+        11 => ["cudart64_110.dll"],
+        12 => ["cudart64_12.dll"],
+        _ => [$"cudart64_{major}*.dll"],
+    };
+
+    /// <summary>The CUDA major of a runtime version as CUDA encodes it (12080 → 12); null for 0 (core-only shim).</summary>
+    internal static int? MajorOf(int cudaRuntimeVersion) => cudaRuntimeVersion > 0 ? cudaRuntimeVersion / 1000 : null;
 
     private static IEnumerable<CudaLibraryCandidate> ExpandPattern(string folder, string pattern)
     {

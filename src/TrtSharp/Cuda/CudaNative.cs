@@ -21,6 +21,7 @@ internal static partial class CudaNative
     internal const int cudaSuccess = 0;
     internal const int cudaErrorNoDevice = 100;
     internal const int cudaErrorInsufficientDriver = 35;
+    internal const int cudaErrorNotReady = 600;
     internal const int cudaMemcpyHostToDevice = 1;
     internal const int cudaMemcpyDeviceToHost = 2;
     internal const int cudaMemcpyDeviceToDevice = 3;
@@ -58,6 +59,7 @@ internal static partial class CudaNative
     [LibraryImport(LibraryName)] internal static partial int cudaEventCreateWithFlags(out IntPtr evt, uint flags);
     [LibraryImport(LibraryName)] internal static partial int cudaEventRecord(IntPtr evt, IntPtr stream);
     [LibraryImport(LibraryName)] internal static partial int cudaEventSynchronize(IntPtr evt);
+    [LibraryImport(LibraryName)] internal static partial int cudaEventQuery(IntPtr evt);
     [LibraryImport(LibraryName)] internal static partial int cudaEventElapsedTime(out float ms, IntPtr start, IntPtr end);
     [LibraryImport(LibraryName)] internal static partial int cudaEventDestroy(IntPtr evt);
 

@@ -24,7 +24,15 @@ public static class ShapeSpec
     }
 
     /// <summary>Parses <c>name:min/opt/max[,…]</c>; a single shape is used for all three.</summary>
-    public static Dictionary<string, (long[] Min, long[] Opt, long[] Max)> ParseProfiles(string text)
+    public static Dictionary<string, (long[] Min, long[] Opt, long[] Max)> ParseProfiles(string text) => ParseRanges(text, signed: false);
+
+    /// <summary>
+    /// Parses shape-tensor values in the same form, <c>name:min/opt/max[,…]</c> with <c>x</c> between values, where
+    /// values may be negative (e.g. Reshape's -1): <c>shape:1x-1/2x-1/4x-1</c>.
+    /// </summary>
+    public static Dictionary<string, (long[] Min, long[] Opt, long[] Max)> ParseValueProfiles(string text) => ParseRanges(text, signed: true);
+
+    private static Dictionary<string, (long[] Min, long[] Opt, long[] Max)> ParseRanges(string text, bool signed)
     {
         var result = new Dictionary<string, (long[], long[], long[])>(StringComparer.Ordinal);
         foreach (var (name, dims) in Split(text))
@@ -34,7 +42,7 @@ public static class ShapeSpec
             {
                 throw new FormatException($"'{name}:{dims}': expected one shape or min/opt/max");
             }
-            long[][] shapes = parts.Select(p => ParseDims(name, p)).ToArray();
+            long[][] shapes = parts.Select(p => ParseDims(name, p, signed)).ToArray();
             var (min, opt, max) = parts.Length == 1 ? (shapes[0], shapes[0], shapes[0]) : (shapes[0], shapes[1], shapes[2]);
             if (min.Length != opt.Length || opt.Length != max.Length)
             {
@@ -70,15 +78,16 @@ public static class ShapeSpec
         }
     }
 
-    private static long[] ParseDims(string name, string dims)
+    private static long[] ParseDims(string name, string dims, bool signed = false)
     {
         if (dims.Length == 0)
         {
             return [];
         }
+        var style = signed ? NumberStyles.AllowLeadingSign : NumberStyles.None;
         return dims.Split('x').Select(d =>
-            long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out long v)
+            long.TryParse(d, style, CultureInfo.InvariantCulture, out long v)
                 ? v
-                : throw new FormatException($"'{name}:{dims}': '{d}' is not a non-negative dimension")).ToArray();
+                : throw new FormatException($"'{name}:{dims}': '{d}' is not a {(signed ? "whole number" : "non-negative dimension")}")).ToArray();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -54,7 +55,7 @@ internal static class NativeLibraryResolver
                     continue;
                 }
 
-                if (NativeLibrary.TryLoad(candidate, out handle))
+                if (TryLoad(candidate, out handle, out string? reason))
                 {
                     if (AbiMismatch(handle) is not string mismatch)
                     {
@@ -68,13 +69,70 @@ internal static class NativeLibraryResolver
                     continue;
                 }
 
-                tried.Append("\n  ").Append(candidate).Append(" (exists but failed to load: missing dependency or wrong architecture)");
+                tried.Append("\n  ").Append(candidate).Append(" (exists but failed to load: ").Append(reason).Append(')');
             }
 
             throw new BackendUnavailableException(
                 $"The TrtSharp native shim ({FileName}) could not be loaded. Build it with " +
                 "'cmake -S . -B build/native && cmake --build build/native' or set " + PathVariable +
                 ". Paths tried:" + tried);
+        }
+    }
+
+    /// <summary>
+    /// Loads <paramref name="path"/>; on failure <paramref name="reason"/> is the loader's own words (e.g. which
+    /// dependency such as <c>libnvinfer.so.10</c> is missing, or a wrong architecture).
+    /// </summary>
+    internal static bool TryLoad(string path, out nint library, [NotNullWhen(false)] out string? reason)
+    {
+        try
+        {
+            library = NativeLibrary.Load(path);
+            reason = null;
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            library = 0;
+            reason = LoaderReason(e.Message, path);
+            return false;
+        }
+    }
+
+    /// <summary>The loader's line about <paramref name="path"/> (dlerror / Win32 text), without .NET's boilerplate.</summary>
+    internal static string LoaderReason(string message, string path)
+    {
+        string[] lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string? specific = lines.FirstOrDefault(l => l.StartsWith(path, StringComparison.Ordinal) && l.Length > path.Length)
+            ?? lines.FirstOrDefault(l => l.Contains("cannot open shared object", StringComparison.Ordinal) || l.Contains("undefined symbol", StringComparison.Ordinal));
+        return specific ?? lines.LastOrDefault() ?? "unknown loader error";
+    }
+
+    /// <summary>
+    /// The CUDA major the shim was built with (a full shim reports its CUDA runtime version), or null when the shim
+    /// cannot be loaded or is core-only. Never throws: CUDA-only use must work without the shim.
+    /// </summary>
+    internal static unsafe int? ShimCudaMajor()
+    {
+        try
+        {
+            nint library = Load();
+            if (!NativeLibrary.TryGetExport(library, "trts_build_info_init", out nint init)
+                || !NativeLibrary.TryGetExport(library, "trts_get_build_info", out nint get))
+            {
+                return null;
+            }
+            Generated.TrtsBuildInfo info;
+            if (((delegate* unmanaged[Cdecl]<Generated.TrtsBuildInfo*, Generated.TrtsStatus>)init)(&info) != Generated.TrtsStatus.Ok
+                || ((delegate* unmanaged[Cdecl]<Generated.TrtsBuildInfo*, Generated.TrtsStatus>)get)(&info) != Generated.TrtsStatus.Ok)
+            {
+                return null;
+            }
+            return info.Mode == Generated.TrtsBuildMode.Full ? Cuda.CudaLibraryProbe.MajorOf(info.CudaRuntimeVersion) : null;
+        }
+        catch (BackendUnavailableException)
+        {
+            return null;
         }
     }
 

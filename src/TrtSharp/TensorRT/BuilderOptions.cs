@@ -15,6 +15,25 @@ public sealed class BuilderOptions
     /// </summary>
     public Dictionary<string, (long[] Min, long[] Opt, long[] Max)> Profiles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// More optimization profiles after <see cref="Profiles"/> (profile 1, 2, …), each with shapes for the same inputs;
+    /// select one at run time with <see cref="ExecutionContext.SetOptimizationProfile"/> or a binding's profile.
+    /// </summary>
+    public List<Dictionary<string, (long[] Min, long[] Opt, long[] Max)>> AdditionalProfiles { get; } = [];
+
+    /// <summary>
+    /// Values of shape-tensor inputs (inputs whose values decide shapes, e.g. Reshape's <c>shape</c> as a graph input),
+    /// per optimization profile: input name → (min, opt, max) values, element-wise min ≤ opt ≤ max. TensorRT needs them
+    /// for every shape-tensor input, static or not; text form as for <see cref="Profiles"/> (<c>shape:1x-1/2x-1/4x-1</c>).
+    /// </summary>
+    public Dictionary<string, (long[] Min, long[] Opt, long[] Max)> ShapeValues { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// TF32 tensor-core math for FP32 convolutions and matrix products (TensorRT's default: on, about 1e-3 relative
+    /// error); false clears the flag for full FP32 accuracy.
+    /// </summary>
+    public bool Tf32 { get; set; } = true;
+
     /// <summary>Timing cache file: read before the build when it exists, written (atomically) after it.</summary>
     public string? TimingCachePath { get; set; }
 
@@ -58,6 +77,47 @@ public sealed class BuilderOptions
         return this;
     }
 
+    /// <summary>Adds shape-tensor values from text such as <c>shape:1x-1/2x-1/4x-1</c> (one value list: all three).</summary>
+    public BuilderOptions WithShapeValues(string text)
+    {
+        foreach (var (name, values) in ShapeSpec.ParseValueProfiles(text))
+        {
+            ShapeValues[name] = values;
+        }
+        return this;
+    }
+
+    /// <summary>
+    /// Refuses combinations TensorRT would silently mis-build, before any work: a calibrator without <see cref="Int8"/>
+    /// (TensorRT would ignore it and build FP32), and options newer than <paramref name="tensorRt"/> when it is known.
+    /// </summary>
+    /// <exception cref="ArgumentException">A contradictory combination (the message says which).</exception>
+    /// <exception cref="Errors.TensorRtUnsupportedException">An option the given TensorRT version lacks.</exception>
+    public void Validate(Version? tensorRt = null)
+    {
+        if (Calibrator is not null && !Int8)
+        {
+            throw new ArgumentException(
+                "BuilderOptions.Calibrator is set but Int8 is false: TensorRT would ignore the calibrator and build an FP32 engine; set Int8 = true (or remove the calibrator)");
+        }
+        foreach (var (name, (min, opt, max)) in ShapeValues)
+        {
+            if (min.Length != opt.Length || opt.Length != max.Length)
+            {
+                throw new ArgumentException($"shape-tensor input '{name}': min/opt/max value lists differ in length");
+            }
+        }
+        if (tensorRt is null)
+        {
+            return;
+        }
+        if (HardwareCompatibility == HardwareCompatibility.SameComputeCapability && tensorRt < new Version(10, 9))
+        {
+            throw new Errors.TensorRtUnsupportedException(
+                $"hardware compatibility 'same-compute-capability' needs TensorRT 10.9 or newer; this shim was built against TensorRT {tensorRt}");
+        }
+    }
+
     /// <summary>True when an option needs TensorRT 10's weak typing.</summary>
     public bool UsesWeakTyping => Fp16 || Bf16 || Int8 || Calibrator is not null;
 
@@ -76,6 +136,11 @@ public sealed class BuilderOptions
             ["fp16"] = Fp16 ? "true" : "false",
             ["bf16"] = Bf16 ? "true" : "false",
             ["int8"] = Int8 ? "true" : "false",
+            ["tf32"] = Tf32 ? "true" : "false",
+            ["additional_profiles"] = string.Join(";", AdditionalProfiles.Select(extra => string.Join(",", extra.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+                $"{p.Key}:{ShapeSpec.Format(p.Value.Min)}/{ShapeSpec.Format(p.Value.Opt)}/{ShapeSpec.Format(p.Value.Max)}")))),
+            ["shape_values"] = string.Join(",", ShapeValues.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+                $"{p.Key}:{ShapeSpec.Format(p.Value.Min)}/{ShapeSpec.Format(p.Value.Opt)}/{ShapeSpec.Format(p.Value.Max)}")),
             ["profiles"] = string.Join(",", Profiles.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
                 $"{p.Key}:{ShapeSpec.Format(p.Value.Min)}/{ShapeSpec.Format(p.Value.Opt)}/{ShapeSpec.Format(p.Value.Max)}")),
         };

@@ -43,21 +43,36 @@ public sealed unsafe class Engine : IDisposable
     public int ProfileCount { get; private set; }
 
     /// <summary>Loads a <c>.plan</c>; with <paramref name="checkManifest"/> refuses a plan whose manifest does not match this machine.</summary>
+    /// <param name="planPath">The plan file.</param>
+    /// <param name="checkManifest">Check the plan's manifest (<c>model.plan.json</c>) against this machine first.</param>
+    /// <param name="allowEngineHostCode">
+    /// Allow plans that carry host code (version-compatible plans); null follows the checked manifest's
+    /// <c>version_compatible</c> (off without a checked manifest). See <see cref="TensorRtRuntime.Create"/>.
+    /// </param>
     /// <exception cref="BackendUnavailableException">TensorRT or a CUDA device is missing here.</exception>
     /// <exception cref="ModelFormatException">Missing plan, missing manifest, or a mismatch (the message lists why).</exception>
-    public static Engine Load(string planPath, bool checkManifest = true)
+    public static Engine Load(string planPath, bool checkManifest = true, bool? allowEngineHostCode = null)
     {
         ArgumentNullException.ThrowIfNull(planPath);
         TensorRtRuntime.EnsureAvailable();
         ExistingFile.Require(planPath);
         byte[] plan = File.ReadAllBytes(planPath);
+        PlanManifest? manifest = null;
         if (checkManifest)
         {
-            CheckManifest(planPath, PlanManifest.Load(planPath), plan, RuntimeVersionText(), ComputeCapabilityText(CudaDevice.Current));
+            manifest = PlanManifest.Load(planPath);
+            CheckManifest(planPath, manifest, plan, RuntimeVersionText(), ComputeCapabilityText(CudaDevice.Current));
         }
-        using var runtime = TensorRtRuntime.Create();
+        using var runtime = TensorRtRuntime.Create(AllowsEngineHostCode(manifest, allowEngineHostCode));
         return runtime.Deserialize(plan);
     }
+
+    /// <summary>
+    /// Whether a plan may bring host code: the caller's explicit choice, else what its checked manifest says it was built
+    /// as (a version-compatible plan cannot load otherwise), else no.
+    /// </summary>
+    public static bool AllowsEngineHostCode(PlanManifest? checkedManifest, bool? explicitChoice) =>
+        explicitChoice ?? checkedManifest?.VersionCompatible ?? false;
 
     /// <summary>Refuses a plan whose manifest does not match: throws <see cref="ModelFormatException"/> with every reason.</summary>
     public static void CheckManifest(string planPath, PlanManifest manifest, ReadOnlySpan<byte> plan, string tensorRtVersion, string computeCapability)
@@ -147,13 +162,46 @@ public sealed unsafe class Engine : IDisposable
                     ranges.Add((ProfileShape(name, p, TrtsProfileSelector.Min), ProfileShape(name, p, TrtsProfileSelector.Opt), ProfileShape(name, p, TrtsProfileSelector.Max)));
                 }
             }
+            var valueRanges = new List<(long[], long[], long[])>();
+            if (isInput && info.IsShapeInferenceIo != 0)
+            {
+                for (int p = 0; p < profiles; p++)
+                {
+                    valueRanges.Add((ProfileValues(name, p, TrtsProfileSelector.Min), ProfileValues(name, p, TrtsProfileSelector.Opt), ProfileValues(name, p, TrtsProfileSelector.Max)));
+                }
+            }
             result.Add(new EngineTensor(name, isInput, ShimDims.ToElementType(info.DataType, name), shape, info.Format.ToString(), ranges)
             {
                 OnHost = info.Location == TrtsTensorLocation.Host,
                 IsShapeInferenceIO = info.IsShapeInferenceIo != 0,
+                ProfileValues = valueRanges,
             });
         }
         return result;
+    }
+
+    private long[] ProfileValues(string name, int profile, TrtsProfileSelector selector)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(name + "\0");
+        int count = 0;
+        fixed (byte* n = utf8)
+        {
+            // Ask for the count first (capacity 0 answers TRTS_E_BUFFER_TOO_SMALL with the count), then read.
+            var status = TrtsNative.EngineGetProfileValues(Handle.Value, n, profile, selector, null, 0, &count);
+            if (status != TrtsStatus.EBufferTooSmall)
+            {
+                NativeStatus.Check(status, "trts_engine_get_profile_values");
+            }
+            var values = new long[count];
+            if (count > 0)
+            {
+                fixed (long* v = values)
+                {
+                    NativeStatus.Check(TrtsNative.EngineGetProfileValues(Handle.Value, n, profile, selector, v, count, &count), "trts_engine_get_profile_values");
+                }
+            }
+            return values;
+        }
     }
 
     private long[] ProfileShape(string name, int profile, TrtsProfileSelector selector)

@@ -20,8 +20,11 @@ public static unsafe class EngineBuilder
     {
         ArgumentNullException.ThrowIfNull(onnxPath);
         options ??= new BuilderOptions();
+        // Contradictions are refused before anything loads or builds.
+        options.Validate();
         TensorRtRuntime.EnsureAvailable();
         ExistingFile.Require(onnxPath);
+        options.Validate(TensorRtRuntime.BuildInfo.TensorRtVersion);
         if (options.UsesWeakTyping && !TensorRtRuntime.BuildInfo.SupportsWeakTyping)
         {
             throw new TensorRtUnsupportedException(
@@ -30,7 +33,8 @@ public static unsafe class EngineBuilder
         }
 
         byte[] plan = BuildPlan(onnxPath, options);
-        using var runtime = TensorRtRuntime.Create();
+        // A version-compatible plan embeds its lean runtime (host code); we built it, so we trust it.
+        using var runtime = TensorRtRuntime.Create(allowEngineHostCode: options.VersionCompatible);
         return runtime.Deserialize(plan);
     }
 
@@ -50,12 +54,17 @@ public static unsafe class EngineBuilder
         config.Attach((nint)rawConfig, builder);
         NativeStatus.Check(status, "trts_builder_config_create");
         var calibrationShapes = Configure(config, network, options);
-        // TensorRT calibrates at the first profile's opt shapes (or the static ones): the source must serve exactly those.
-        options.Calibrator?.OnCalibrationShapes(calibrationShapes);
 
         using var calibrator = options.Calibrator is null ? null : new LegacyCalibrator(options.Calibrator);
         if (calibrator is not null)
         {
+            // TensorRT calibrates at the calibration profile's shapes (the first profile's opt shapes, or the static
+            // ones): the source must serve exactly those.
+            options.Calibrator!.OnCalibrationShapes(calibrationShapes);
+            if (options.Profiles.Count > 0)
+            {
+                SetCalibrationProfile(config.Value, calibrationShapes);
+            }
             NativeStatus.Check(TrtsNative.BuilderConfigSetInt8Calibrator(config.Value, calibrator.Handle.Value), "trts_builder_config_set_int8_calibrator");
         }
 
@@ -161,6 +170,10 @@ public static unsafe class EngineBuilder
         SetFlag(c, TrtsBuilderFlag.Fp16, options.Fp16);
         SetFlag(c, TrtsBuilderFlag.Bf16, options.Bf16);
         SetFlag(c, TrtsBuilderFlag.Int8, options.Int8);
+        if (!options.Tf32)
+        {
+            NativeStatus.Check(TrtsNative.BuilderConfigSetFlag(c, TrtsBuilderFlag.Tf32, 0), "clearing builder flag TF32");
+        }
 
         var calibrationShapes = AddProfile(c, network, options);
 
@@ -169,7 +182,16 @@ public static unsafe class EngineBuilder
             byte[] cache = File.Exists(cachePath) ? File.ReadAllBytes(cachePath) : [];
             fixed (byte* data = cache)
             {
-                NativeStatus.Check(TrtsNative.BuilderConfigSetTimingCache(c, cache.Length == 0 ? null : data, (ulong)cache.Length, 0), $"loading the timing cache {cachePath}");
+                var status = TrtsNative.BuilderConfigSetTimingCache(c, cache.Length == 0 ? null : data, (ulong)cache.Length, 0);
+                string rejection = status == TrtsStatus.Ok ? "" : NativeStatus.LastErrorMessage();
+                // A cache that parsed but was refused was made on another GPU (or driver): its timings are hints only, so
+                // use it anyway and say so. A cache that does not parse stays an error.
+                if (status == TrtsStatus.EInvalidArgument && cache.Length > 0 && rejection.Contains("timing cache rejected", StringComparison.Ordinal))
+                {
+                    TensorRtLogBridge.Warn($"timing cache {cachePath} was made on another device; using it with mismatches ignored ({rejection})");
+                    status = TrtsNative.BuilderConfigSetTimingCache(c, data, (ulong)cache.Length, 1);
+                }
+                NativeStatus.Check(status, $"loading the timing cache {cachePath}");
             }
         }
         return calibrationShapes;
@@ -193,10 +215,11 @@ public static unsafe class EngineBuilder
     private static Dictionary<string, long[]> AddProfile(TrtsBuilderConfig* config, NetworkHandle network, BuilderOptions options)
     {
         var calibrationShapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        // Every dynamic input needs shapes; report all the missing ones at once.
+        // Every dynamic input needs shapes and every shape-tensor input values; report all the missing ones at once.
         int inputs, outputs;
         NativeStatus.Check(TrtsNative.NetworkGetIoCount(network.Value, &inputs, &outputs), "trts_network_get_io_count");
         var dynamicInputs = new List<string>();
+        var shapeTensors = new List<string>();
         for (int i = 0; i < inputs; i++)
         {
             TrtsTensorInfo info;
@@ -204,6 +227,10 @@ public static unsafe class EngineBuilder
             NativeStatus.Check(TrtsNative.NetworkGetIoInfo(network.Value, 0, i, &info), "trts_network_get_io_info");
             string name = Utf8(info.Name);
             long[] shape = ShimDims.ToArray(info.Shape);
+            if (info.IsShapeInferenceIo != 0 && !options.ShapeValues.ContainsKey(name))
+            {
+                shapeTensors.Add(name);
+            }
             if (options.Profiles.TryGetValue(name, out var profile))
             {
                 calibrationShapes[name] = profile.Opt;
@@ -222,41 +249,71 @@ public static unsafe class EngineBuilder
             throw new TensorShapeException(dynamicInputs[0],
                 $"dynamic input(s) {string.Join(", ", dynamicInputs)} need an optimization profile, e.g. --shapes {dynamicInputs[0]}:min/opt/max");
         }
-        if (options.Profiles.Count == 0)
+        if (shapeTensors.Count > 0)
+        {
+            throw new TensorShapeException(shapeTensors[0],
+                $"shape-tensor input(s) {string.Join(", ", shapeTensors)} decide shapes by their values, which TensorRT needs in the optimization profile: set BuilderOptions.ShapeValues (CLI: --shape-values {shapeTensors[0]}:min/opt/max, values separated by 'x')");
+        }
+        if (options.Profiles.Count == 0 && options.ShapeValues.Count == 0)
         {
             return calibrationShapes;
         }
 
-        var names = options.Profiles.Keys.Select(k => Encoding.UTF8.GetBytes(k + "\0")).ToArray();
-        var handles = names.Select(n => GCHandle.Alloc(n, GCHandleType.Pinned)).ToArray();
-        try
+        AddOneProfile(config, options.Profiles, options.ShapeValues);
+        foreach (var extra in options.AdditionalProfiles)
         {
-            var shapes = new TrtsProfileShape[names.Length];
-            int i = 0;
-            foreach (var (name, (min, opt, max)) in options.Profiles)
+            var missing = options.Profiles.Keys.Where(k => !extra.ContainsKey(k)).ToList();
+            if (missing.Count > 0 || extra.Count != options.Profiles.Count)
             {
-                shapes[i] = new TrtsProfileShape
-                {
-                    InputName = (byte*)handles[i].AddrOfPinnedObject(),
-                    Min = ShimDims.From(min, name),
-                    Opt = ShimDims.From(opt, name),
-                    Max = ShimDims.From(max, name),
-                };
-                i++;
+                throw new ArgumentException($"every additional optimization profile needs shapes for exactly the inputs of the first ({string.Join(", ", options.Profiles.Keys)})");
             }
-            int index;
-            fixed (TrtsProfileShape* s = shapes)
-            {
-                NativeStatus.Check(TrtsNative.BuilderConfigAddOptimizationProfile(config, s, shapes.Length, &index), "adding the optimization profile");
-            }
-        }
-        finally
-        {
-            foreach (var h in handles)
-            {
-                h.Free();
-            }
+            AddOneProfile(config, extra, options.ShapeValues);
         }
         return calibrationShapes;
+    }
+
+    private static void AddOneProfile(TrtsBuilderConfig* config, Dictionary<string, (long[] Min, long[] Opt, long[] Max)> profiles,
+        Dictionary<string, (long[] Min, long[] Opt, long[] Max)> shapeValues)
+    {
+        using var pins = new PinnedArgs();
+        var shapes = profiles.Select(p => new TrtsProfileShape
+        {
+            InputName = pins.Utf8(p.Key),
+            Min = ShimDims.From(p.Value.Min, p.Key),
+            Opt = ShimDims.From(p.Value.Opt, p.Key),
+            Max = ShimDims.From(p.Value.Max, p.Key),
+        }).ToArray();
+        var values = shapeValues.Select(p => new TrtsProfileValues
+        {
+            InputName = pins.Utf8(p.Key),
+            NbValues = p.Value.Opt.Length,
+            Min = pins.Longs(p.Value.Min),
+            Opt = pins.Longs(p.Value.Opt),
+            Max = pins.Longs(p.Value.Max),
+        }).ToArray();
+        int index;
+        fixed (TrtsProfileShape* s = shapes)
+        fixed (TrtsProfileValues* v = values)
+        {
+            NativeStatus.Check(TrtsNative.BuilderConfigAddOptimizationProfile(config, s, shapes.Length, v, values.Length, &index), "adding an optimization profile");
+        }
+    }
+
+    /// <summary>
+    /// TensorRT 10's legacy calibrator runs at one fixed shape per input: a profile of its own at those shapes, set only
+    /// when a calibrator is (trtexec's and Polygraphy's practice), so inference profiles stay as asked.
+    /// </summary>
+    private static void SetCalibrationProfile(TrtsBuilderConfig* config, Dictionary<string, long[]> calibrationShapes)
+    {
+        using var pins = new PinnedArgs();
+        var shapes = calibrationShapes.Select(p =>
+        {
+            var dims = ShimDims.From(p.Value, p.Key);
+            return new TrtsProfileShape { InputName = pins.Utf8(p.Key), Min = dims, Opt = dims, Max = dims };
+        }).ToArray();
+        fixed (TrtsProfileShape* s = shapes)
+        {
+            NativeStatus.Check(TrtsNative.BuilderConfigSetCalibrationProfile(config, s, shapes.Length), "setting the INT8 calibration profile");
+        }
     }
 }

@@ -24,6 +24,12 @@ public sealed record EngineTensor(string Name, bool IsInput, TensorElementType E
     /// </summary>
     public bool IsShapeInferenceIO { get; init; }
 
+    /// <summary>
+    /// For shape-tensor inputs: per optimization profile the (min, opt, max) values TensorRT accepts
+    /// (<c>getProfileTensorValues</c>); empty for every other tensor.
+    /// </summary>
+    public IReadOnlyList<(long[] Min, long[] Opt, long[] Max)> ProfileValues { get; init; } = [];
+
     /// <summary>The descriptor shared with other backends.</summary>
     public TensorDescriptor Descriptor => new(Name, ElementType, Shape);
 }

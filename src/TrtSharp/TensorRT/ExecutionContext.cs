@@ -10,7 +10,7 @@ namespace TrtSharp.TensorRT;
 
 /// <summary>
 /// A TensorRT execution context (<c>IExecutionContext</c>) behind the backend-neutral <see cref="IInferenceSession"/>.
-/// Host-level <see cref="Run"/> and <see cref="CreateBinding"/> copy through pinned memory on the context's own stream;
+/// Host-level <see cref="Run"/> and <see cref="CreateBinding(IReadOnlyDictionary{string, long[]})"/> copy through pinned memory on the context's own stream;
 /// <see cref="SetTensorAddress"/> + <see cref="EnqueueAsync"/> run on device pointers and a caller stream.
 /// One context runs one inference at a time; create one context per concurrent stream.
 /// </summary>
@@ -41,7 +41,10 @@ public sealed unsafe class ExecutionContext : IInferenceSession
         Outputs = engine.Outputs.Select(t => t.Descriptor).ToArray();
         try
         {
-            Device = CudaDevice.Current.Name;
+            // Contexts, their streams and their buffers belong to the device current now; every later use sets it again.
+            var device = CudaDevice.Current;
+            DeviceIndex = device.Index;
+            Device = device.Name;
             _stream = new CudaStream();
         }
         catch
@@ -55,6 +58,15 @@ public sealed unsafe class ExecutionContext : IInferenceSession
 
     /// <summary>Serializes runs of this context: TensorRT contexts are not thread-safe.</summary>
     internal Lock Gate { get; } = new();
+
+    /// <summary>Profile and last-bound binding, shared by this context's bindings (under <see cref="Gate"/>).</summary>
+    internal ContextBindingState State { get; } = new();
+
+    /// <summary>The CUDA device (ordinal) this context was created on; runs make it current on the calling thread.</summary>
+    public int DeviceIndex { get; }
+
+    /// <summary>The optimization profile runs use (select one with <see cref="SetOptimizationProfile"/>).</summary>
+    public int ActiveProfile => State.ActiveProfile;
 
     /// <summary>The engine this context runs.</summary>
     public Engine Engine => _engine;
@@ -93,9 +105,37 @@ public sealed unsafe class ExecutionContext : IInferenceSession
         }
     }
 
+    /// <summary>
+    /// Selects optimization profile <paramref name="profile"/> (0 to <see cref="TrtSharp.TensorRT.Engine.ProfileCount"/> - 1) for later
+    /// runs; input shapes must be set again afterwards (bindings do so themselves). Waits for the switch to complete.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such profile in the engine.</exception>
+    public void SetOptimizationProfile(int profile)
+    {
+        if (profile < 0 || profile >= _engine.ProfileCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(profile), profile, $"the engine has {_engine.ProfileCount} optimization profile(s)");
+        }
+        lock (Gate)
+        {
+            MakeDeviceCurrent();
+            using (var lease = _stream.Lease())
+            {
+                NativeStatus.Check(TrtsNative.ContextSetOptimizationProfile(Handle.Value, profile, (void*)lease.Value), $"selecting optimization profile {profile}");
+            }
+            // The switch is enqueued on this context's stream; a caller's stream must not overtake it.
+            _stream.Synchronize();
+            State.ProfileSelected(profile);
+        }
+    }
+
+    /// <summary>Makes <see cref="DeviceIndex"/> the calling thread's current CUDA device (no-op when it is).</summary>
+    internal void MakeDeviceCurrent() => CudaDevice.EnsureCurrent(DeviceIndex);
+
     /// <summary>Sets the shape of a dynamic input (within the active profile's min/max).</summary>
     public void SetInputShape(string name, ReadOnlySpan<long> shape)
     {
+        State.Invalidate();
         var dims = ShimDims.From(shape, name);
         fixed (byte* n = Utf8(name))
         {
@@ -117,6 +157,7 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     /// <summary>Binds a tensor to device memory of at least its byte size.</summary>
     public void SetTensorAddress(string name, IntPtr devicePointer)
     {
+        State.Invalidate();
         fixed (byte* n = Utf8(name))
         {
             NativeStatus.Check(TrtsNative.ContextSetTensorAddress(Handle.Value, n, (void*)devicePointer), $"binding '{name}'");
@@ -173,13 +214,46 @@ public sealed unsafe class ExecutionContext : IInferenceSession
         _profiler = profiler;
     }
 
-    /// <summary>Enqueues one inference on <paramref name="stream"/> (every tensor bound, every dynamic input shaped).</summary>
+    /// <summary>
+    /// Enqueues one inference on <paramref name="stream"/> (every tensor bound, every dynamic input shaped), with this
+    /// context's device made current; an attached <see cref="LayerProfiler"/> gets the layer times.
+    /// </summary>
     public void EnqueueAsync(CudaStream stream)
+    {
+        MakeDeviceCurrent();
+        Enqueue(stream, reportProfile: true);
+    }
+
+    /// <summary>enqueueV3; <paramref name="reportProfile"/> is false while the stream is being captured into a graph.</summary>
+    internal void Enqueue(CudaStream stream, bool reportProfile)
     {
         ArgumentNullException.ThrowIfNull(stream);
         // Hold the stream across the call: a concurrent Dispose must not destroy it while TensorRT enqueues on it.
-        using var lease = stream.Lease();
-        NativeStatus.Check(TrtsNative.ContextEnqueue(Handle.Value, (void*)lease.Value), "trts_context_enqueue");
+        using (var lease = stream.Lease())
+        {
+            NativeStatus.Check(TrtsNative.ContextEnqueue(Handle.Value, (void*)lease.Value), "trts_context_enqueue");
+        }
+        if (reportProfile)
+        {
+            ReportLayerTimes();
+        }
+    }
+
+    /// <summary>
+    /// Hands the attached profiler the layer times of the last enqueue or graph launch (enqueues only record timing
+    /// events, which keeps them asynchronous and capturable, as trtexec does). A failure is logged, not thrown.
+    /// </summary>
+    internal void ReportLayerTimes()
+    {
+        if (_profiler is null)
+        {
+            return;
+        }
+        var status = TrtsNative.ContextReportToProfiler(Handle.Value);
+        if (status != TrtsStatus.Ok)
+        {
+            TensorRtLogBridge.Warn("no layer times for the last run: " + NativeStatus.LastErrorMessage());
+        }
     }
 
     /// <inheritdoc />
@@ -193,7 +267,8 @@ public sealed unsafe class ExecutionContext : IInferenceSession
                 throw new TensorNotFoundException(d.Name, Inputs.Select(i => i.Name).ToArray());
             }
         }
-        using var binding = CreateBinding(inputs.ToDictionary(p => p.Key, p => p.Value.ShapeArray(), StringComparer.Ordinal));
+        // A one-off binding: it never replays, so it never captures a CUDA graph.
+        using var binding = new TensorRtBinding(this, inputs.ToDictionary(p => p.Key, p => p.Value.ShapeArray(), StringComparer.Ordinal), State.ActiveProfile, graphAllowed: false);
         foreach (var (name, tensor) in inputs)
         {
             var target = binding.Input(name);
@@ -220,7 +295,12 @@ public sealed unsafe class ExecutionContext : IInferenceSession
 
     /// <inheritdoc />
     public IInferenceBinding CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes = null) =>
-        new TensorRtBinding(this, inputShapes);
+        new TensorRtBinding(this, inputShapes, State.ActiveProfile, graphAllowed: true);
+
+    /// <summary>A binding that runs with optimization profile <paramref name="profile"/> (switched to before each of its runs when needed).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such profile in the engine.</exception>
+    public TensorRtBinding CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes, int profile) =>
+        new(this, inputShapes, profile, graphAllowed: true);
 
     /// <inheritdoc />
     public void Dispose()
@@ -228,8 +308,22 @@ public sealed unsafe class ExecutionContext : IInferenceSession
         // Wait for a run in progress on another thread: TensorRT must not lose its context mid-enqueue.
         lock (Gate)
         {
-            _stream.Dispose();
+            if (!Handle.IsClosed)
+            {
+                try
+                {
+                    // Work still queued may use the context and memory registered with it; releasing either before the
+                    // stream is done is undefined behaviour (NvInferRuntime.h).
+                    MakeDeviceCurrent();
+                    _stream.Synchronize();
+                }
+                catch (CudaException)
+                {
+                    // A failed device cannot finish the work anyway; release what we hold.
+                }
+            }
             Handle.Dispose();
+            _stream.Dispose();
         }
         if (_ownsEngine)
         {

@@ -21,11 +21,22 @@ internal sealed unsafe class OutputAllocator : IDisposable
 
     /// <param name="outputNames">The outputs this allocator serves.</param>
     /// <param name="allocate">Allocates at least the given number of bytes (device memory; tests use host memory).</param>
-    public OutputAllocator(IEnumerable<string> outputNames, Func<ulong, IOutputMemory>? allocate = null)
+    /// <param name="device">
+    /// With the default device allocation: the CUDA device the context runs on, made current before memory grows (the
+    /// callback runs on whichever thread enqueues).
+    /// </param>
+    public OutputAllocator(IEnumerable<string> outputNames, Func<ulong, IOutputMemory>? allocate = null, int? device = null)
     {
         ArgumentNullException.ThrowIfNull(outputNames);
         _entries = outputNames.Select(n => new Entry(n)).ToArray();
-        _allocate = allocate ?? (bytes => new DeviceOutputMemory(bytes));
+        _allocate = allocate ?? (bytes =>
+        {
+            if (device is int d)
+            {
+                CudaDevice.EnsureCurrent(d);
+            }
+            return new DeviceOutputMemory(bytes);
+        });
         _self = GCHandle.Alloc(this);
     }
 

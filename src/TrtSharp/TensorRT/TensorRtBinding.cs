@@ -17,6 +17,9 @@ namespace TrtSharp.TensorRT;
 /// and a new host tensor is made only when an output's shape changes. CUDA-graph replay is refused for these bindings:
 /// a captured graph would freeze the values and sizes it saw once. Their device-to-host copy follows the stream
 /// synchronisation, so <see cref="LastPhases"/> does not include it.</para>
+/// <para>Each binding runs with its own optimization profile and re-binds whenever another binding (or a direct
+/// call) changed the context in between; a captured CUDA graph is then captured again, since it replays the work of
+/// the state it saw. When capture fails, the binding logs it once and stays on plain enqueues.</para>
 /// </remarks>
 public sealed class TensorRtBinding : IInferenceBinding
 {
@@ -24,18 +27,32 @@ public sealed class TensorRtBinding : IInferenceBinding
     private readonly Slot[] _inputs;
     private readonly Slot[] _outputs;
     private readonly OutputAllocator? _allocator;
+    private readonly int _profile;
+    private readonly bool _graphAllowed;
     private CudaGraph? _graph;
+    private bool _captureFailed;
     private CudaEvent[]? _events;
 
-    internal TensorRtBinding(ExecutionContext context, IReadOnlyDictionary<string, long[]>? inputShapes)
+    internal TensorRtBinding(ExecutionContext context, IReadOnlyDictionary<string, long[]>? inputShapes, int profile, bool graphAllowed)
     {
+        if (profile < 0 || profile >= Math.Max(1, context.Engine.ProfileCount))
+        {
+            throw new ArgumentOutOfRangeException(nameof(profile), profile, $"the engine has {context.Engine.ProfileCount} optimization profile(s)");
+        }
         _context = context;
+        _profile = profile;
+        _graphAllowed = graphAllowed;
         var inputs = new List<Slot>();
         var outputs = new List<Slot>();
         try
         {
             lock (context.Gate)
             {
+                context.MakeDeviceCurrent();
+                if (context.State.ActiveProfile != profile)
+                {
+                    context.SetOptimizationProfile(profile);
+                }
                 foreach (var t in context.Engine.Inputs)
                 {
                     var d = t.Descriptor;
@@ -65,7 +82,7 @@ public sealed class TensorRtBinding : IInferenceBinding
                     throw new UnsupportedDataTypeException(
                         $"output '{outputs.First(s => s.IsDataDependent && s.OnHost).Name}' is a host-located shape output with a data-dependent size; bindings support data-dependent outputs on the device only");
                 }
-                _allocator = new OutputAllocator(outputs.Where(s => s.IsDataDependent).Select(s => s.Name));
+                _allocator = new OutputAllocator(outputs.Where(s => s.IsDataDependent).Select(s => s.Name), device: context.DeviceIndex);
             }
         }
         catch
@@ -100,16 +117,34 @@ public sealed class TensorRtBinding : IInferenceBinding
     /// <summary>The phases of the last run, when <see cref="RecordPhases"/> is on.</summary>
     public TensorRtPhases LastPhases { get; private set; }
 
+    /// <summary>The optimization profile this binding runs with.</summary>
+    public int Profile => _profile;
+
+    /// <summary>True while runs replay a captured CUDA graph (after the first run with <c>UseCudaGraph</c> on).</summary>
+    public bool IsReplayingGraph => _graph is not null;
+
+    /// <summary>True when CUDA-graph capture failed for this binding; it then runs plain enqueues.</summary>
+    public bool GraphCaptureFailed => _captureFailed;
+
     /// <inheritdoc/>
     public void Run()
     {
         var stream = _context.Stream;
         lock (_context.Gate)
         {
-            if (_context.UseCudaGraph && (_allocator is not null || Array.Exists(_inputs, s => s.OnHost)))
+            _context.MakeDeviceCurrent();
+            bool useGraph = _context.UseCudaGraph && _graphAllowed;
+            if (useGraph && (_allocator is not null || Array.Exists(_inputs, s => s.OnHost)))
             {
                 throw new InvalidOperationException(
                     "CUDA-graph replay cannot serve this engine: it has shape-tensor inputs or data-dependent output shapes, whose values and sizes a captured graph would freeze; turn UseCudaGraph off");
+            }
+            var step = GraphStepPolicy.Next(_context.UseCudaGraph, _graphAllowed, _graph is not null, _captureFailed, _context.State.IsBoundTo(this));
+            if (step != GraphStep.Replay && _graph is not null)
+            {
+                // Graph use turned off, or the context changed under it: the old graph must never replay again.
+                _graph.Dispose();
+                _graph = null;
             }
             var events = RecordPhases ? _events ??= [new CudaEvent(), new CudaEvent(), new CudaEvent(), new CudaEvent()] : null;
             events?[0].Record(stream);
@@ -124,9 +159,10 @@ public sealed class TensorRtBinding : IInferenceBinding
             }
             events?[1].Record(stream);
             long enqueueStart = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (_graph is not null)
+            if (step == GraphStep.Replay)
             {
-                _graph.Launch(stream);
+                _graph!.Launch(stream);
+                _context.ReportLayerTimes();
             }
             else
             {
@@ -134,7 +170,7 @@ public sealed class TensorRtBinding : IInferenceBinding
                 _allocator?.BeginRun();
                 try
                 {
-                    _context.EnqueueAsync(stream);
+                    _context.Enqueue(stream, reportProfile: true);
                 }
                 catch (TrtSharpException ex) when (_allocator?.Failure is { } cause)
                 {
@@ -143,9 +179,9 @@ public sealed class TensorRtBinding : IInferenceBinding
                 }
                 // TensorRT needs one plain enqueue (lazy initialisation) before its work can be captured; capture records
                 // without executing, so this run's results come from the plain enqueue.
-                if (_context.UseCudaGraph)
+                if (step == GraphStep.EnqueueAndCapture)
                 {
-                    _graph = CudaGraph.Capture(stream, _context.EnqueueAsync);
+                    TryCapture(stream);
                 }
             }
             double enqueueMs = System.Diagnostics.Stopwatch.GetElapsedTime(enqueueStart).TotalMilliseconds;
@@ -194,15 +230,31 @@ public sealed class TensorRtBinding : IInferenceBinding
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (_allocator is not null)
+        lock (_context.Gate)
         {
-            // TensorRT must never call into a freed allocator: take it off the context first.
-            lock (_context.Gate)
+            if (!_context.Handle.IsClosed)
             {
-                _context.DetachOutputAllocator(_allocator);
+                // TensorRT must never call into a freed allocator, nor copies still queued touch freed buffers.
+                if (_allocator is not null)
+                {
+                    _context.DetachOutputAllocator(_allocator);
+                }
+                try
+                {
+                    _context.MakeDeviceCurrent();
+                    _context.Stream.Synchronize();
+                }
+                catch (CudaException)
+                {
+                    // A failed device: nothing more can run; release anyway.
+                }
             }
-            _allocator.Dispose();
+            if (_context.State.IsBoundTo(this))
+            {
+                _context.State.Invalidate();
+            }
         }
+        _allocator?.Dispose();
         _graph?.Dispose();
         foreach (var e in _events ?? [])
         {
@@ -214,9 +266,28 @@ public sealed class TensorRtBinding : IInferenceBinding
         }
     }
 
+    private void TryCapture(CudaStream stream)
+    {
+        try
+        {
+            _graph = CudaGraph.Capture(stream, s => _context.Enqueue(s, reportProfile: false));
+        }
+        catch (Exception ex) when (ex is CudaException or TrtSharpException)
+        {
+            // The plain enqueue above already produced this run's results; later runs stay on plain enqueues rather
+            // than failing (and re-failing) capture every time.
+            _captureFailed = true;
+            TensorRtLogBridge.Warn($"CUDA-graph capture failed; this binding runs plain enqueues from now on: {ex.Message}");
+        }
+    }
+
     private void Bind()
     {
-        // Another binding may have used the context since: shapes and addresses are set on every plain run.
+        // Another binding may have used the context since: profile, shapes and addresses are set on every plain run.
+        if (_context.State.ActiveProfile != _profile)
+        {
+            _context.SetOptimizationProfile(_profile);
+        }
         foreach (var s in _inputs)
         {
             _context.SetInputShape(s.Name, s.Host!.Shape);
@@ -233,6 +304,7 @@ public sealed class TensorRtBinding : IInferenceBinding
                 _context.SetTensorAddress(s.Name, s.Address);
             }
         }
+        _context.State.MarkBound(this);
     }
 
     private void CopyDataDependent(Slot s, CudaStream stream)

@@ -28,6 +28,16 @@ internal static unsafe class TensorRtLogBridge
         }
     }
 
+    /// <summary>Logs TrtSharp's own warning about TensorRT use (e.g. a fallback taken) to the installed logger, if any.</summary>
+    public static void Warn(string message)
+    {
+        var logger = current;
+        if (logger is not null && logger.IsEnabled(LogLevel.Warning))
+        {
+            logger.Log(LogLevel.Warning, Event, message, null, static (s, _) => "TrtSharp: " + s);
+        }
+    }
+
     /// <summary>Maps a TensorRT severity to a log level.</summary>
     public static LogLevel ToLevel(TrtsSeverity severity) => severity switch
     {

@@ -78,8 +78,13 @@ public sealed unsafe class TensorRtRuntime : IDisposable
     }
 
     /// <summary>Creates a runtime (TensorRT's <c>IRuntime</c>).</summary>
+    /// <param name="allowEngineHostCode">
+    /// Let it deserialize plans that carry host code: version-compatible plans embed their lean runtime and fail to load
+    /// without this (TensorRT's default is off). Allow it only for plans you trust, as trtexec does for
+    /// <c>--versionCompatible</c>.
+    /// </param>
     /// <exception cref="BackendUnavailableException">TensorRT or a CUDA device is missing.</exception>
-    public static TensorRtRuntime Create()
+    public static TensorRtRuntime Create(bool allowEngineHostCode = false)
     {
         EnsureAvailable();
         var handle = new RuntimeHandle();
@@ -87,6 +92,18 @@ public sealed unsafe class TensorRtRuntime : IDisposable
         var status = TrtsNative.RuntimeCreate(&raw);
         handle.Attach((nint)raw, null);
         NativeStatus.Check(status, "trts_runtime_create");
+        if (allowEngineHostCode)
+        {
+            try
+            {
+                NativeStatus.Check(TrtsNative.RuntimeSetEngineHostCodeAllowed(handle.Value, 1), "trts_runtime_set_engine_host_code_allowed");
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
         return new TensorRtRuntime(handle);
     }
 

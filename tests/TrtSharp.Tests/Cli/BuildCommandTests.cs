@@ -55,6 +55,26 @@ public class BuildCommandTests
         CliRun.Of("build", ConvModel, "-o", "x.plan", "--cache-dir", "c", "--cache-max-size", "huge").AssertOneLineError("'huge'");
 
     [Test]
+    public void CalibrationCacheWithoutInt8IsOneLine()
+    {
+        // A calibrator without INT8 would be ignored by TensorRT (an FP32 engine): refused before anything loads.
+        string cache = Path.Combine(Path.GetTempPath(), $"trtsharp-{Guid.NewGuid():N}.cache");
+        File.WriteAllText(cache, "TRT-100600-EntropyCalibration2\n");
+        try
+        {
+            CliRun.Of("build", ConvModel, "-o", "x.plan", "--calib-cache", cache).AssertOneLineError("Int8 is false");
+        }
+        finally
+        {
+            File.Delete(cache);
+        }
+    }
+
+    [Test]
+    public void ShapeValuesOutOfOrderAreOneLine() =>
+        CliRun.Of("build", ConvModel, "-o", "x.plan", "--shape-values", "shape:4x1/2x1/1x1").AssertOneLineError("min ≤ opt ≤ max");
+
+    [Test]
     public void CalibrationDataWithoutInt8IsOneLine() =>
         CliRun.Of("build", ConvModel, "-o", "x.plan", "--calib-data", "/tmp").AssertOneLineError("add --int8");
 

@@ -123,4 +123,40 @@ public class CudaLibraryProbeTests
                 Assert.That(result.Tried, Has.Some.StartWith($"{CudaLibraryProbe.LinuxNames[i]} (system search): "));
         }
     }
+    [TestCase(12, "libcudart.so.12")]
+    [TestCase(11, "libcudart.so.11.0")]
+    [TestCase(13, "libcudart.so.13")]
+    public void TheShimsCudaMajorIsTheOnlyOneTried(int major, string soname)
+    {
+        // A shim built with CUDA 12 must never get handles from libcudart.so.13 (which may also need a newer driver).
+        var candidates = CudaLibraryProbe.Candidates(Env(_temp), appFolder: null, windows: false, preferredMajor: major);
+        Assert.That(candidates.Select(c => Path.GetFileName(c.Path)).Distinct(), Is.EqualTo(new[] { soname }));
+        Assert.That(candidates, Has.Some.Matches<CudaLibraryCandidate>(c => c.SystemSearch && c.Path == soname));
+    }
+
+    [Test]
+    public void WindowsNamesFollowTheShimsMajorToo()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(CudaLibraryProbe.WindowsPatternsFor(12), Is.EqualTo(new[] { "cudart64_12.dll" }));
+            Assert.That(CudaLibraryProbe.WindowsPatternsFor(11), Is.EqualTo(new[] { "cudart64_110.dll" }));
+            Assert.That(CudaLibraryProbe.WindowsPatternsFor(13), Is.EqualTo(new[] { "cudart64_13*.dll" }));
+            Assert.That(CudaLibraryProbe.WindowsPatternsFor(null), Is.EqualTo(CudaLibraryProbe.WindowsPatterns));
+        });
+    }
+
+    [Test]
+    public void WithoutAFullShimEveryMajorIsTriedNewestFirst()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(CudaLibraryProbe.MajorOf(12080), Is.EqualTo(12));
+            Assert.That(CudaLibraryProbe.MajorOf(11080), Is.EqualTo(11));
+            Assert.That(CudaLibraryProbe.MajorOf(0), Is.Null, "a core-only shim reports CUDA 0");
+            Assert.That(CudaLibraryProbe.LinuxNamesFor(null), Is.EqualTo(CudaLibraryProbe.LinuxNames));
+        });
+        // This machine's shim is core-only: the process-wide probe must not narrow the search.
+        Assert.That(TrtSharp.Interop.NativeLibraryResolver.ShimCudaMajor(), Is.Null.Or.GreaterThan(10));
+    }
 }

@@ -71,6 +71,31 @@ public sealed unsafe class NativeShimCoreTests
     }
 
     [Test]
+    public void Abi3EntryPoints_ReturnUnavailableAndClearTheirOutputs()
+    {
+        if (TrtSharp.TensorRT.TensorRtRuntime.BuildInfo.IsFull)
+        {
+            Assert.Ignore("the shim was built with TensorRT");
+        }
+        int index = 7;
+        Assert.That(TrtsNative.BuilderConfigAddOptimizationProfile(null, null, 0, null, 0, &index), Is.EqualTo(TrtsStatus.EUnavailable));
+        Assert.That(index, Is.EqualTo(-1), "profile index must be cleared");
+        Assert.That(NativeStatus.LastErrorMessage(), Does.StartWith("trts_builder_config_add_optimization_profile:"));
+
+        int count = 7;
+        Assert.That(TrtsNative.EngineGetProfileValues(null, null, 0, TrtsProfileSelector.Opt, null, 0, &count), Is.EqualTo(TrtsStatus.EUnavailable));
+        Assert.That(count, Is.Zero, "value count must be cleared");
+        Assert.That(NativeStatus.LastErrorMessage(), Does.StartWith("trts_engine_get_profile_values:"));
+
+        Assert.That(TrtsNative.BuilderConfigSetCalibrationProfile(null, null, 0), Is.EqualTo(TrtsStatus.EUnavailable));
+        Assert.That(NativeStatus.LastErrorMessage(), Does.StartWith("trts_builder_config_set_calibration_profile:"));
+        Assert.That(TrtsNative.RuntimeSetEngineHostCodeAllowed(null, 1), Is.EqualTo(TrtsStatus.EUnavailable));
+        Assert.That(NativeStatus.LastErrorMessage(), Does.StartWith("trts_runtime_set_engine_host_code_allowed:"));
+        Assert.That(TrtsNative.ContextReportToProfiler(null), Is.EqualTo(TrtsStatus.EUnavailable));
+        Assert.That(NativeStatus.LastErrorMessage(), Does.StartWith("trts_context_report_to_profiler:"));
+    }
+
+    [Test]
     public void DestroyNull_IsANoOpForEveryHandleType()
     {
         Assert.That(TrtsNative.BlobDestroy(null), Is.EqualTo(TrtsStatus.Ok));

@@ -64,7 +64,8 @@ public class TensorRtGpuTests
         string model = DefaultModels.EnsureInstalled().Embedding;
         using var ort = OnnxRuntimeSession.FromFile(model);
         string input = ort.Inputs[0].Name;
-        var options = new BuilderOptions().WithProfiles($"{input}:1x76x32x1/8x76x32x1/32x76x32x1");
+        // TF32 off: with it, FP32 convolutions carry ~1e-3 relative error, which on outputs near ±50 is no tolerance at all.
+        var options = new BuilderOptions { Tf32 = false }.WithProfiles($"{input}:1x76x32x1/8x76x32x1/32x76x32x1");
         using var engine = EngineBuilder.Build(model, options);
         var tensor = engine.Inputs.Single();
         Assert.That(tensor.Shape[0], Is.EqualTo(-1));
@@ -82,7 +83,11 @@ public class TensorRtGpuTests
             var trt = F(context.Run(inputs)[context.Outputs[0].Name]);
             var reference = F(ort.Run(inputs)[ort.Outputs[0].Name]);
             Assert.That(trt, Has.Length.EqualTo(batch * 96));
-            Assert.That(trt, Is.EqualTo(reference).Within(1e-2), $"batch {batch}");
+            // Relative to the output's scale (values reach ±50): max error within 1e-4 of the largest magnitude.
+            double scale = reference.Max(v => Math.Abs((double)v));
+            double worst = trt.Zip(reference, (a, b) => Math.Abs((double)a - b)).Max();
+            Assert.That(worst / scale, Is.LessThan(1e-4), $"batch {batch}: max |error| {worst} at scale {scale}");
+            Assert.That(TrtSharp.Tests.Precision.OrtHarness.Cosine(trt, reference), Is.GreaterThan(0.99999), $"batch {batch}");
         }
     }
 
@@ -121,8 +126,22 @@ public class TensorRtGpuTests
     {
         // The 'shape' input decides the output shape: TensorRT reads it from host memory when it enqueues.
         string dir = Path.Combine("/usr/share/libonnx-testdata/data/node", test);
-        using var engine = EngineBuilder.Build(Path.Combine(dir, "model.onnx"), new BuilderOptions());
+        string model = Path.Combine(dir, "model.onnx");
+        // TensorRT needs the shape tensor's values in the profile (setShapeValues/V2): here exactly the test's values.
+        var shapeInput = TensorProtoFile.Read(Path.Combine(dir, "test_data_set_0", "input_1.pb")).Tensor;
+        long[] values = ((HostTensor<long>)shapeInput).Data;
+        string shapeName;
+        using (var ortModel = OnnxRuntimeSession.FromFile(model))
+        {
+            shapeName = ortModel.Inputs[1].Name;
+        }
+        var options = new BuilderOptions();
+        options.ShapeValues[shapeName] = (values, values, values);
+        using var engine = EngineBuilder.Build(model, options);
         Assert.That(engine.Inputs.Where(t => t.IsShapeInferenceIO).Select(t => t.OnHost), Is.EqualTo(new[] { true }));
+        var shapeTensor = engine.Inputs.Single(t => t.IsShapeInferenceIO);
+        Assert.That(shapeTensor.ProfileValues, Has.Count.EqualTo(1));
+        Assert.That(shapeTensor.ProfileValues[0].Opt, Is.EqualTo(values), "getProfileTensorValues reads back what was set");
         using var context = engine.CreateContext();
         var outputs = context.Run(Inputs(dir, context));
         var expected = TensorProtoFile.Read(Path.Combine(dir, "test_data_set_0", "output_0.pb")).Tensor;

@@ -13,7 +13,7 @@ internal static unsafe partial class TrtsNative
     public const string LibraryName = "trtsharp_native";
 
     /// <summary><c>#define TRTS_ABI_VERSION</c></summary>
-    public const int AbiVersion = 2;
+    public const int AbiVersion = 3;
 
     /// <summary><c>#define TRTS_MAX_DIMS</c></summary>
     public const int MaxDims = 8;
@@ -178,7 +178,7 @@ internal static unsafe partial class TrtsNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus BuilderConfigSetMemoryPoolLimit(TrtsBuilderConfig* config, TrtsMemoryPool pool, ulong bytes);
 
-    /// <summary>TensorRT-10-only flags return TRTS_E_UNSUPPORTED on TensorRT 11. (<c>trts_builder_config_set_flag</c>)</summary>
+    /// <summary>TensorRT-10-only flags return TRTS_E_UNSUPPORTED on TensorRT 11, and so do flags newer than the TensorRT the shim was built against (TRTS_BUILDER_FLAG_EDITABLE_TIMING_CACHE needs 10.8). (<c>trts_builder_config_set_flag</c>)</summary>
     [LibraryImport(LibraryName, EntryPoint = "trts_builder_config_set_flag")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus BuilderConfigSetFlag(TrtsBuilderConfig* config, TrtsBuilderFlag flag, int enabled);
@@ -193,15 +193,20 @@ internal static unsafe partial class TrtsNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus BuilderConfigSetProfilingVerbosity(TrtsBuilderConfig* config, TrtsProfilingVerbosity verbosity);
 
-    /// <summary><c>trts_builder_config_set_hardware_compat</c></summary>
+    /// <summary>TRTS_HARDWARE_COMPAT_SAME_COMPUTE_CAPABILITY needs TensorRT 10.9+ (TRTS_E_UNSUPPORTED before). (<c>trts_builder_config_set_hardware_compat</c>)</summary>
     [LibraryImport(LibraryName, EntryPoint = "trts_builder_config_set_hardware_compat")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus BuilderConfigSetHardwareCompat(TrtsBuilderConfig* config, TrtsHardwareCompat level);
 
-    /// <summary>Adds one optimization profile (all dynamic inputs); returns its index. (<c>trts_builder_config_add_optimization_profile</c>)</summary>
+    /// <summary>Adds one optimization profile: shapes of every dynamic input, values of every shape-tensor input (both arrays may be NULL with a count of 0, not both); returns its index. Since ABI 3 it takes values. (<c>trts_builder_config_add_optimization_profile</c>)</summary>
     [LibraryImport(LibraryName, EntryPoint = "trts_builder_config_add_optimization_profile")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    public static partial TrtsStatus BuilderConfigAddOptimizationProfile(TrtsBuilderConfig* config, TrtsProfileShape* shapes, int nbShapes, int* outProfileIndex);
+    public static partial TrtsStatus BuilderConfigAddOptimizationProfile(TrtsBuilderConfig* config, TrtsProfileShape* shapes, int nbShapes, TrtsProfileValues* values, int nbValues, int* outProfileIndex);
+
+    /// <summary>TensorRT 10 only: the shapes the legacy calibrator runs at, as a profile of its own (min = opt = max = each entry's opt; min and max are ignored). Needed for networks with dynamic inputs; only with a calibrator. (<c>trts_builder_config_set_calibration_profile</c>)</summary>
+    [LibraryImport(LibraryName, EntryPoint = "trts_builder_config_set_calibration_profile")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial TrtsStatus BuilderConfigSetCalibrationProfile(TrtsBuilderConfig* config, TrtsProfileShape* shapes, int nbShapes);
 
     /// <summary>Installs a timing cache from serialized bytes (data NULL/size 0: a fresh empty cache). (<c>trts_builder_config_set_timing_cache</c>)</summary>
     [LibraryImport(LibraryName, EntryPoint = "trts_builder_config_set_timing_cache")]
@@ -232,6 +237,11 @@ internal static unsafe partial class TrtsNative
     [LibraryImport(LibraryName, EntryPoint = "trts_runtime_destroy")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus RuntimeDestroy(TrtsRuntime* runtime);
+
+    /// <summary>Lets the runtime deserialize plans that carry host code (version-compatible plans embed their lean runtime); TensorRT's default is 0. Only allow it for plans you trust. (<c>trts_runtime_set_engine_host_code_allowed</c>)</summary>
+    [LibraryImport(LibraryName, EntryPoint = "trts_runtime_set_engine_host_code_allowed")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial TrtsStatus RuntimeSetEngineHostCodeAllowed(TrtsRuntime* runtime, int allowed);
 
     /// <summary><c>trts_runtime_deserialize_engine</c></summary>
     [LibraryImport(LibraryName, EntryPoint = "trts_runtime_deserialize_engine")]
@@ -267,6 +277,11 @@ internal static unsafe partial class TrtsNative
     [LibraryImport(LibraryName, EntryPoint = "trts_engine_get_profile_shape")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus EngineGetProfileShape(TrtsEngine* engine, byte* tensorName, int profileIndex, TrtsProfileSelector selector, TrtsDims* outDims);
+
+    /// <summary>A shape-tensor input's values in a profile: writes up to capacity values, *out_count is how many there are (0 when the input is not a shape tensor). TRTS_E_BUFFER_TOO_SMALL when capacity is short. (<c>trts_engine_get_profile_values</c>)</summary>
+    [LibraryImport(LibraryName, EntryPoint = "trts_engine_get_profile_values")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial TrtsStatus EngineGetProfileValues(TrtsEngine* engine, byte* tensorName, int profileIndex, TrtsProfileSelector selector, long* outValues, int capacity, int* outCount);
 
     /// <summary>Engine inspector output as JSON (context may be NULL; with one, shapes are resolved). (<c>trts_engine_get_inspector_json</c>)</summary>
     [LibraryImport(LibraryName, EntryPoint = "trts_engine_get_inspector_json")]
@@ -328,10 +343,15 @@ internal static unsafe partial class TrtsNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus DebugDriveOutputAllocator(TrtsOutputAllocatorDesc* desc, byte* tensorName, ulong* sizes, int nbSizes, TrtsDims* dims, void** outPointers);
 
-    /// <summary>Per-layer timing callback after each enqueue (callback NULL removes it). (<c>trts_context_set_profiler</c>)</summary>
+    /// <summary>Per-layer timing callback (callback NULL removes it). Enqueues only record timing events (so they stay capturable into CUDA graphs); trts_context_report_to_profiler delivers the times of the last enqueue or graph launch. (<c>trts_context_set_profiler</c>)</summary>
     [LibraryImport(LibraryName, EntryPoint = "trts_context_set_profiler")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial TrtsStatus ContextSetProfiler(TrtsContext* context, delegate* unmanaged[Cdecl]<void*, byte*, float, void> callback, void* user);
+
+    /// <summary>Calls the profiler callback with each layer's time of the last enqueue or graph launch on this context (not while that stream is capturing). TRTS_E_RUNTIME without a profiler or when TensorRT has no times. (<c>trts_context_report_to_profiler</c>)</summary>
+    [LibraryImport(LibraryName, EntryPoint = "trts_context_report_to_profiler")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial TrtsStatus ContextReportToProfiler(TrtsContext* context);
 
     /// <summary>enqueueV3 on a caller cudaStream_t. (<c>trts_context_enqueue</c>)</summary>
     [LibraryImport(LibraryName, EntryPoint = "trts_context_enqueue")]

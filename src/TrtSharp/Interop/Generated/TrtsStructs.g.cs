@@ -135,6 +135,24 @@ internal unsafe struct TrtsProfileShape
     public TrtsDims Max;
 }
 
+/// <summary>One shape-tensor input's values within an optimization profile (each array holds nb_values entries). Since ABI 3.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct TrtsProfileValues
+{
+    /// <summary><c>const char * input_name</c></summary>
+    public byte* InputName;
+    /// <summary><c>int32_t nb_values</c></summary>
+    public int NbValues;
+    /// <summary><c>int32_t reserved</c></summary>
+    public int Reserved;
+    /// <summary><c>const int64_t * min</c></summary>
+    public long* Min;
+    /// <summary><c>const int64_t * opt</c></summary>
+    public long* Opt;
+    /// <summary><c>const int64_t * max</c></summary>
+    public long* Max;
+}
+
 /// <summary>Metadata of one network or engine IO tensor. name stays valid while the owning handle lives.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct TrtsTensorInfo

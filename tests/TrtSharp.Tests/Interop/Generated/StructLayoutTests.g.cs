@@ -71,6 +71,18 @@ public sealed unsafe class StructLayoutTests
     }
 
     [Test]
+    public void TrtsProfileValues_MatchesCLayout()
+    {
+        Assert.That(sizeof(TrtsProfileValues), Is.EqualTo(40), "sizeof(trts_profile_values)");
+        Assert.That(Marshal.OffsetOf<TrtsProfileValues>(nameof(TrtsProfileValues.InputName)).ToInt32(), Is.EqualTo(0), "offsetof(trts_profile_values, input_name)");
+        Assert.That(Marshal.OffsetOf<TrtsProfileValues>(nameof(TrtsProfileValues.NbValues)).ToInt32(), Is.EqualTo(8), "offsetof(trts_profile_values, nb_values)");
+        Assert.That(Marshal.OffsetOf<TrtsProfileValues>(nameof(TrtsProfileValues.Reserved)).ToInt32(), Is.EqualTo(12), "offsetof(trts_profile_values, reserved)");
+        Assert.That(Marshal.OffsetOf<TrtsProfileValues>(nameof(TrtsProfileValues.Min)).ToInt32(), Is.EqualTo(16), "offsetof(trts_profile_values, min)");
+        Assert.That(Marshal.OffsetOf<TrtsProfileValues>(nameof(TrtsProfileValues.Opt)).ToInt32(), Is.EqualTo(24), "offsetof(trts_profile_values, opt)");
+        Assert.That(Marshal.OffsetOf<TrtsProfileValues>(nameof(TrtsProfileValues.Max)).ToInt32(), Is.EqualTo(32), "offsetof(trts_profile_values, max)");
+    }
+
+    [Test]
     public void TrtsTensorInfo_MatchesCLayout()
     {
         Assert.That(sizeof(TrtsTensorInfo), Is.EqualTo(104), "sizeof(trts_tensor_info)");

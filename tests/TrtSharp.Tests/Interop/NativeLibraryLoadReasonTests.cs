@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using TrtSharp.Interop;
+
+namespace TrtSharp.Tests.Interop;
+
+/// <summary>A shim that exists but cannot load is reported with the loader's reason, e.g. which dependency is missing.</summary>
+[TestFixture]
+public class NativeLibraryLoadReasonTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("trtsharp-load").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public void AFileThatIsNoLibrarySaysSo()
+    {
+        string path = Path.Combine(_dir, "libtrtsharp_native.so");
+        File.WriteAllText(path, "not an ELF file");
+        Assert.That(NativeLibraryResolver.TryLoad(path, out _, out string? reason), Is.False);
+        TestContext.Out.WriteLine(reason);
+        Assert.That(reason, Does.Contain("invalid ELF header").Or.Contain("too short"));
+    }
+
+    [Test]
+    public void AMissingDependencyIsNamed()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("builds a Linux shared library with g++");
+        }
+        // A library linked against libnvinfer_stand_in.so, which is then removed: as a full shim without TensorRT installed.
+        string dep = Path.Combine(_dir, "libnvinfer_stand_in.so");
+        string lib = Path.Combine(_dir, "libtrtsharp_native.so");
+        File.WriteAllText(Path.Combine(_dir, "dep.cpp"), "extern \"C\" int trts_stand_in() { return 1; }\n");
+        File.WriteAllText(Path.Combine(_dir, "lib.cpp"), "extern \"C\" int trts_stand_in();\nextern \"C\" int trts_uses() { return trts_stand_in(); }\n");
+        Compile($"-shared -fPIC -o {dep} {Path.Combine(_dir, "dep.cpp")}");
+        Compile($"-shared -fPIC -o {lib} {Path.Combine(_dir, "lib.cpp")} -L{_dir} -lnvinfer_stand_in");
+        File.Delete(dep);
+
+        Assert.That(NativeLibraryResolver.TryLoad(lib, out _, out string? reason), Is.False);
+        TestContext.Out.WriteLine(reason);
+        Assert.That(reason, Does.Contain("libnvinfer_stand_in.so").And.Contain("cannot open shared object file"));
+    }
+
+    private static void Compile(string arguments)
+    {
+        ProcessStartInfo start = new("g++", arguments) { RedirectStandardError = true };
+        Process? started = null;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Ignore("g++ is not installed (a set-up prerequisite)");
+        }
+        using var process = started!;
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.That(process.ExitCode, Is.Zero, errors);
+    }
+}
