@@ -28,4 +28,13 @@ internal static class InstalledSuiteModels
         }
         return set!;
     }
+
+    /// <summary>Ignores the test when the DejaVu fonts the OCR inputs are rendered with are missing.</summary>
+    public static void RequireFonts()
+    {
+        if (TextImages.MissingFont() is { } missing)
+        {
+            Assert.Ignore($"{missing} is missing: install Debian's fonts-dejavu-core");
+        }
+    }
 }

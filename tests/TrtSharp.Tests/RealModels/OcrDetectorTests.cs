@@ -25,7 +25,7 @@ public class OcrDetectorTests
     public void SetUp()
     {
         _suite = InstalledSuiteModels.Require();
-        TextImages.RequireFonts();
+        InstalledSuiteModels.RequireFonts();
         _calibration = [.. Enumerable.Range(0, 8).Select(i => TextImages.Page(i, Side, Side, 5))];
         // One held-out page has another size and aspect: the spatial dimensions are dynamic.
         _heldOut = [.. Enumerable.Range(100, 5).Select(i => TextImages.Page(i, Side, Side, 5)).Append(TextImages.Page(200, 448, 224, 4))];

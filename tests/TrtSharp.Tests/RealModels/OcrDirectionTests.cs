@@ -24,7 +24,7 @@ public class OcrDirectionTests
     public void SetUp()
     {
         _suite = InstalledSuiteModels.Require();
-        TextImages.RequireFonts();
+        InstalledSuiteModels.RequireFonts();
         _truth = [.. TextImages.Phrases.Select((_, i) => i % 2)];
         _lines = [.. TextImages.Phrases.Select((p, i) => (IReadOnlyDictionary<string, HostTensor>)new Dictionary<string, HostTensor> { ["x"] = TextImages.Line(p, i, Width, upsideDown: _truth[i] == 1) })];
         using OnnxRuntimeSession fp32 = SuiteQuantization.OpenFp32(_suite.TextDirectionClassifier);

@@ -25,7 +25,7 @@ public class OcrRecognizerTests
     public void SetUp()
     {
         _suite = InstalledSuiteModels.Require();
-        TextImages.RequireFonts();
+        InstalledSuiteModels.RequireFonts();
         _decoder = new CtcGreedyDecoder(_suite.RecognizerDictionary);
         _lines = [.. TextImages.Phrases.Select((p, i) => (IReadOnlyDictionary<string, HostTensor>)new Dictionary<string, HostTensor> { ["x"] = TextImages.Line(p, i, Width) })];
         using OnnxRuntimeSession fp32 = SuiteQuantization.OpenFp32(_suite.TextRecognizer);

@@ -6,6 +6,7 @@ namespace TrtSharp.Tests.RealModels;
 /// <summary>
 /// Rendered text for the OCR models: lines of dark text on light backgrounds in DejaVu fonts (Debian's
 /// fonts-dejavu-core), turned into the tensors PP-OCR's own preprocessing produces (BGR channel order).
+/// Also compiled into TrtSharp.Benchmarks.
 /// </summary>
 internal static class TextImages
 {
@@ -21,14 +22,9 @@ internal static class TextImages
         "Library", "free wifi", "Gate B", "turn left", "pay here", "Blue Lake",
     ];
 
-    public static void RequireFonts()
-    {
-        string missing = FontFiles.FirstOrDefault(f => !File.Exists(Path.Combine(FontFolder, f))) ?? "";
-        if (missing.Length > 0)
-        {
-            Assert.Ignore($"{Path.Combine(FontFolder, missing)} is missing: install Debian's fonts-dejavu-core");
-        }
-    }
+    /// <summary>The first font file that is not installed, or null (the benchmarks link this file too, so no NUnit here).</summary>
+    public static string? MissingFont() =>
+        FontFiles.Select(f => Path.Combine(FontFolder, f)).FirstOrDefault(f => !File.Exists(f));
 
     /// <summary>One text line rendered at height 48 (the recognizer's), padded to <paramref name="width"/> as PP-OCR pads: zeros after normalization.</summary>
     public static HostTensor<float> Line(string text, int index, int width, bool upsideDown = false)
