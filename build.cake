@@ -59,11 +59,11 @@ Task("Build")
 });
 
 Task("Models")
-    .Description("Installs the default speech models into the cache and checks their SHA-256.")
+    .Description("Installs the default speech models and the real-models suite into the cache and checks their SHA-256.")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    Run("dotnet", Cli("models fetch"));
+    Run("dotnet", Cli("models fetch --suite"));
 });
 
 Task("Test")

@@ -118,7 +118,8 @@ public sealed record DerivedActivation(string Name, string Source, float Lower, 
         {
             return null;
         }
-        var values = TensorData.ReadFloats(constant);
+        // An infinite bound (Clip(x, 1e-10, +Inf) in openWakeWord's melspectrogram) is a valid one-sided clamp.
+        var values = TensorData.ReadFloats(constant, finiteOnly: false);
         return values.Length == 1 && !float.IsNaN(values[0]) ? values[0] : null;
     }
 }

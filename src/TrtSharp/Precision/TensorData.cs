@@ -17,7 +17,13 @@ internal static class TensorData
     public const int BoolType = (int)TensorProto.Types.DataType.Bool;
 
     /// <summary>The values of a float32 tensor (raw_data little-endian or float_data); finite values only.</summary>
-    public static float[] ReadFloats(TensorProto tensor)
+    public static float[] ReadFloats(TensorProto tensor) => ReadFloats(tensor, finiteOnly: true);
+
+    /// <summary>
+    /// The values of a float32 tensor; with <paramref name="finiteOnly"/> false ±Inf and NaN are returned as they are
+    /// (a bound such as Clip's max = +Inf is legitimate where nothing gets quantized from it).
+    /// </summary>
+    public static float[] ReadFloats(TensorProto tensor, bool finiteOnly)
     {
         if (tensor.DataType != FloatType)
         {
@@ -69,7 +75,7 @@ internal static class TensorData
 
         foreach (var v in values)
         {
-            if (!float.IsFinite(v))
+            if (finiteOnly && !float.IsFinite(v))
             {
                 throw new QuantizationException(tensor.Name, "the constant holds NaN or infinity and cannot be quantized");
             }

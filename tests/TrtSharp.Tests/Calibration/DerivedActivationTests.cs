@@ -53,6 +53,17 @@ public class DerivedActivationTests
     }
 
     [Test]
+    public void ClipWithAnInfiniteConstantBoundIsAOneSidedClamp()
+    {
+        // openWakeWord's melspectrogram clips the power spectrum to [1e-10, +Inf] before the log.
+        var model = new ModelBuilder(13).Input("x", 4).Initializer("lo", [1e-10f]).Initializer("inf", [float.PositiveInfinity])
+            .Node("Clip", "clip", ["x", "lo", "inf"], "c")
+            .Node("Log", "log", ["c"], "l").Output("l").Build();
+
+        Assert.That(DerivedActivation.Find(model).Single(), Is.EqualTo(new DerivedActivation("c", "x", 1e-10f, float.PositiveInfinity)));
+    }
+
+    [Test]
     public void ComputeClampsExactly()
     {
         float[] x = [-5f, -0.4f, -0.0f, 0.1f, 3f, 7f];

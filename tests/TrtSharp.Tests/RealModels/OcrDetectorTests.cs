@@ -1,0 +1,102 @@
+using TrtSharp.Inference;
+using TrtSharp.Models;
+using TrtSharp.OnnxRuntime;
+
+namespace TrtSharp.Tests.RealModels;
+
+/// <summary>
+/// PP-OCRv4 text detector (DB, opset 11, dynamic batch/height/width, Constant-node weights, Resize and ConvTranspose)
+/// on rendered pages: the task metric is the text mask (probability ≥ 0.3, PP-OCR's threshold) and its IoU.
+/// </summary>
+[Category("RealModels")]
+public class OcrDetectorTests
+{
+    private const float Threshold = 0.3f;
+    private const int Side = 320;
+    private const string MissesTarget = "misses the issue 9 target today: pooled mask IoU INT8 vs FP32 0.939 (trt) / 0.937 (ort-cpu) with the default " +
+        "entropy, per-page 0.90–0.98 with max/percentile/mse too; needs the per-tensor method choice and placement of issue 9 items 3-4";
+
+    private SuiteModelSet _suite = null!;
+    private List<(HostTensor<float> Image, IReadOnlyList<(int Left, int Top, int Right, int Bottom)> Boxes)> _calibration = null!;
+    private List<(HostTensor<float> Image, IReadOnlyList<(int Left, int Top, int Right, int Bottom)> Boxes)> _heldOut = null!;
+    private bool[][] _fp32 = null!;
+
+    [OneTimeSetUp]
+    public void SetUp()
+    {
+        _suite = InstalledSuiteModels.Require();
+        InstalledSuiteModels.RequireFonts();
+        _calibration = [.. Enumerable.Range(0, 8).Select(i => TextImages.Page(i, Side, Side, 5))];
+        // One held-out page has another size and aspect: the spatial dimensions are dynamic.
+        _heldOut = [.. Enumerable.Range(100, 5).Select(i => TextImages.Page(i, Side, Side, 5)).Append(TextImages.Page(200, 448, 224, 4))];
+        using OnnxRuntimeSession fp32 = SuiteQuantization.OpenFp32(_suite.TextDetector);
+        _fp32 = [.. _heldOut.Select(p => Mask(fp32, p.Image))];
+    }
+
+    [Test]
+    public void Fp32FindsEveryRenderedWordAndLittleElse()
+    {
+        var coverage = new List<double>();
+        var precision = new List<double>();
+        foreach (var ((image, boxes), mask) in _heldOut.Zip(_fp32))
+        {
+            int width = (int)image.Shape[3];
+            coverage.AddRange(boxes.Select(b => Count(mask, width, b) / (double)((b.Right - b.Left) * (b.Bottom - b.Top))));
+            // DB marks each word's region shrunk a little; anything outside the boxes (with a 3-pixel margin) is a false detection.
+            int inside = boxes.Sum(b => Count(mask, width, (b.Left - 3, b.Top - 3, b.Right + 3, b.Bottom + 3)));
+            precision.Add(inside / (double)Math.Max(1, mask.Count(m => m)));
+        }
+        TestContext.Progress.WriteLine($"ocr-det FP32: word box coverage min {coverage.Min():0.000} mean {coverage.Average():0.000} over {coverage.Count} words; " +
+            $"mask pixels inside the boxes {string.Join(", ", precision.Select(v => v.ToString("0.000")))}");
+        Assert.That(coverage, Is.All.GreaterThan(0.25), "every word is found");
+        Assert.That(precision, Is.All.GreaterThan(0.95), "nothing but words is found");
+    }
+
+    [TestCase("trt", Ignore = MissesTarget)]
+    [TestCase("ort-cpu", Ignore = MissesTarget)]
+    public void DefaultQuantizationKeepsTheMask(string placement) =>
+        Assert.That(QuantizedIou(placement), Is.GreaterThanOrEqualTo(0.95));
+
+    /// <summary>Guards today's level until the target above holds: a collapsed range (issue 9's entropy failure) falls far below it.</summary>
+    [TestCase("trt")]
+    [TestCase("ort-cpu")]
+    public void DefaultQuantizationStaysNearFp32(string placement) =>
+        Assert.That(QuantizedIou(placement), Is.GreaterThanOrEqualTo(0.90));
+
+    private double QuantizedIou(string placement)
+    {
+        var calibration = new InMemoryDataset($"{_calibration.Count} rendered {Side}x{Side} pages",
+            [.. _calibration.Select(p => (IReadOnlyDictionary<string, HostTensor>)new Dictionary<string, HostTensor> { ["x"] = p.Image })]);
+        using OnnxRuntimeSession int8 = SuiteQuantization.Quantize(_suite.TextDetector, calibration, placement);
+        long both = 0, either = 0;
+        foreach (var (page, reference) in _heldOut.Zip(_fp32))
+        {
+            bool[] mask = Mask(int8, page.Image);
+            both += mask.Zip(reference).Count(p => p.First && p.Second);
+            either += mask.Zip(reference).Count(p => p.First || p.Second);
+        }
+        double iou = (double)both / either;
+        TestContext.Progress.WriteLine($"ocr-det [{placement}]: pooled mask IoU INT8 vs FP32 {iou:0.0000} over {_heldOut.Count} held-out pages");
+        return iou;
+    }
+
+    private static bool[] Mask(OnnxRuntimeSession session, HostTensor<float> image)
+    {
+        var map = (HostTensor<float>)session.Run(new Dictionary<string, HostTensor> { ["x"] = image }).Values.Single();
+        Assert.That(map.ShapeArray(), Is.EqualTo(new long[] { 1, 1, image.Shape[2], image.Shape[3] }));
+        return [.. map.Data.Select(p => p >= Threshold)];
+    }
+
+    private static int Count(bool[] mask, int width, (int Left, int Top, int Right, int Bottom) box)
+    {
+        int height = mask.Length / width, count = 0;
+        for (int y = Math.Max(0, box.Top); y < Math.Min(height, box.Bottom); y++)
+        {
+            for (int x = Math.Max(0, box.Left); x < Math.Min(width, box.Right); x++)
+            {
+                count += mask[y * width + x] ? 1 : 0;
+            }
+        }
+        return count;
+    }
+}

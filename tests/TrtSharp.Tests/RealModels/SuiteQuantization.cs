@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using TrtSharp.Calibration;
+using TrtSharp.Calibration.Datasets;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Precision;
+
+namespace TrtSharp.Tests.RealModels;
+
+/// <summary>Quantizes a suite model with default options (only the placement chosen) and opens the result in ONNX Runtime.</summary>
+internal static class SuiteQuantization
+{
+    public static readonly OnnxRuntimeOptions Options = new() { IntraOpThreads = 1, InterOpThreads = 1, AllowSpinning = false };
+
+    public static OnnxRuntimeSession OpenFp32(string modelPath) => OnnxRuntimeSession.FromFile(modelPath, Options);
+
+    /// <summary>Calibrates on <paramref name="calibration"/> and returns the INT8 model for <paramref name="placement"/> (<c>trt</c> or <c>ort-cpu</c>), opened.</summary>
+    public static OnnxRuntimeSession Quantize(string modelPath, ICalibrationDataset calibration, string placement) =>
+        QuantizeWithResult(modelPath, calibration, placement).Session;
+
+    /// <summary>As <see cref="Quantize"/>, with the quantizer's result (report, ranges) as well.</summary>
+    public static (OnnxRuntimeSession Session, QuantizeResult Result) QuantizeWithResult(string modelPath, ICalibrationDataset calibration, string placement)
+    {
+        var profile = placement switch
+        {
+            "trt" => QdqProfile.TensorRt,
+            "ort-cpu" => QdqProfile.OrtCpu,
+            _ => throw new ArgumentException(placement, nameof(placement)),
+        };
+        var clock = Stopwatch.StartNew();
+        QuantizeResult result = ModelQuantizer.Quantize(modelPath, calibration, new QuantizeOptions { Qdq = new QdqOptions { Profile = profile } }, Options);
+        TestContext.Progress.WriteLine($"{Path.GetFileName(modelPath)} [{placement}]: quantized in {clock.Elapsed.TotalSeconds:0.0} s ({calibration.Description}; " +
+            $"{result.Model.Graph.Node.Count(n => n.OpType == "QuantizeLinear")} Q nodes, method {(result.Ranges.Count > 0 ? result.Ranges[0].ChosenMethod : "none")})");
+        return (OnnxRuntimeSession.FromModel(result.Model, Options), result);
+    }
+
+    /// <summary>Fraction of pairs on which <paramref name="same"/> holds, printed with the model and placement.</summary>
+    public static double Report<T>(string what, string placement, IReadOnlyList<T> fp32, IReadOnlyList<T> int8, Func<T, T, bool> same)
+    {
+        int agree = fp32.Zip(int8).Count(p => same(p.First, p.Second));
+        TestContext.Progress.WriteLine($"{what} [{placement}]: {agree}/{fp32.Count} held-out samples agree with FP32");
+        return (double)agree / fp32.Count;
+    }
+}
