@@ -33,11 +33,18 @@ internal static class ExecutionProviderSelector
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
-                Record(fallbacks, provider, ex.Message.Trim(), logger);
+                Record(fallbacks, provider, WithRealReason(provider, ex.Message.Trim()), logger);
             }
         }
         return appended;
     }
+
+    /// <summary>
+    /// ONNX Runtime's message with the probe's finding in front: ORT says only "Failed to load shared library" (or, with the
+    /// CPU package, that an entry point is missing), never which library or what to install.
+    /// </summary>
+    public static string WithRealReason(ExecutionProviderOptions provider, string onnxRuntimeMessage) =>
+        ProviderLibraryProbe.Explain(provider) is { } probe ? $"{probe} (ONNX Runtime: {onnxRuntimeMessage})" : onnxRuntimeMessage;
 
     /// <summary>Records and logs one skipped provider.</summary>
     public static void Record(List<ProviderFallback> fallbacks, ExecutionProviderOptions provider, string reason, ILogger? logger)

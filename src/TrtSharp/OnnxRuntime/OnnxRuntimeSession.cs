@@ -454,7 +454,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
             catch (OnnxRuntimeException ex) when (appended[0] is not CpuProviderOptions)
             {
                 // A provider can append yet fail when the session initialises it (no GPU, driver too old): drop it and retry.
-                ExecutionProviderSelector.Record(fallbacks, appended[0], $"session creation failed: {ex.Message.Trim()}", options.Logger);
+                ExecutionProviderSelector.Record(fallbacks, appended[0], ExecutionProviderSelector.WithRealReason(appended[0], $"session creation failed: {ex.Message.Trim()}"), options.Logger);
                 remaining = appended.Skip(1).ToArray();
                 if (!remaining.Any())
                 {
