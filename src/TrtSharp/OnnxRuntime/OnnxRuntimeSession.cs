@@ -9,9 +9,13 @@ namespace TrtSharp.OnnxRuntime;
 
 /// <summary>
 /// A model loaded into ONNX Runtime: typed descriptors, validated <see cref="Run"/>, allocation-free
-/// <see cref="CreateBinding"/>, execution providers with fallback, and taps. <see cref="Run"/> may be called
-/// from several threads at once; a binding belongs to one thread at a time.
+/// <see cref="CreateBinding"/>, execution providers with fallback, and taps.
 /// </summary>
+/// <remarks>
+/// Thread-safe: <see cref="Run"/> and <see cref="CreateBinding"/> may be called from several threads at once, and
+/// <see cref="Dispose"/> waits for the runs in flight (later calls throw <see cref="ObjectDisposedException"/>);
+/// a binding belongs to one thread at a time (docs/thread-safety.md).
+/// </remarks>
 public sealed class OnnxRuntimeSession : IInferenceSession
 {
     private readonly InferenceSession _session;
@@ -23,7 +27,8 @@ public sealed class OnnxRuntimeSession : IInferenceSession
     private readonly Lock _bindingsGate = new();
     private readonly Dictionary<string, Dictionary<string, long[]>> _learnedShapes = new(StringComparer.Ordinal);
     private const int MaxLearnedShapeSets = 64;
-    private bool _disposed;
+    // Every call into the native session holds a lease, so Dispose never frees it under a run (ONNX Runtime would crash).
+    private readonly DisposalGate _gate = new();
 
     private OnnxRuntimeSession(InferenceSession session, string? modelPath, IReadOnlyList<string> taps,
         IReadOnlyList<ExecutionProviderOptions> providers, IReadOnlyList<ProviderFallback> fallbacks, OnnxRuntimeOptions options)
@@ -87,7 +92,8 @@ public sealed class OnnxRuntimeSession : IInferenceSession
 
     internal InferenceSession Native => _session;
 
-    internal bool IsDisposed => _disposed;
+    /// <summary>Leases held by runs of this session and its bindings; closed by <see cref="Dispose"/>.</summary>
+    internal DisposalGate Gate => _gate;
 
     /// <summary>Loads a model file.</summary>
     /// <exception cref="ModelFormatException">The file is missing, not ONNX, or ONNX Runtime refuses it.</exception>
@@ -134,7 +140,19 @@ public sealed class OnnxRuntimeSession : IInferenceSession
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, HostTensor> Run(IReadOnlyDictionary<string, HostTensor> inputs, IReadOnlyCollection<string>? outputNames = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        _gate.Enter(this);
+        try
+        {
+            return RunLeased(inputs, outputNames);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    private Dictionary<string, HostTensor> RunLeased(IReadOnlyDictionary<string, HostTensor> inputs, IReadOnlyCollection<string>? outputNames)
+    {
         ArgumentNullException.ThrowIfNull(inputs);
         ValidateInputs(inputs);
         string[] wanted = outputNames is null ? _outputNames : outputNames.ToArray();
@@ -193,13 +211,20 @@ public sealed class OnnxRuntimeSession : IInferenceSession
     /// </summary>
     public OnnxRuntimeBinding CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var binding = new OnnxRuntimeBinding(this, inputShapes ?? new Dictionary<string, long[]>());
-        lock (_bindingsGate)
+        _gate.Enter(this);
+        try
         {
-            _bindings.Add(binding);
+            var binding = new OnnxRuntimeBinding(this, inputShapes ?? new Dictionary<string, long[]>());
+            lock (_bindingsGate)
+            {
+                _bindings.Add(binding);
+            }
+            return binding;
         }
-        return binding;
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     /// <summary>Checks a shape against a descriptor: rank and every fixed dimension.</summary>
@@ -265,14 +290,17 @@ public sealed class OnnxRuntimeSession : IInferenceSession
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Waits for the runs in flight on other threads (this session's and its bindings'), then releases the bindings
+    /// and the native session. Calls that start afterwards throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (!_gate.Close())
         {
             return;
         }
-        _disposed = true;
+        _gate.WaitForLeases();
         OnnxRuntimeBinding[] live;
         lock (_bindingsGate)
         {
