@@ -85,6 +85,42 @@ Task("Test")
     });
 });
 
+Task("SanitizerTest")
+    .Description("Core-only shim built with AddressSanitizer + UBSan into build/native-asan, then every test that calls it.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var asanBuild = root.Combine("build/native-asan");
+    // GCC's runtimes: a .NET host is not instrumented, so libasan must be preloaded into the test host to come first.
+    Run("cmake", $"-S . -B \"{asanBuild}\" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRTSHARP_FORCE_CORE_ONLY=ON -DCMAKE_CXX_COMPILER=g++ " +
+        "\"-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer\" " +
+        "\"-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=address,undefined\"");
+    Run("cmake", $"--build \"{asanBuild}\" --parallel 2");
+    StartProcess("g++", new ProcessSettings { Arguments = "-print-file-name=libasan.so", RedirectStandardOutput = true }, out var lines);
+    var libasan = lines.FirstOrDefault()?.Trim();
+    if (string.IsNullOrEmpty(libasan) || !System.IO.File.Exists(libasan))
+    {
+        throw new Exception("libasan.so not found (g++ -print-file-name=libasan.so); install g++");
+    }
+    // Only the test host gets the sanitizer (dotnet test -e): MSBuild and the vstest console stay uninstrumented.
+    // handle_segv=0 leaves SIGSEGV to the runtime (managed NullReferenceException); LeakSanitizer stays on with the
+    // runtime's own allocations suppressed, so a leak in the shim fails the run (the host exits non-zero).
+    var env = new Dictionary<string, string>
+    {
+        ["LD_PRELOAD"] = libasan,
+        ["ASAN_OPTIONS"] = "detect_leaks=1:handle_segv=0:abort_on_error=0:exitcode=86",
+        ["LSAN_OPTIONS"] = $"suppressions={root.CombineWithFilePath("native/sanitizers/lsan.supp")}:print_suppressions=0",
+        ["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1",
+        ["TRTSHARP_NATIVE_PATH"] = asanBuild.FullPath,
+        ["TRTSHARP_REQUIRE_NATIVE"] = "1",
+        ["TRTSHARP_EXPECT_SANITIZER"] = "1",
+    };
+    var settings = string.Join(" ", env.Select(p => $"-e \"{p.Key}={p.Value}\""));
+    var filter = "Category=Native|FullyQualifiedName~TrtSharp.Tests.TensorRT|FullyQualifiedName~TrtSharp.Tests.Interop";
+    Run("dotnet", $"test tests/TrtSharp.Tests/TrtSharp.Tests.csproj -c {configuration} --no-build --filter \"{filter}\" " +
+        $"--results-directory \"{artifacts.Combine("test-results")}\" --logger \"trx;LogFileName=TrtSharp.Sanitizer.trx\" {settings}");
+});
+
 Task("Demo")
     .Description("The main job on the default speech models.")
     .IsDependentOn("Native")
