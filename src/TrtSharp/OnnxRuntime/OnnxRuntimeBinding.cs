@@ -43,8 +43,18 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         }
         catch
         {
+            GC.SuppressFinalize(this);
             ReleaseNative();
             throw;
+        }
+    }
+
+    /// <summary>Reports a binding that nobody disposed (<see cref="OnnxRuntimeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
+    ~OnnxRuntimeBinding()
+    {
+        if (!_gate.IsClosed)
+        {
+            OnnxRuntimeLeakTracker.Report($"OnnxRuntimeBinding ({_session.ModelPath ?? "model from bytes"})");
         }
     }
 
@@ -144,6 +154,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         {
             return;
         }
+        GC.SuppressFinalize(this);
         _gate.WaitForLeases();
         ReleaseNative();
         _session.Forget(this);

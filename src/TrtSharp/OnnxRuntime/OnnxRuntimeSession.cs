@@ -29,6 +29,8 @@ public sealed class OnnxRuntimeSession : IInferenceSession
     private const int MaxLearnedShapeSets = 64;
     // Every call into the native session holds a lease, so Dispose never frees it under a run (ONNX Runtime would crash).
     private readonly DisposalGate _gate = new();
+    // A constructor that throws leaves an object for the finalizer that never owned anything.
+    private readonly bool _constructed;
 
     private OnnxRuntimeSession(InferenceSession session, string? modelPath, IReadOnlyList<string> taps,
         IReadOnlyList<ExecutionProviderOptions> providers, IReadOnlyList<ProviderFallback> fallbacks, OnnxRuntimeOptions options)
@@ -64,6 +66,16 @@ public sealed class OnnxRuntimeSession : IInferenceSession
         _outputNames = outputs.Select(o => o.Name).ToArray();
         _inputsByName = Inputs.ToDictionary(d => d.Name);
         _outputsByName = outputs.ToDictionary(d => d.Name);
+        _constructed = true;
+    }
+
+    /// <summary>Reports a session that nobody disposed (<see cref="OnnxRuntimeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
+    ~OnnxRuntimeSession()
+    {
+        if (_constructed && !_gate.IsClosed)
+        {
+            OnnxRuntimeLeakTracker.Report($"OnnxRuntimeSession ({ModelPath ?? "model from bytes"})");
+        }
     }
 
     /// <inheritdoc/>
@@ -300,6 +312,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession
         {
             return;
         }
+        GC.SuppressFinalize(this);
         _gate.WaitForLeases();
         OnnxRuntimeBinding[] live;
         lock (_bindingsGate)
