@@ -29,7 +29,10 @@ public sealed class OnnxRuntimeOptions
     /// <summary>Minimum severity of ONNX Runtime's own log messages for this session.</summary>
     public OnnxRuntimeLogSeverity LogSeverity { get; set; } = OnnxRuntimeLogSeverity.Warning;
 
-    /// <summary>When set, ONNX Runtime writes the optimized graph there (useful to see fusions).</summary>
+    /// <summary>
+    /// When set, ONNX Runtime writes the optimized graph there (useful to see fusions): to a temporary file beside it,
+    /// renamed into place once the session exists. A <c>.ort</c> extension selects ORT format.
+    /// </summary>
     public string? OptimizedModelPath { get; set; }
 
     /// <summary>

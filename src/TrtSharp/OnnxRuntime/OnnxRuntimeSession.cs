@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
+using TrtSharp.IO;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.OnnxRuntime;
@@ -426,10 +427,13 @@ public sealed class OnnxRuntimeSession : IInferenceSession
             OnnxRuntimeEnvironment.RequireGlobalThreadPool();
         }
         var fallbacks = new List<ProviderFallback>();
+        // ONNX Runtime writes the optimized model itself while it creates the session: let it write a temporary
+        // file (same extension: it picks ONNX or ORT format by it) and rename that once the session exists.
+        using PendingFile? optimized = options.OptimizedModelPath is null ? null : AtomicFile.Begin(options.OptimizedModelPath, keepExtension: true);
         IEnumerable<ExecutionProviderOptions> remaining = options.ExecutionProviders.Count > 0 ? options.ExecutionProviders : ExecutionProviderSelector.Defaults;
         while (true)
         {
-            using SessionOptions sessionOptions = MakeSessionOptions(options, path, bytes is not null);
+            using SessionOptions sessionOptions = MakeSessionOptions(options, path, bytes is not null, optimized?.TempPath);
             List<ExecutionProviderOptions> appended = ExecutionProviderSelector.Append(sessionOptions, remaining, fallbacks, options.Logger);
             if (appended.Count == 0)
             {
@@ -438,17 +442,27 @@ public sealed class OnnxRuntimeSession : IInferenceSession
             try
             {
                 InferenceSession session = bytes is null ? new InferenceSession(path!, sessionOptions) : new InferenceSession(bytes, sessionOptions);
+                OnnxRuntimeSession created;
                 try
                 {
-                    var created = new OnnxRuntimeSession(session, path, taps, appended, fallbacks, options);
-                    ExecutionProviderSelector.LogSession(options.Logger, path, created.ActiveProviders);
-                    return created;
+                    created = new OnnxRuntimeSession(session, path, taps, appended, fallbacks, options);
                 }
                 catch
                 {
                     session.Dispose();
                     throw;
                 }
+                try
+                {
+                    optimized?.Commit();
+                }
+                catch
+                {
+                    created.Dispose();
+                    throw;
+                }
+                ExecutionProviderSelector.LogSession(options.Logger, path, created.ActiveProviders);
+                return created;
             }
             catch (OnnxRuntimeException ex) when (appended[0] is not CpuProviderOptions)
             {
@@ -467,7 +481,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession
         }
     }
 
-    private static SessionOptions MakeSessionOptions(OnnxRuntimeOptions options, string? path, bool fromBytes)
+    private static SessionOptions MakeSessionOptions(OnnxRuntimeOptions options, string? path, bool fromBytes, string? optimizedModelPath)
     {
         var so = new SessionOptions();
         try
@@ -494,9 +508,9 @@ public sealed class OnnxRuntimeSession : IInferenceSession
                     so.AddSessionConfigEntry("session.inter_op.allow_spinning", spin ? "1" : "0");
                 }
             }
-            if (options.OptimizedModelPath is not null)
+            if (optimizedModelPath is not null)
             {
-                so.OptimizedModelFilePath = options.OptimizedModelPath;
+                so.OptimizedModelFilePath = optimizedModelPath;
             }
             if (fromBytes && path is not null)
             {
