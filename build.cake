@@ -86,13 +86,13 @@ Task("Test")
 });
 
 Task("SanitizerTest")
-    .Description("Core-only shim built with AddressSanitizer + UBSan into build/native-asan, then every test that calls it.")
+    .Description("Core-only shim built with AddressSanitizer + UBSan into build/native-asan, then every test that calls it (docs/sanitizers.md).")
     .IsDependentOn("Build")
     .Does(() =>
 {
     var asanBuild = root.Combine("build/native-asan");
     // GCC's runtimes: a .NET host is not instrumented, so libasan must be preloaded into the test host to come first.
-    Run("cmake", $"-S . -B \"{asanBuild}\" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRTSHARP_FORCE_CORE_ONLY=ON -DCMAKE_CXX_COMPILER=g++ " +
+    Run("cmake", $"--fresh -S . -B \"{asanBuild}\" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRTSHARP_FORCE_CORE_ONLY=ON -DCMAKE_CXX_COMPILER=g++ " +
         "\"-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer\" " +
         "\"-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=address,undefined\"");
     Run("cmake", $"--build \"{asanBuild}\" --parallel 2");
@@ -102,14 +102,14 @@ Task("SanitizerTest")
     {
         throw new Exception("libasan.so not found (g++ -print-file-name=libasan.so); install g++");
     }
-    // Only the test host gets the sanitizer (dotnet test -e): MSBuild and the vstest console stay uninstrumented.
-    // handle_segv=0 leaves SIGSEGV to the runtime (managed NullReferenceException); LeakSanitizer stays on with the
-    // runtime's own allocations suppressed, so a leak in the shim fails the run (the host exits non-zero).
+    // dotnet test -e reaches the test host (and the vstest console, which is harmless). handle_segv=0 leaves SIGSEGV to
+    // the runtime (managed NullReferenceException). Leak detection is off: LeakSanitizer's stop-the-world tracer
+    // crashes inside a .NET host about every other run (docs/sanitizers.md), and the test platform kills its host before
+    // an at-exit check could run; lost handles are caught by the managed leak check on every test instead.
     var env = new Dictionary<string, string>
     {
         ["LD_PRELOAD"] = libasan,
-        ["ASAN_OPTIONS"] = "detect_leaks=1:handle_segv=0:abort_on_error=0:exitcode=86",
-        ["LSAN_OPTIONS"] = $"suppressions={root.CombineWithFilePath("native/sanitizers/lsan.supp")}:print_suppressions=0",
+        ["ASAN_OPTIONS"] = "detect_leaks=0:handle_segv=0:halt_on_error=1",
         ["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1",
         ["TRTSHARP_NATIVE_PATH"] = asanBuild.FullPath,
         ["TRTSHARP_REQUIRE_NATIVE"] = "1",
@@ -119,6 +119,24 @@ Task("SanitizerTest")
     var filter = "Category=Native|FullyQualifiedName~TrtSharp.Tests.TensorRT|FullyQualifiedName~TrtSharp.Tests.Interop";
     Run("dotnet", $"test tests/TrtSharp.Tests/TrtSharp.Tests.csproj -c {configuration} --no-build --filter \"{filter}\" " +
         $"--results-directory \"{artifacts.Combine("test-results")}\" --logger \"trx;LogFileName=TrtSharp.Sanitizer.trx\" {settings}");
+
+    // Self-check: an out-of-bounds read inside the shim must stop the host with AddressSanitizer's report.
+    var logs = artifacts.Combine("sanitizer");
+    CleanDirectory(logs);
+    env["ASAN_OPTIONS"] += $":log_path={logs.CombineWithFilePath("canary")}";
+    env["TRTSHARP_ASAN_CANARY"] = "1";
+    var canary = string.Join(" ", env.Select(p => $"-e \"{p.Key}={p.Value}\""));
+    int code = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = $"test tests/TrtSharp.Tests/TrtSharp.Tests.csproj -c {configuration} --no-build --filter \"FullyQualifiedName~SanitizerBuildTests.OverflowCanary\" {canary}",
+        WorkingDirectory = root.FullPath,
+    });
+    var report = string.Join("\n", GetFiles(logs.FullPath + "/canary.*").Select(f => System.IO.File.ReadAllText(f.FullPath)));
+    if (code == 0 || !report.Contains("heap-buffer-overflow") || !report.Contains("trts_blob_create"))
+    {
+        throw new Exception($"the AddressSanitizer canary was not caught (exit {code}); reports in {logs}");
+    }
+    Information("AddressSanitizer canary caught: heap-buffer-overflow in trts_blob_create");
 });
 
 Task("Demo")
