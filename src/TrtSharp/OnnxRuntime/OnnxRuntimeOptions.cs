@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace TrtSharp.OnnxRuntime;
 
 /// <summary>How an <see cref="OnnxRuntimeSession"/> is created: threads, optimization, providers, taps.</summary>
+/// <remarks>Thread safety: configure, then share; do not change it while a session is being created from it (docs/thread-safety.md).</remarks>
 public sealed class OnnxRuntimeOptions
 {
     /// <summary>Threads inside one operator (0 = ONNX Runtime's default, one per core). Ignored with <see cref="UseGlobalThreadPool"/>.</summary>
