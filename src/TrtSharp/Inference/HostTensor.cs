@@ -7,6 +7,7 @@ namespace TrtSharp.Inference;
 /// A dense, row-major tensor in host memory: element type, shape and the elements.
 /// The common currency between the ONNX layer, the backends, .npy files and calibration.
 /// </summary>
+/// <remarks>Thread safety: plain memory, like an array: concurrent reads are fine, a write must not overlap any other access (docs/thread-safety.md).</remarks>
 public abstract class HostTensor
 {
     private readonly long[] _shape;

@@ -4,6 +4,8 @@ namespace TrtSharp.Inference;
 /// A loaded model ready to run, whatever executes it: ONNX Runtime on the CPU
 /// (<c>OnnxRuntimeSession</c>) or a TensorRT engine on a GPU (<c>ExecutionContext</c>).
 /// </summary>
+/// <remarks>Thread safety: <c>OnnxRuntimeSession</c> runs from many threads at once; an <c>ExecutionContext</c> runs one
+/// inference at a time (one context per concurrent stream). See docs/thread-safety.md.</remarks>
 public interface IInferenceSession : IDisposable
 {
     /// <summary>Which backend runs the model ("onnxruntime", "tensorrt").</summary>
@@ -32,6 +34,7 @@ public interface IInferenceSession : IDisposable
 }
 
 /// <summary>Pre-bound input and output buffers of one session; run repeatedly without allocating.</summary>
+/// <remarks>Thread safety: one thread at a time; give each thread its own binding (docs/thread-safety.md).</remarks>
 public interface IInferenceBinding : IDisposable
 {
     /// <summary>The input buffer to fill before <see cref="Run"/>.</summary>

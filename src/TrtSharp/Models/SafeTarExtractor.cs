@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using TrtSharp.Errors;
+using TrtSharp.IO;
 
 namespace TrtSharp.Models;
 
@@ -50,8 +51,12 @@ internal static class SafeTarExtractor
                         Directory.CreateDirectory(target);
                         break;
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                        entry.ExtractToFile(target, overwrite: false);
+                        if (File.Exists(target))
+                        {
+                            throw new ModelFormatException(tgzPath, $"archive entry '{entry.Name}' appears twice");
+                        }
+                        // Through the atomic writer like every output: flushed to disk before the staging folder is renamed into place.
+                        AtomicFile.Write(target, s => entry.DataStream?.CopyTo(s));
                         files++;
                         break;
                     case TarEntryType.GlobalExtendedAttributes or TarEntryType.ExtendedAttributes:

@@ -283,52 +283,32 @@ public sealed class OnnxModel
         bool useExternal = options.UseExternalData || copy.CalculateSize() + externalBytes > options.AutomaticExternalDataAbove;
 
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        string? dataPath = useExternal ? Path.Combine(Path.GetDirectoryName(fullPath)!, dataName) : null;
-        string? dataTemp = null;
-        try
+        // The data file is committed only once the model is known to fit, and before the model that points into it.
+        using PendingFile? data = useExternal ? AtomicFile.Begin(Path.Combine(Path.GetDirectoryName(fullPath)!, dataName)) : null;
+        // Nothing reached the threshold: no data file rather than an empty one (disposing deletes the temp file).
+        bool writeData = data is not null && WriteExternal(tensors, options, dataName, data.Stream) > 0;
+        if (data is null)
         {
-            if (useExternal)
+            foreach (var tensor in tensors.Where(ExternalDataReference.IsExternal))
             {
-                dataTemp = AtomicFile.TempPathFor(dataPath!);
-                if (WriteExternal(tensors, options, dataName, dataTemp) == 0)
-                {
-                    // Nothing reached the threshold: no data file rather than an empty one.
-                    AtomicFile.TryDelete(dataTemp);
-                    dataTemp = null;
-                }
-            }
-            else
-            {
-                foreach (var tensor in tensors.Where(ExternalDataReference.IsExternal))
-                {
-                    SetRawData(tensor, ReadDataBytes(tensor));
-                }
-            }
-            long size = copy.CalculateSize();
-            if (size >= int.MaxValue)
-            {
-                throw new ModelFormatException(path, $"model graph alone serializes to {size} bytes, beyond protobuf's 2 GB limit");
-            }
-            if (dataTemp is not null)
-            {
-                File.Move(dataTemp, dataPath!, overwrite: true);
-                dataTemp = null;
-            }
-            AtomicFile.Write(fullPath, s => copy.WriteTo(s));
-        }
-        finally
-        {
-            if (dataTemp is not null)
-            {
-                AtomicFile.TryDelete(dataTemp);
+                SetRawData(tensor, ReadDataBytes(tensor));
             }
         }
+        long size = copy.CalculateSize();
+        if (size >= int.MaxValue)
+        {
+            throw new ModelFormatException(path, $"model graph alone serializes to {size} bytes, beyond protobuf's 2 GB limit");
+        }
+        if (writeData)
+        {
+            data!.Commit();
+        }
+        AtomicFile.Write(fullPath, s => copy.WriteTo(s));
     }
 
-    private int WriteExternal(List<TensorProto> tensors, OnnxSaveOptions options, string dataName, string dataTemp)
+    private int WriteExternal(List<TensorProto> tensors, OnnxSaveOptions options, string dataName, Stream stream)
     {
         int written = 0;
-        using var stream = new FileStream(dataTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         foreach (var tensor in tensors)
         {
             long size = OnnxTensors.DataByteSize(tensor);
@@ -354,7 +334,6 @@ public sealed class OnnxModel
             tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = bytes.LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             written++;
         }
-        stream.Flush(flushToDisk: true);
         return written;
     }
 

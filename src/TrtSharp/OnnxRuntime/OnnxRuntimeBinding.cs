@@ -13,7 +13,9 @@ namespace TrtSharp.OnnxRuntime;
 /// An output whose shape cannot be derived from the input shapes (e.g. it depends on the data) is bound to
 /// ONNX Runtime's allocator for the first <see cref="Run"/>; that run allocates its result once, copies it into
 /// a new pinned buffer and rebinds to it, so later runs allocate nothing. If such a shape changes between runs,
-/// ONNX Runtime reports a shape mismatch. Not thread-safe: use one binding per thread.
+/// ONNX Runtime reports a shape mismatch. Not thread-safe: use one binding per thread. <see cref="Dispose"/> (its own
+/// or the session's) may still come from another thread: it waits for a run in flight, and later runs throw
+/// <see cref="ObjectDisposedException"/>.
 /// </remarks>
 public sealed class OnnxRuntimeBinding : IInferenceBinding
 {
@@ -26,7 +28,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
     private readonly List<string> _pending = [];
     private readonly List<string> _fromLearned = [];
     private readonly string _shapeKey = string.Empty;
-    private bool _disposed;
+    private readonly DisposalGate _gate = new();
 
     internal OnnxRuntimeBinding(OnnxRuntimeSession session, IReadOnlyDictionary<string, long[]> inputShapes)
     {
@@ -41,8 +43,18 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         }
         catch
         {
+            GC.SuppressFinalize(this);
             ReleaseNative();
             throw;
+        }
+    }
+
+    /// <summary>Reports a binding that nobody disposed (<see cref="OnnxRuntimeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
+    ~OnnxRuntimeBinding()
+    {
+        if (!_gate.IsClosed)
+        {
+            OnnxRuntimeLeakTracker.Report($"OnnxRuntimeBinding ({_session.ModelPath ?? "model from bytes"})");
         }
     }
 
@@ -61,7 +73,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
     /// <inheritdoc/>
     public HostTensor Input(string name)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_gate.IsClosed, this);
         return _inputs.TryGetValue(name, out HostTensor? t) ? t : throw new TensorNotFoundException(name, _inputs.Keys);
     }
 
@@ -73,7 +85,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
     /// <exception cref="InvalidOperationException">The output's shape is only known after the first <see cref="Run"/>.</exception>
     public HostTensor Output(string name)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_gate.IsClosed, this);
         if (!_outputs.TryGetValue(name, out HostTensor? t))
         {
             throw new TensorNotFoundException(name, _outputs.Keys);
@@ -90,7 +102,29 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
     /// <inheritdoc/>
     public void Run()
     {
-        ObjectDisposedException.ThrowIf(_disposed || _session.IsDisposed, this);
+        // Leases on the binding and on its session: neither Dispose frees native state while this run uses it.
+        _gate.Enter(this);
+        try
+        {
+            // A disposed session disposes its bindings; this names the session as what is gone.
+            ObjectDisposedException.ThrowIf(!_session.Gate.TryEnter(), _session);
+            try
+            {
+                RunLeased();
+            }
+            finally
+            {
+                _session.Gate.Exit();
+            }
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    private void RunLeased()
+    {
         try
         {
             _session.Native.RunWithBinding(_runOptions, _binding);
@@ -99,7 +133,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         {
             // Shapes another binding learned did not fit this data (they depend on it): learn this binding's own.
             RelearnOutputs();
-            Run();
+            RunLeased();
             return;
         }
         catch (OnnxRuntimeException ex)
@@ -113,14 +147,15 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Waits for a run in flight on another thread, then releases the native binding; later runs throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (!_gate.Close())
         {
             return;
         }
-        _disposed = true;
+        GC.SuppressFinalize(this);
+        _gate.WaitForLeases();
         ReleaseNative();
         _session.Forget(this);
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace TrtSharp.OnnxRuntime;
 
 /// <summary>How an <see cref="OnnxRuntimeSession"/> is created: threads, optimization, providers, taps.</summary>
+/// <remarks>Thread safety: configure, then share; do not change it while a session is being created from it (docs/thread-safety.md).</remarks>
 public sealed class OnnxRuntimeOptions
 {
     /// <summary>Threads inside one operator (0 = ONNX Runtime's default, one per core). Ignored with <see cref="UseGlobalThreadPool"/>.</summary>
@@ -29,7 +30,10 @@ public sealed class OnnxRuntimeOptions
     /// <summary>Minimum severity of ONNX Runtime's own log messages for this session.</summary>
     public OnnxRuntimeLogSeverity LogSeverity { get; set; } = OnnxRuntimeLogSeverity.Warning;
 
-    /// <summary>When set, ONNX Runtime writes the optimized graph there (useful to see fusions).</summary>
+    /// <summary>
+    /// When set, ONNX Runtime writes the optimized graph there (useful to see fusions): to a temporary file beside it,
+    /// renamed into place once the session exists. A <c>.ort</c> extension selects ORT format.
+    /// </summary>
     public string? OptimizedModelPath { get; set; }
 
     /// <summary>

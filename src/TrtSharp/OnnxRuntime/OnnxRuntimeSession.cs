@@ -3,16 +3,20 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
-using TrtSharp.Onnx.Protobuf;
 using TrtSharp.IO;
+using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.OnnxRuntime;
 
 /// <summary>
 /// A model loaded into ONNX Runtime: typed descriptors, validated <see cref="Run"/>, allocation-free
-/// <see cref="CreateBinding"/>, execution providers with fallback, and taps. <see cref="Run"/> may be called
-/// from several threads at once; a binding belongs to one thread at a time.
+/// <see cref="CreateBinding"/>, execution providers with fallback, and taps.
 /// </summary>
+/// <remarks>
+/// Thread-safe: <see cref="Run"/> and <see cref="CreateBinding"/> may be called from several threads at once, and
+/// <see cref="Dispose"/> waits for the runs in flight (later calls throw <see cref="ObjectDisposedException"/>);
+/// a binding belongs to one thread at a time (docs/thread-safety.md).
+/// </remarks>
 public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
 {
     private readonly InferenceSession _session;
@@ -24,7 +28,10 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
     private readonly Lock _bindingsGate = new();
     private readonly Dictionary<string, Dictionary<string, long[]>> _learnedShapes = new(StringComparer.Ordinal);
     private const int MaxLearnedShapeSets = 64;
-    private bool _disposed;
+    // Every call into the native session holds a lease, so Dispose never frees it under a run (ONNX Runtime would crash).
+    private readonly DisposalGate _gate = new();
+    // A constructor that throws leaves an object for the finalizer that never owned anything.
+    private readonly bool _constructed;
 
     private OnnxRuntimeSession(InferenceSession session, string? modelPath, IReadOnlyList<string> taps,
         IReadOnlyList<ExecutionProviderOptions> providers, IReadOnlyList<ProviderFallback> fallbacks, OnnxRuntimeOptions options)
@@ -60,6 +67,16 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         _outputNames = outputs.Select(o => o.Name).ToArray();
         _inputsByName = Inputs.ToDictionary(d => d.Name);
         _outputsByName = outputs.ToDictionary(d => d.Name);
+        _constructed = true;
+    }
+
+    /// <summary>Reports a session that nobody disposed (<see cref="OnnxRuntimeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
+    ~OnnxRuntimeSession()
+    {
+        if (_constructed && !_gate.IsClosed)
+        {
+            OnnxRuntimeLeakTracker.Report($"OnnxRuntimeSession ({ModelPath ?? "model from bytes"})");
+        }
     }
 
     /// <inheritdoc/>
@@ -88,7 +105,8 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
 
     internal InferenceSession Native => _session;
 
-    internal bool IsDisposed => _disposed;
+    /// <summary>Leases held by runs of this session and its bindings; closed by <see cref="Dispose"/>.</summary>
+    internal DisposalGate Gate => _gate;
 
     /// <summary>Loads a model file.</summary>
     /// <exception cref="ModelFormatException">The file is missing, not ONNX, or ONNX Runtime refuses it.</exception>
@@ -132,7 +150,19 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, HostTensor> Run(IReadOnlyDictionary<string, HostTensor> inputs, IReadOnlyCollection<string>? outputNames = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        _gate.Enter(this);
+        try
+        {
+            return RunLeased(inputs, outputNames);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    private Dictionary<string, HostTensor> RunLeased(IReadOnlyDictionary<string, HostTensor> inputs, IReadOnlyCollection<string>? outputNames)
+    {
         ArgumentNullException.ThrowIfNull(inputs);
         ValidateInputs(inputs);
         string[] wanted = outputNames is null ? _outputNames : outputNames.ToArray();
@@ -185,8 +215,20 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
     /// <remarks>ONNX Runtime checks types and shapes itself here; an absent optional input is not fed.</remarks>
     public IReadOnlyDictionary<string, ModelValue> RunValues(IReadOnlyDictionary<string, ModelValue> inputs)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(inputs);
+        _gate.Enter(this);
+        try
+        {
+            return RunValuesLeased(inputs);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    private Dictionary<string, ModelValue> RunValuesLeased(IReadOnlyDictionary<string, ModelValue> inputs)
+    {
         var names = new List<string>(inputs.Count);
         var feeds = new List<OrtValue>(inputs.Count);
         var owned = new List<OrtValue>();
@@ -235,13 +277,20 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
     /// </summary>
     public OnnxRuntimeBinding CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var binding = new OnnxRuntimeBinding(this, inputShapes ?? new Dictionary<string, long[]>());
-        lock (_bindingsGate)
+        _gate.Enter(this);
+        try
         {
-            _bindings.Add(binding);
+            var binding = new OnnxRuntimeBinding(this, inputShapes ?? new Dictionary<string, long[]>());
+            lock (_bindingsGate)
+            {
+                _bindings.Add(binding);
+            }
+            return binding;
         }
-        return binding;
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     /// <summary>Checks a shape against a descriptor: rank and every fixed dimension.</summary>
@@ -307,14 +356,18 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Waits for the runs in flight on other threads (this session's and its bindings'), then releases the bindings
+    /// and the native session. Calls that start afterwards throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (!_gate.Close())
         {
             return;
         }
-        _disposed = true;
+        GC.SuppressFinalize(this);
+        _gate.WaitForLeases();
         OnnxRuntimeBinding[] live;
         lock (_bindingsGate)
         {
@@ -427,10 +480,13 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
             OnnxRuntimeEnvironment.RequireGlobalThreadPool();
         }
         var fallbacks = new List<ProviderFallback>();
+        // ONNX Runtime writes the optimized model itself while it creates the session: let it write a temporary
+        // file (same extension: it picks ONNX or ORT format by it) and rename that once the session exists.
+        using PendingFile? optimized = options.OptimizedModelPath is null ? null : AtomicFile.Begin(options.OptimizedModelPath, keepExtension: true);
         IEnumerable<ExecutionProviderOptions> remaining = options.ExecutionProviders.Count > 0 ? options.ExecutionProviders : ExecutionProviderSelector.Defaults;
         while (true)
         {
-            using SessionOptions sessionOptions = MakeSessionOptions(options, path, bytes is not null);
+            using SessionOptions sessionOptions = MakeSessionOptions(options, path, bytes is not null, optimized?.TempPath);
             List<ExecutionProviderOptions> appended = ExecutionProviderSelector.Append(sessionOptions, remaining, fallbacks, options.Logger);
             if (appended.Count == 0)
             {
@@ -439,17 +495,27 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
             try
             {
                 InferenceSession session = bytes is null ? new InferenceSession(path!, sessionOptions) : new InferenceSession(bytes, sessionOptions);
+                OnnxRuntimeSession created;
                 try
                 {
-                    var created = new OnnxRuntimeSession(session, path, taps, appended, fallbacks, options);
-                    ExecutionProviderSelector.LogSession(options.Logger, path, created.ActiveProviders);
-                    return created;
+                    created = new OnnxRuntimeSession(session, path, taps, appended, fallbacks, options);
                 }
                 catch
                 {
                     session.Dispose();
                     throw;
                 }
+                try
+                {
+                    optimized?.Commit();
+                }
+                catch
+                {
+                    created.Dispose();
+                    throw;
+                }
+                ExecutionProviderSelector.LogSession(options.Logger, path, created.ActiveProviders);
+                return created;
             }
             catch (OnnxRuntimeException ex) when (appended[0] is not CpuProviderOptions)
             {
@@ -468,7 +534,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         }
     }
 
-    private static SessionOptions MakeSessionOptions(OnnxRuntimeOptions options, string? path, bool fromBytes)
+    private static SessionOptions MakeSessionOptions(OnnxRuntimeOptions options, string? path, bool fromBytes, string? optimizedModelPath)
     {
         var so = new SessionOptions();
         try
@@ -495,9 +561,9 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
                     so.AddSessionConfigEntry("session.inter_op.allow_spinning", spin ? "1" : "0");
                 }
             }
-            if (options.OptimizedModelPath is not null)
+            if (optimizedModelPath is not null)
             {
-                so.OptimizedModelFilePath = options.OptimizedModelPath;
+                so.OptimizedModelFilePath = optimizedModelPath;
             }
             if (fromBytes && path is not null)
             {

@@ -8,6 +8,7 @@ namespace TrtSharp.Speech;
 /// value is rescaled to v/10 + 2, and the frame buffer starts as 76 frames of 1.0.
 /// Allocates nothing per chunk.
 /// </summary>
+/// <remarks>Thread safety: one thread at a time (streaming state; docs/thread-safety.md).</remarks>
 public sealed class MelFrameStream : IDisposable
 {
     private const int FrameValues = WakeWordFraming.WindowFrames * WakeWordFraming.MelBins;

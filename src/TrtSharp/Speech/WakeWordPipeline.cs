@@ -11,6 +11,7 @@ namespace TrtSharp.Speech;
 /// embeddings of 4 s of seeded noise; the first 5 scores after a reset are reported as 0.
 /// Steady state (<see cref="ProcessChunk"/>) allocates nothing. Sessions stay owned by the caller.
 /// </summary>
+/// <remarks>Thread safety: one thread at a time (streaming state); the sessions it runs may be shared (docs/thread-safety.md).</remarks>
 public sealed class WakeWordPipeline : IDisposable
 {
     private const int WindowValues = WakeWordFraming.WindowFrames * WakeWordFraming.MelBins;

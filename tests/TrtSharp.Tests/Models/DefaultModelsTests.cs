@@ -123,6 +123,13 @@ public class DefaultModelsTests
             string ok = WriteTgz(Path.Combine(dir, "ok.tgz"), new PaxTarEntry(TarEntryType.RegularFile, "package/models/a.onnx") { DataStream = new MemoryStream([1, 2, 3]) });
             Assert.That(SafeTarExtractor.Extract(ok, Path.Combine(dir, "ok"), "package/", CancellationToken.None), Is.EqualTo(1));
             Assert.That(File.ReadAllBytes(Path.Combine(dir, "ok", "models", "a.onnx")), Is.EqualTo(new byte[] { 1, 2, 3 }));
+            Assert.That(Directory.GetFiles(Path.Combine(dir, "ok", "models")), Has.Length.EqualTo(1), "no temporary file is left beside it");
+
+            string twice = WriteTgz(Path.Combine(dir, "twice.tgz"),
+                new PaxTarEntry(TarEntryType.RegularFile, "package/a.onnx") { DataStream = new MemoryStream([1]) },
+                new PaxTarEntry(TarEntryType.RegularFile, "package/a.onnx") { DataStream = new MemoryStream([2]) });
+            var dup = Assert.Throws<ModelFormatException>(() => SafeTarExtractor.Extract(twice, Path.Combine(dir, "twice"), "package/", CancellationToken.None));
+            Assert.That(dup!.Message, Does.Contain("appears twice"));
 
             string escape = WriteTgz(Path.Combine(dir, "escape.tgz"), new PaxTarEntry(TarEntryType.RegularFile, "package/../../evil.txt") { DataStream = new MemoryStream([1]) });
             var e = Assert.Throws<ModelFormatException>(() => SafeTarExtractor.Extract(escape, Path.Combine(dir, "escape"), "package/", CancellationToken.None));
@@ -143,13 +150,16 @@ public class DefaultModelsTests
         }
     }
 
-    private static string WriteTgz(string path, TarEntry entry)
+    private static string WriteTgz(string path, params TarEntry[] entries)
     {
         using (var file = File.Create(path))
         using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
         using (var writer = new TarWriter(gzip, TarEntryFormat.Pax))
         {
-            writer.WriteEntry(entry);
+            foreach (TarEntry entry in entries)
+            {
+                writer.WriteEntry(entry);
+            }
         }
         return path;
     }

@@ -156,6 +156,7 @@ public class OnnxRuntimeSessionTests
                 Assert.That(y.Data, Is.EqualTo(new[] { 0f, 4, 0, 8 }));
             }
             Assert.That(new FileInfo(optimized).Length, Is.GreaterThan(0));
+            Assert.That(Directory.GetFiles(dir), Is.EqualTo(new[] { optimized }), "written through a temporary file, renamed into place");
             // The optimized file is a model ONNX Runtime loads again, with optimizations off.
             using var reloaded = OnnxRuntimeSession.FromFile(optimized, new OnnxRuntimeOptions { GraphOptimization = OnnxRuntimeGraphOptimization.Disabled });
             var y2 = (HostTensor<float>)reloaded.Run(new Dictionary<string, HostTensor> { ["x"] = new HostTensor<float>([1, 4], [5, -6, 7, -8]) })["y"];

@@ -104,5 +104,34 @@ internal static class TestModels
         return Model(graph);
     }
 
+    /// <summary>
+    /// x[batch, width] → <paramref name="layers"/> × (MatMul → Add → Tanh) → y[batch, width], seeded weights: enough
+    /// arithmetic that a run takes measurable time and any mixed-up buffer shows in the result.
+    /// </summary>
+    public static ModelProto Mlp(int layers, int width, int seed = 7)
+    {
+        var graph = new GraphProto { Name = "mlp" };
+        graph.Input.Add(Value("x", TensorElementType.Float, "batch", width));
+        graph.Output.Add(Value("y", TensorElementType.Float, "batch", width));
+        string current = "x";
+        for (int i = 0; i < layers; i++)
+        {
+            var w = new TensorProto { Name = $"w{i}", DataType = (int)TensorElementType.Float };
+            w.Dims.Add([width, width]);
+            w.FloatData.Add(OrtTestData.Random(width * width, seed + i, 1f / MathF.Sqrt(width)));
+            var bias = new TensorProto { Name = $"b{i}", DataType = (int)TensorElementType.Float };
+            bias.Dims.Add(width);
+            bias.FloatData.Add(OrtTestData.Random(width, seed + 1000 + i, 0.1f));
+            graph.Initializer.Add(w);
+            graph.Initializer.Add(bias);
+            string output = i == layers - 1 ? "y" : $"h{i}";
+            graph.Node.Add(Node("MatMul", [current, $"w{i}"], [$"m{i}"]));
+            graph.Node.Add(Node("Add", [$"m{i}", $"b{i}"], [$"a{i}"]));
+            graph.Node.Add(Node("Tanh", [$"a{i}"], [output]));
+            current = output;
+        }
+        return Model(graph);
+    }
+
     public static byte[] Bytes(ModelProto model) => model.ToByteArray();
 }

@@ -41,7 +41,17 @@ internal abstract class ShimHandle : SafeHandle
         if (parent is not null)
         {
             bool added = false;
-            parent.DangerousAddRef(ref added);
+            try
+            {
+                parent.DangerousAddRef(ref added);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The caller never sees this handle: destroy the value now rather than leave it to the finalizer,
+                // which only counts it (a leak the test suite's leak check found).
+                Dispose();
+                throw;
+            }
             _parent = added ? parent : null;
         }
     }
