@@ -5,7 +5,7 @@ namespace TrtSharp.Precision.AutoCast;
 /// <param name="MaxAbs">Largest |x| seen (∞ when an infinity was seen).</param>
 /// <param name="NonZero">Non-zero values seen.</param>
 /// <param name="Tiny">Non-zero values below the threshold the probe counted with (the target's smallest normal value for activations, half its smallest subnormal for weights).</param>
-public sealed record TensorMagnitude(string Name, double MaxAbs, long NonZero, long Tiny)
+internal sealed record TensorMagnitude(string Name, double MaxAbs, long NonZero, long Tiny)
 {
     /// <summary>Share of the non-zero values that are tiny.</summary>
     public double TinyFraction => NonZero == 0 ? 0 : (double)Tiny / NonZero;
