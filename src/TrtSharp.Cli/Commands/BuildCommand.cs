@@ -3,7 +3,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using TrtSharp.Cli.Infrastructure;
-using TrtSharp.Errors;
+using TrtSharp.Calibration;
+using TrtSharp.Onnx;
 using TrtSharp.TensorRT;
 
 namespace TrtSharp.Cli.Commands;
@@ -50,9 +51,11 @@ internal static class BuildCommand
             {
                 throw new ArgumentException("--calib-data and --calib-speech feed the legacy INT8 calibrator: add --int8 (TensorRT 10), or quantize to Q/DQ with 'trtsharp quantize'");
             }
-            if (!File.Exists(path))
+            // Bad files are named before TensorRT is asked for anything (or found missing).
+            OnnxModel.Load(path);
+            if (parse.GetValue(calibCache) is { } cacheToCheck && File.Exists(cacheToCheck))
             {
-                throw new ModelFormatException(path, "file not found");
+                CalibrationCache.Read(cacheToCheck);
             }
             if (parse.GetValue(shapes) is { } profileText)
             {

@@ -167,7 +167,12 @@ public sealed class OnnxModel
                         throw new ModelFormatException(FilePath, $"tensor '{tensor.Name}': external data in '{reference.Location}' has {length} bytes but its shape needs {expected}");
                     }
                 }
-                else if (tensor.HasRawData && type != TensorElementType.String)
+                else if (type == TensorElementType.String || !tensor.HasRawData)
+                {
+                    // Typed fields and strings: the value count the shape needs, before anyone allocates that shape.
+                    OnnxTensors.CheckTypedCount(tensor, type, HostTensor.ShapeElementCount(shape));
+                }
+                else
                 {
                     long expected = TensorElementTypeInfo.StorageBytes(type, HostTensor.ShapeElementCount(shape));
                     if (tensor.RawData.Length != expected)

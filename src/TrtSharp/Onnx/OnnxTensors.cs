@@ -167,10 +167,11 @@ public static class OnnxTensors
     }
 
     // Which typed field carries each type, and how many entries it must hold (ONNX spec, TensorProto comments).
-    private static void CheckTypedCount(TensorProto tensor, TensorElementType type, long count)
+    internal static void CheckTypedCount(TensorProto tensor, TensorElementType type, long count)
     {
         var (field, actual, expected) = type switch
         {
+            TensorElementType.String => ("string_data", tensor.StringData.Count, count),
             TensorElementType.Float => ("float_data", tensor.FloatData.Count, count),
             TensorElementType.Complex64 => ("float_data", tensor.FloatData.Count, count * 2),
             TensorElementType.Int64 => ("int64_data", tensor.Int64Data.Count, count),

@@ -11,6 +11,15 @@ namespace TrtSharp.Onnx.Numpy;
 /// </summary>
 public static class NpzFile
 {
+    /// <summary>
+    /// The largest expansion accepted for a member above <see cref="SmallMember"/> bytes, and for the archive as a whole:
+    /// tensor data compresses a few times at most, while zip bombs expand a thousandfold.
+    /// </summary>
+    public const int MaxCompressionRatio = 100;
+
+    /// <summary>Members up to this size (16 MiB) may expand any amount: all-zero arrays are legitimate and small.</summary>
+    public const long SmallMember = 16L << 20;
+
     /// <summary>Reads every array of <paramref name="path"/>, in archive order. Entries not ending in .npy are skipped.</summary>
     /// <exception cref="ModelFormatException">Missing, corrupt or truncated archive, or a bad member.</exception>
     public static IReadOnlyDictionary<string, HostTensor> Read(string path)
@@ -19,6 +28,7 @@ public static class NpzFile
         try
         {
             using var archive = ZipFile.OpenRead(path);
+            CheckExpansion(archive, path, new FileInfo(path).Length);
             foreach (var entry in archive.Entries)
             {
                 if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal))
@@ -39,6 +49,27 @@ public static class NpzFile
             throw new ModelFormatException(path, $"cannot read .npz archive: {e.Message}", e);
         }
         return result;
+    }
+
+    // Refuses zip bombs from the sizes the directory declares, before anything is decompressed or allocated.
+    // The member reader then never reads past a member's declared size, so a directory that understates it cannot expand more.
+    private static void CheckExpansion(ZipArchive archive, string path, long fileLength)
+    {
+        long total = 0;
+        foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith(".npy", StringComparison.Ordinal)))
+        {
+            if (entry.Length > SmallMember && entry.Length / Math.Max(entry.CompressedLength, 1) > MaxCompressionRatio)
+            {
+                throw new ModelFormatException(path,
+                    $"member '{entry.FullName}' expands from {entry.CompressedLength} to {entry.Length} bytes, a compression ratio above {MaxCompressionRatio} (a zip bomb?)");
+            }
+            total += entry.Length;
+        }
+        if (total > SmallMember && total / Math.Max(fileLength, 1) > MaxCompressionRatio)
+        {
+            throw new ModelFormatException(path,
+                $"members expand to {total} bytes from a {fileLength}-byte archive, a compression ratio above {MaxCompressionRatio} (a zip bomb?)");
+        }
     }
 
     /// <summary>
