@@ -68,10 +68,18 @@ public sealed record PlanManifest
         {
             throw new ModelFormatException(path, "the plan has no manifest (built outside TrtSharp?); rebuild it with 'trtsharp build' or load it without the manifest check");
         }
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses manifest JSON; <paramref name="path"/> names it in errors.</summary>
+    /// <exception cref="ModelFormatException">Not JSON, not a manifest, or a required field missing or null.</exception>
+    public static PlanManifest Parse(string json, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         PlanManifest manifest;
         try
         {
-            manifest = ReportJson.Deserialize<PlanManifest>(File.ReadAllText(path))
+            manifest = ReportJson.Deserialize<PlanManifest>(json)
                 ?? throw new ModelFormatException(path, "the manifest is empty");
         }
         catch (JsonException ex)

@@ -24,11 +24,31 @@ public static class NpzFile
     /// <exception cref="ModelFormatException">Missing, corrupt or truncated archive, or a bad member.</exception>
     public static IReadOnlyDictionary<string, HostTensor> Read(string path)
     {
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException(path, $"cannot read .npz archive: {e.Message}", e);
+        }
+        using (file)
+        {
+            return Read(file, path);
+        }
+    }
+
+    /// <summary>Reads every array of an archive in a seekable <paramref name="stream"/>; <paramref name="path"/> names it in errors.</summary>
+    /// <exception cref="ModelFormatException">Corrupt or truncated archive, a zip bomb, or a bad member.</exception>
+    public static IReadOnlyDictionary<string, HostTensor> Read(Stream stream, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         var result = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
         try
         {
-            using var archive = ZipFile.OpenRead(path);
-            CheckExpansion(archive, path, new FileInfo(path).Length);
+            using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            CheckExpansion(archive, path, stream.Length);
             foreach (var entry in archive.Entries)
             {
                 if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal))
@@ -36,8 +56,8 @@ public static class NpzFile
                     continue;
                 }
                 string key = entry.FullName[..^4];
-                using var stream = entry.Open();
-                result[key] = NpyFile.Read(stream, $"{path}[{entry.FullName}]", entry.Length);
+                using var member = entry.Open();
+                result[key] = NpyFile.Read(member, $"{path}[{entry.FullName}]", entry.Length);
             }
         }
         catch (InvalidDataException e)
@@ -53,7 +73,7 @@ public static class NpzFile
 
     // Refuses zip bombs from the sizes the directory declares, before anything is decompressed or allocated.
     // The member reader then never reads past a member's declared size, so a directory that understates it cannot expand more.
-    private static void CheckExpansion(ZipArchive archive, string path, long fileLength)
+    private static void CheckExpansion(ZipArchive archive, string? path, long fileLength)
     {
         long total = 0;
         foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith(".npy", StringComparison.Ordinal)))
