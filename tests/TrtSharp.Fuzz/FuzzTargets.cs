@@ -17,7 +17,7 @@ internal static class FuzzTargets
 
     public static IReadOnlyList<FuzzTarget> All { get; } =
     [
-        new("onnx", "OnnxModel.Load, the graph view and every initializer converted", OnnxModelAndTensors),
+        new("onnx", "OnnxModel.Load, the graph view (as inspect prints it, topological order) and every initializer converted", OnnxModelAndTensors),
         new("tensor", "TensorProto parsing and OnnxTensors.ToHostTensor", TensorProtoToHost, typeof(InvalidProtocolBufferException)),
         new("npy", "NpyFile.Read", bytes => NpyFile.Read(new MemoryStream(bytes), "fuzz.npy")),
         new("npz", "NpzFile.Read", bytes => NpzFile.Read(new MemoryStream(bytes), "fuzz.npz")),
@@ -35,6 +35,20 @@ internal static class FuzzTargets
         OnnxGraph graph = model.Graph;
         _ = graph.OpHistogram();
         _ = graph.InitializerBytes;
+        // What inspect prints, and the order every graph pass walks.
+        foreach (OnnxValueInfo value in graph.Inputs.Concat(graph.Outputs).Concat(graph.ValueInfos))
+        {
+            _ = value.ToString();
+        }
+        foreach (OnnxNode node in graph.Nodes)
+        {
+            _ = node.ToString();
+            foreach (OnnxAttribute attribute in node.Attributes)
+            {
+                _ = attribute.ToString();
+            }
+        }
+        _ = graph.TopologicalOrder();
         foreach (TensorProto tensor in model.Proto.Graph.Initializer)
         {
             model.ReadTensor(tensor);

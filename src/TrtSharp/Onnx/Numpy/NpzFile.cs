@@ -83,7 +83,7 @@ public static class NpzFile
                 throw new ModelFormatException(path,
                     $"member '{entry.FullName}' expands from {entry.CompressedLength} to {entry.Length} bytes, a compression ratio above {MaxCompressionRatio} (a zip bomb?)");
             }
-            total += entry.Length;
+            total = entry.Length > long.MaxValue - total ? long.MaxValue : total + entry.Length;
         }
         if (total > SmallMember && total / Math.Max(fileLength, 1) > MaxCompressionRatio)
         {
