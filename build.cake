@@ -397,4 +397,73 @@ Task("GpuTest")
     }
 });
 
+Task("Fuzz")
+    .Description("SharpFuzz harnesses under AFL++ (Debian package afl++), --fuzz-seconds each (default 60), --fuzz-harness to pick one; findings fail the target (docs/fuzzing.md).")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var seconds = Argument("fuzz-seconds", 60);
+    var only = Argument("fuzz-harness", "");
+    if (StartProcess("sh", new ProcessSettings { Arguments = "-c \"command -v afl-fuzz\"", RedirectStandardOutput = true }) != 0)
+    {
+        throw new Exception("afl-fuzz not found: install AFL++ (apt-get install afl++)");
+    }
+    var fuzz = artifacts.Combine("fuzz");
+    CleanDirectory(fuzz);
+    // The fuzzers run an instrumented copy; seeds and replays use the plain build (instrumented code needs the fork server).
+    Run("dotnet", $"publish tests/TrtSharp.Fuzz -c {configuration} -o \"{fuzz}/bin\"");
+    foreach (var assembly in new[] { "TrtSharp.dll", "Google.Protobuf.dll" })
+    {
+        Run("dotnet", $"sharpfuzz \"{fuzz}/bin/{assembly}\"");
+    }
+    var plain = $"tests/TrtSharp.Fuzz/bin/{configuration}/net10.0/TrtSharp.Fuzz.dll";
+    Run("dotnet", $"{plain} seeds \"{fuzz}/seeds\"");
+    var harnesses = only.Length > 0 ? new[] { only } : System.IO.Directory.GetDirectories(fuzz.Combine("seeds").FullPath).Select(System.IO.Path.GetFileName).OrderBy(n => n).ToArray();
+    var summary = new List<string>();
+    var failures = 0;
+    foreach (var harness in harnesses)
+    {
+        var output = fuzz.Combine("findings").Combine(harness);
+        EnsureDirectoryExists(output);
+        Information($"$ afl-fuzz {harness} for {seconds} s");
+        StartProcess("afl-fuzz", new ProcessSettings
+        {
+            Arguments = $"-V {seconds} -i \"{fuzz}/seeds/{harness}\" -o \"{output}\" -t 5000 -m none -- dotnet \"{fuzz}/bin/TrtSharp.Fuzz.dll\" fuzz {harness}",
+            RedirectStandardOutput = true,
+            EnvironmentVariables = new Dictionary<string, string>
+            {
+                // The target is 'dotnet', not a binary built with afl-cc: SharpFuzz speaks the fork server protocol itself.
+                ["AFL_SKIP_BIN_CHECK"] = "1", ["AFL_NO_UI"] = "1", ["AFL_SKIP_CPUFREQ"] = "1",
+                ["AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES"] = "1", ["AFL_NO_AFFINITY"] = "1",
+            },
+        });
+        var stats = System.IO.File.ReadAllLines(output.Combine("default").CombineWithFilePath("fuzzer_stats").FullPath)
+            .Select(l => l.Split(':', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim());
+        var found = new[] { "crashes", "hangs" }
+            .SelectMany(kind => GetFiles($"{output}/default/{kind}/id:*").Select(f => (Kind: kind, File: f))).ToList();
+        foreach (var (kind, file) in found)
+        {
+            var copy = fuzz.Combine("crashes").Combine(harness).CombineWithFilePath($"{kind}-{file.GetFilename()}".Replace(':', '_').Replace(',', '_'));
+            EnsureDirectoryExists(copy.GetDirectory());
+            CopyFile(file, copy);
+        }
+        if (found.Count > 0)
+        {
+            failures += found.Count;
+            // The plain build prints each finding's exception and stack.
+            StartProcess("dotnet", $"{plain} replay {harness} \"{fuzz}/crashes/{harness}\"");
+        }
+        summary.Add($"{harness,-9} {stats["execs_done"],12} execs  {stats["execs_per_sec"],9}/s  corpus {stats["corpus_count"],5}  crashes {stats["saved_crashes"]}  hangs {stats["saved_hangs"]}");
+    }
+    Information("harness          executions          rate  corpus  findings");
+    foreach (var line in summary)
+    {
+        Information(line);
+    }
+    if (failures > 0)
+    {
+        throw new Exception($"{failures} findings copied to {fuzz}/crashes: add each as a regression case (docs/fuzzing.md)");
+    }
+});
+
 RunTarget(target);

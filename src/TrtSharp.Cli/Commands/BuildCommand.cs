@@ -5,6 +5,8 @@ using System.Globalization;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Errors;
 using TrtSharp.IO;
+using TrtSharp.Calibration;
+using TrtSharp.Onnx;
 using TrtSharp.TensorRT;
 
 namespace TrtSharp.Cli.Commands;
@@ -64,6 +66,12 @@ internal static class BuildCommand
                 throw new ArgumentException("--calib-data and --calib-speech feed the legacy INT8 calibrator: add --int8 (TensorRT 10), or quantize to Q/DQ with 'trtsharp quantize'");
             }
             ExistingFile.Require(path);
+            // Bad files are named before TensorRT is asked for anything (or found missing).
+            OnnxModel.Load(path);
+            if (parse.GetValue(calibCache) is { } cacheToCheck && File.Exists(cacheToCheck))
+            {
+                CalibrationCache.Read(cacheToCheck);
+            }
             if (parse.GetValue(shapes) is { } profileText)
             {
                 options.WithProfiles(profileText);

@@ -25,6 +25,7 @@ internal sealed class QuantizeData : IDisposable
     public static QuantizeData Open(string modelPath, string[] data, string? speechManifest, string? melPath, string[] holdout, int batchSize, bool needCalibration, CancellationToken cancellationToken)
     {
         IReadOnlyList<TensorDescriptor> inputs;
+        Onnx.OnnxModel.Load(modelPath);
         using (var probe = OnnxRuntimeSession.FromFile(modelPath, new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error }))
         {
             inputs = probe.Inputs;

@@ -33,7 +33,8 @@ internal static class CommandRunner
             {
                 // The invocation's writer, not Console.Error, so that in-process runs (tests) see the line too.
                 TextWriter error = parseResult.InvocationConfiguration.Error;
-                error.WriteLine($"trtsharp: {line}");
+                // Messages from native libraries may span lines; the contract is one line.
+                error.WriteLine($"trtsharp: {string.Join(' ', line.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
                 if (Environment.GetEnvironmentVariable("TRTSHARP_DEBUG") == "1")
                 {
                     error.WriteLine(ex);

@@ -1,5 +1,6 @@
 using TrtSharp.Errors;
 using TrtSharp.Inference;
+using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
 using TrtSharp.IO;
@@ -38,6 +39,9 @@ internal static class SessionFactory
         switch (Resolve(path, backend))
         {
             case "ort":
+                // Our loader first: it names what is wrong more precisely than ONNX Runtime, and refuses what ONNX Runtime
+                // lets through (unused tensors whose data contradicts their shape, models without an IR version).
+                OnnxModel.Load(path);
                 var options = new OnnxRuntimeOptions();
                 configure?.Invoke(options);
                 return OnnxRuntimeSession.FromFile(path, options);

@@ -225,5 +225,13 @@ public sealed class CalibrationCache
     }
 
     private static ModelFormatException Malformed(string? path, int line, string reason) =>
-        new(path, $"calibration cache line {line}: {reason}");
+        new(path, $"calibration cache line {line}: {Clip(reason)}");
+
+    // Quoted file content stays short and printable: a hostile cache may hold megabytes of binary on one line.
+    private static string Clip(string text)
+    {
+        const int max = 200;
+        string printable = new(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return printable.Length <= max ? printable : printable[..max] + "…";
+    }
 }

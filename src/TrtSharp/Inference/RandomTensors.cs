@@ -6,6 +6,12 @@ namespace TrtSharp.Inference;
 public static class RandomTensors
 {
     /// <summary>
+    /// The largest random input made (1 GiB): shapes come from the model file, and a corrupt or hostile one must not
+    /// make us allocate what it declares.
+    /// </summary>
+    public const long MaxBytes = 1L << 30;
+
+    /// <summary>
     /// Resolves the concrete shape of <paramref name="descriptor"/>: dimensions from <paramref name="overrides"/>
     /// when given, fixed ones as they are, and dynamic ones as 1.
     /// </summary>
@@ -25,9 +31,30 @@ public static class RandomTensors
                     throw new TensorShapeException(descriptor.Name, $"dimension {i} is fixed to {descriptor.Shape[i]} in the model, got {given[i]}");
                 }
             }
-            return given;
+            return CheckSize(descriptor, given);
         }
-        return descriptor.Shape.Select(d => d < 0 ? 1 : d).ToArray();
+        return CheckSize(descriptor, descriptor.Shape.Select(d => d < 0 ? 1 : d).ToArray());
+    }
+
+    private static long[] CheckSize(TensorDescriptor descriptor, long[] shape)
+    {
+        long bytes;
+        try
+        {
+            bytes = descriptor.ElementType == TensorElementType.String
+                ? HostTensor.ShapeElementCount(shape)
+                : TensorElementTypeInfo.StorageBytes(descriptor.ElementType, HostTensor.ShapeElementCount(shape));
+        }
+        catch (OverflowException)
+        {
+            bytes = long.MaxValue;
+        }
+        if (bytes > MaxBytes)
+        {
+            throw new TensorShapeException(descriptor.Name,
+                $"a random input of shape {HostTensor.FormatShape(shape)} ({descriptor}) would take more than {MaxBytes >> 30} GiB; give its data in a file or smaller shapes");
+        }
+        return shape;
     }
 
     /// <summary>

@@ -76,7 +76,34 @@ public sealed record ExternalDataReference(string Location, long Offset, long? L
         {
             throw new ModelFormatException(modelPath, $"tensor '{tensorName}': external data location '{Location}' escapes the model folder '{root}'");
         }
+        // The lexical check is not enough: a link inside the folder (the file or a folder on the way) may point anywhere.
+        string realRoot = RealPath(root);
+        string realRootWithSep = Path.EndsInDirectorySeparator(realRoot) ? realRoot : realRoot + Path.DirectorySeparatorChar;
+        if (!RealPath(full).StartsWith(realRootWithSep, StringComparison.Ordinal))
+        {
+            throw new ModelFormatException(modelPath, $"tensor '{tensorName}': external data location '{Location}' escapes the model folder '{root}' through a symbolic link");
+        }
         return full;
+    }
+
+    // The path with every symbolic link on the way resolved (components that do not exist are kept as they are).
+    private static string RealPath(string path, int depth = 0)
+    {
+        if (depth > 40)
+        {
+            throw new IOException($"too many levels of symbolic links in '{path}'");
+        }
+        string current = Path.GetPathRoot(path) ?? string.Empty;
+        foreach (string part in path[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                current = RealPath(target.FullName, depth + 1);
+            }
+        }
+        return current;
     }
 
     /// <summary>
@@ -92,7 +119,7 @@ public sealed record ExternalDataReference(string Location, long Offset, long? L
             throw new ModelFormatException(modelPath, $"tensor '{tensorName}': external data file '{Location}' not found (looked for {path})");
         }
         long length = Length ?? info.Length - Offset;
-        if (Offset > info.Length || length < 0 || Offset + length > info.Length)
+        if (Offset > info.Length || length < 0 || length > info.Length - Offset)
         {
             throw new ModelFormatException(modelPath,
                 $"tensor '{tensorName}': external data file '{Location}' has {info.Length} bytes, too few for offset {Offset} + length {length}");

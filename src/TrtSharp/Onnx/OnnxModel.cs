@@ -164,7 +164,7 @@ public sealed class OnnxModel
         }
     }
 
-    /// <summary>Checks one tensor of this model: element type, dimensions, raw_data length, external file and length.</summary>
+    /// <summary>Checks one tensor of this model: element type, dimensions, data length (raw, typed or external), external file.</summary>
     /// <exception cref="ModelFormatException">The first problem found.</exception>
     internal void ValidateTensor(TensorProto tensor)
     {
@@ -186,7 +186,12 @@ public sealed class OnnxModel
                     throw new ModelFormatException(FilePath, $"tensor '{tensor.Name}': external data in '{reference.Location}' has {length} bytes but its shape needs {expected}");
                 }
             }
-            else if (tensor.HasRawData && type != TensorElementType.String)
+            else if (type == TensorElementType.String || !tensor.HasRawData)
+            {
+                // Typed fields and strings: the value count the shape needs, before anyone allocates that shape.
+                OnnxTensors.CheckTypedCount(tensor, type, HostTensor.ShapeElementCount(shape));
+            }
+            else
             {
                 long expected = TensorElementTypeInfo.StorageBytes(type, HostTensor.ShapeElementCount(shape));
                 if (tensor.RawData.Length != expected)

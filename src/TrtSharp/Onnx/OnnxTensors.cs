@@ -171,6 +171,7 @@ public static class OnnxTensors
     {
         var (field, actual, expected) = type switch
         {
+            TensorElementType.String => ("string_data", tensor.StringData.Count, count),
             TensorElementType.Float => ("float_data", tensor.FloatData.Count, count),
             TensorElementType.Complex64 => ("float_data", tensor.FloatData.Count, count * 2),
             TensorElementType.Int64 => ("int64_data", tensor.Int64Data.Count, count),

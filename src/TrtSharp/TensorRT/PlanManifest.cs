@@ -68,15 +68,38 @@ public sealed record PlanManifest
         {
             throw new ModelFormatException(path, "the plan has no manifest (built outside TrtSharp?); rebuild it with 'trtsharp build' or load it without the manifest check");
         }
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses manifest JSON; <paramref name="path"/> names it in errors.</summary>
+    /// <exception cref="ModelFormatException">Not JSON, not a manifest, or a required field missing or null.</exception>
+    public static PlanManifest Parse(string json, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        PlanManifest manifest;
         try
         {
-            return ReportJson.Deserialize<PlanManifest>(File.ReadAllText(path))
+            manifest = ReportJson.Deserialize<PlanManifest>(json)
                 ?? throw new ModelFormatException(path, "the manifest is empty");
         }
         catch (JsonException ex)
         {
             throw new ModelFormatException(path, $"the manifest is not valid JSON: {ex.Message}", ex);
         }
+        // JSON null satisfies 'required' for the serializer; a manifest without these cannot vouch for its plan.
+        (string Name, string? Value)[] fields =
+        [
+            ("tensor_rt_version", manifest.TensorRtVersion), ("gpu_name", manifest.GpuName), ("compute_capability", manifest.ComputeCapability),
+            ("model_sha256", manifest.ModelSha256), ("plan_sha256", manifest.PlanSha256), ("hardware_compatibility", manifest.HardwareCompatibility),
+        ];
+        foreach (var (name, value) in fields)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                throw new ModelFormatException(path, $"the manifest lacks '{name}'");
+            }
+        }
+        return manifest;
     }
 
     /// <summary>

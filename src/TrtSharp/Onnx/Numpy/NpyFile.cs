@@ -109,6 +109,10 @@ public static class NpyFile
         {
             throw new ModelFormatException(sourceName, $".npy format version {major}.{prefix[7]} is not supported (1.0, 2.0, 3.0 are)");
         }
+        if (stream.CanSeek && headerLength > stream.Length - stream.Position)
+        {
+            throw new ModelFormatException(sourceName, $"truncated .npy file: its header declares {headerLength} bytes, only {stream.Length - stream.Position} follow");
+        }
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
         if (availableBytes is not null)

@@ -77,7 +77,15 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, long[] Shape)
         private int _pos;
 
         public ModelFormatException Error(string reason) =>
-            new(sourceName, $"bad .npy header ({reason}) in: {text.Trim()}");
+            new(sourceName, $"bad .npy header ({reason}) in: {Quote(text.Trim())}");
+
+        // Headers may be up to 16 MiB of anything: quote a printable start only.
+        private static string Quote(string header)
+        {
+            const int max = 200;
+            string printable = new(header.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+            return printable.Length <= max ? printable : printable[..max] + "…";
+        }
 
         public char Peek()
         {

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using static TrtSharp.Tests.BadInputs.BadInputCorpus;
+
+namespace TrtSharp.Tests.BadInputs;
+
+/// <summary>
+/// A few hostile files through the real executable in a child process: the in-process tests cannot see a native crash
+/// (it would take the test host down) or what the process prints outside the invocation's writers.
+/// </summary>
+[TestFixture]
+public class BadInputProcessTests
+{
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "TrtSharp.Cli.dll");
+
+    private static IEnumerable<TestCaseData> Cases()
+    {
+        yield return new TestCaseData("inspect", "model-deep-nesting");
+        yield return new TestCaseData("inspect", "model-external-symlink");
+        yield return new TestCaseData("run", "model-bitflip-3");
+        yield return new TestCaseData("run", "model-typed-data-short");
+        yield return new TestCaseData("run", "model-input-shape-huge");
+        yield return new TestCaseData("bench", "model-truncated-50");
+        yield return new TestCaseData("run", "plan-random");
+        yield return new TestCaseData("compare", "model-unknown-operator");
+        yield return new TestCaseData("build", "model-dims-overflow");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void ExitsTwoWithOneLine(string command, string name)
+    {
+        var (input, path) = Get(name);
+        string[] args = command == "compare" ? [command, path, GoodModel] : [command, path];
+        var (code, stdout, stderr) = Run(args);
+        string[] lines = stderr.TrimEnd().Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, input.MayPassIn(command) ? Is.EqualTo(0).Or.EqualTo(2) : Is.EqualTo(2), stdout + stderr);
+            if (code != 0)
+            {
+                Assert.That(lines, Has.Length.EqualTo(1), stderr);
+                Assert.That(lines[0], Does.StartWith("trtsharp: "));
+            }
+            Assert.That(stdout + stderr, Does.Not.Contain("   at ").And.Not.Contain("Unhandled exception"));
+        });
+    }
+
+    private static (int Code, string Out, string Error) Run(string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Cli);
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"trtsharp {string.Join(' ', args)} did not finish in 60 s");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
