@@ -95,7 +95,9 @@ public static class ModelNormalizer
     {
         try
         {
-            return OrtEvaluator.InferShapes(model, model.Proto);
+            var shapes = OrtEvaluator.InferShapes(model, model.Proto);
+            RankPropagation.Run(model, model.Proto, shapes);
+            return shapes;
         }
         catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or ModelFormatException)
         {

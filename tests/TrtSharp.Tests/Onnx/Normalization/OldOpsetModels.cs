@@ -35,7 +35,7 @@ internal static class OldOpsetModels
 
     public static NodeProto Node(string op, string[] inputs, string[] outputs, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = op, Name = op.ToLowerInvariant() + "_node" };
+        var node = new NodeProto { OpType = op, Name = op.ToLowerInvariant() + "_" + outputs[0] };
         node.Input.AddRange(inputs);
         node.Output.AddRange(outputs);
         node.Attribute.AddRange(attributes);
