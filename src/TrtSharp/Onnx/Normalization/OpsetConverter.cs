@@ -110,7 +110,7 @@ internal sealed class OpsetConverter
     {
         if (_source < 7)
         {
-            LegacyBroadcast(node);
+            index += LegacyBroadcast(node, index);
         }
         switch (node.OpType)
         {
@@ -195,8 +195,13 @@ internal sealed class OpsetConverter
         {
             return info.Rank;
         }
+        if (_graph.Initializer.FirstOrDefault(t => t.Name == tensor) is { } init)
+        {
+            return init.Dims.Count;
+        }
         var vi = _graph.Input.Concat(_graph.ValueInfo).Concat(_graph.Output).FirstOrDefault(v => v.Name == tensor);
-        return vi?.Type?.TensorType?.Shape is { } shape && shape.Dim.Count > 0 ? shape.Dim.Count : null;
+        // A declared shape with no dimensions is a scalar; no declared shape is an unknown rank.
+        return vi?.Type?.TensorType?.Shape is { } shape ? shape.Dim.Count : null;
     }
 
     private string AddInitializer(TensorProto tensor, string wanted)
@@ -224,21 +229,45 @@ internal sealed class OpsetConverter
         }
     }
 
-    private void LegacyBroadcast(NodeProto node)
+    // Returns the number of nodes inserted before the node.
+    private int LegacyBroadcast(NodeProto node, int index)
     {
         if (!LegacyBroadcastOps.Contains(node.OpType))
         {
-            return;
+            return 0;
         }
-        if (node.OpType != "Gemm" && NodeAttributes.Find(node, "axis") is not null && NodeAttributes.Int(node, "broadcast") == 1)
+        int inserted = 0;
+        if (node.OpType != "Gemm" && NodeAttributes.Int(node, "axis") is long axis && NodeAttributes.Int(node, "broadcast") == 1 && node.Input.Count == 2)
         {
-            Refuse(node, "opset-6 broadcasting along an explicit 'axis' has no numpy-style equivalent without knowing the ranks; re-export the model");
+            // B's dimensions line up with A's from 'axis' on; numpy-style broadcasting aligns them at the end, so B
+            // gets trailing 1-dimensions to reach A's last axis.
+            if (RankOf(node.Input[0]) is not int rankA || RankOf(node.Input[1]) is not int rankB)
+            {
+                Refuse(node, "opset-6 broadcasting along an explicit 'axis' needs the ranks of both inputs, which the model does not declare");
+                return 0;
+            }
+            long start = axis < 0 ? axis + rankA : axis;
+            long trailing = rankA - start - rankB;
+            if (start < 0 || trailing < 0)
+            {
+                Refuse(node, $"'axis' = {axis} does not fit ranks {rankA} and {rankB}");
+            }
+            if (trailing > 0)
+            {
+                string axes = AddInitializer(ConstantTensors.Int64("", [.. Enumerable.Range(rankB, (int)trailing).Select(a => (long)a)]), node.Input[1] + "_axes");
+                string aligned = _names.Unique(node.Input[1] + "_aligned");
+                _graph.Node.Insert(index, new NodeProto { OpType = "Unsqueeze", Name = _names.Unique(Display(node) + "_align"), Input = { node.Input[1], axes }, Output = { aligned } });
+                node.Input[1] = aligned;
+                inserted = 1;
+            }
+            Log(node, $"legacy broadcast along axis {axis} -> trailing-aligned broadcasting");
         }
         NodeAttributes.Remove(node, "axis");
         if (NodeAttributes.Remove(node, "broadcast"))
         {
             Log(node, "legacy 'broadcast' attribute dropped (trailing-aligned broadcasting is what numpy-style broadcasting does)");
         }
+        return inserted;
     }
 
     private void ClipBoundsToInputs(NodeProto node)

@@ -211,8 +211,16 @@ public class OpsetConversionTests
         Assert.That(() => ModelNormalizer.Normalize(OnnxModel.FromProto(ancient)),
             Throws.TypeOf<ModelFormatException>().With.Message.Contains("opset 5"));
 
+        // Opset-6 broadcasting along an axis becomes an Unsqueeze of B when both ranks are declared ...
         var axisAdd = Model(6, [("x", [2, 4])], ["y"], Node("Add", ["x", "b"], ["y"], Int("broadcast", 1), Int("axis", 0)));
         axisAdd.Graph.Initializer.Add(FloatTensor("b", [1, 2], 2));
+        var converted = OnnxModel.FromProto(axisAdd.Clone());
+        ModelNormalizer.Normalize(converted);
+        var sum = OrtHarness.Run(converted.Proto, new OrtHarness.Sample(new() { ["x"] = (new float[8], [2, 4]) }))["y"];
+        Assert.That(sum, Is.EqualTo(new float[] { 1, 1, 1, 1, 2, 2, 2, 2 }));
+
+        // ... and is refused, naming the node, when they are not.
+        axisAdd.Graph.Input[0].Type.TensorType.Shape = null;
         Assert.That(() => ModelNormalizer.Normalize(OnnxModel.FromProto(axisAdd)),
             Throws.TypeOf<OpsetConversionException>().With.Message.Contains("'add_y'").And.Message.Contains("axis"));
 
