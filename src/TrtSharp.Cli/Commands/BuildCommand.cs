@@ -74,7 +74,8 @@ internal static class BuildCommand
                 options.Calibrator = new CalibrationCacheSource(cache);
             }
             var clock = Stopwatch.StartNew();
-            using var engine = EngineBuilder.Build(path, options);
+            using var normalized = NormalizedModelFile.For(path);
+            using var engine = EngineBuilder.Build(normalized.Path, options);
             var manifest = engine.Save(plan, PlanManifest.Sha256OfFile(path), options);
             var console = parse.InvocationConfiguration.Output;
             console.WriteLine($"built {plan} in {clock.Elapsed.TotalSeconds:F1} s: TensorRT {manifest.TensorRtVersion}, {manifest.GpuName} (compute {manifest.ComputeCapability})");

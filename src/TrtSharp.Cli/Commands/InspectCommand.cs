@@ -29,6 +29,7 @@ internal static class InspectCommand
             }
             var onnx = OnnxModel.Load(path);
             var graph = onnx.Graph;
+            var normalization = NormalizationFacts.Of(onnx);
             var facts = new
             {
                 file = path,
@@ -44,6 +45,7 @@ internal static class InspectCommand
                 parameters = graph.Initializers.Sum(i => i.Shape.Aggregate(1L, (a, d) => a * d)),
                 external_data = graph.Initializers.Where(i => i.IsExternal).GroupBy(i => i.ExternalLocation ?? "?")
                     .ToDictionary(g => g.Key, g => new { tensors = g.Count(), bytes = g.Sum(i => i.ByteSize) }),
+                normalization,
             };
             string? jsonPath = parse.GetValue(json);
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
@@ -69,6 +71,7 @@ internal static class InspectCommand
             {
                 console.WriteLine($"external data: {file}: {info.tensors} tensors, {info.bytes:N0} bytes");
             }
+            console.WriteLine($"normalization: {normalization.Summary}");
             if (jsonPath is not null)
             {
                 ReportJson.Write(jsonPath, facts);

@@ -82,7 +82,15 @@ internal static class OrtEvaluator
         return result;
     }
 
-    private static SessionOptions Options() => new()
+    private static SessionOptions Options()
+    {
+        // ONNX Runtime's process-wide environment must be the one TrtSharp configures (global thread pool), even when
+        // normalization is the first thing to touch ONNX Runtime.
+        OnnxRuntimeEnvironment.Ensure();
+        return NewOptions();
+    }
+
+    private static SessionOptions NewOptions() => new()
     {
         // No graph rewrites: inferred shapes are the model's own, and folded values come from the exact kernels.
         GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,
