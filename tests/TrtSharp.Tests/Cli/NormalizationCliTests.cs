@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Google.Protobuf;
+using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tests.Quantization;
+using static TrtSharp.Tests.Onnx.Normalization.OldOpsetModels;
+using static TrtSharp.Tests.Precision.ModelBuilder;
+
+namespace TrtSharp.Tests.Cli;
+
+/// <summary>Normalization as the commands show it: inspect reports it, quantize runs it first and refuses before reading data.</summary>
+[TestFixture]
+public class NormalizationCliTests
+{
+    private QuantizationFixture _f = null!;
+
+    [SetUp]
+    public void SetUp() => _f = new QuantizationFixture();
+
+    [TearDown]
+    public void TearDown() => _f.Dispose();
+
+    private static NodeProto Weight(string name, float[] values, params long[] dims) => new()
+    {
+        OpType = "Constant", Name = "const_" + name, Output = { name },
+        Attribute = { new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = FloatTensor("", values, dims) } },
+    };
+
+    // The fixture's conv net as an opset-9 exporter writes it: weights in Constant nodes, Clip bounds as attributes.
+    private void WriteOldOpsetModel()
+    {
+        var model = Model(9, [("x", [-1, 1, 8, 8])], ["y"],
+            Weight("w1", Random(4 * 9, 1), 4, 1, 3, 3),
+            Weight("b1", Random(4, 2, 0.1f), 4),
+            Weight("w2", Random(2 * 4 * 9, 3), 2, 4, 3, 3),
+            Node("Conv", ["x", "w1", "b1"], ["c"], Ints("pads", 1, 1, 1, 1)),
+            Node("Clip", ["c"], ["r"], Float("min", 0f), Float("max", 6f)),
+            Node("Conv", ["r", "w2"], ["y"], Ints("pads", 1, 1, 1, 1)));
+        File.WriteAllBytes(_f.ModelPath, model.ToByteArray());
+    }
+
+    [Test]
+    public void InspectShowsWhatNormalizationDoes()
+    {
+        WriteOldOpsetModel();
+        var run = CliRun.Of("inspect", _f.ModelPath);
+        run.AssertExit(0);
+        Assert.That(run.Out, Does.Contain("normalization: opset 9 -> 13 (1 nodes converted), 3 Constant nodes -> initializers"));
+
+        var json = CliRun.Of("inspect", _f.ModelPath, "--json", "-");
+        json.AssertExit(0);
+        var normalization = JsonDocument.Parse(json.Out).RootElement.GetProperty("normalization");
+        Assert.That(normalization.GetProperty("constants_hoisted").GetInt32(), Is.EqualTo(3));
+        Assert.That(normalization.GetProperty("original_opset").GetInt64(), Is.EqualTo(9));
+        Assert.That(normalization.GetProperty("opset").GetInt64(), Is.EqualTo(13));
+        Assert.That(normalization.GetProperty("initializer_bytes").GetInt64(), Is.EqualTo(((36 + 4 + 72) * 4) + 8), "the three weights plus Clip's two float bounds");
+    }
+
+    [Test]
+    public void QuantizeConvertsAnOldOpsetModelAndCalibratesNoWeights()
+    {
+        WriteOldOpsetModel();
+        var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--holdout", _f.HoldoutDir, "--method", "max", "--target-cosine", "0.99");
+        run.AssertExit(0);
+        Assert.That(run.Out, Does.Contain("normalized: opset 9 -> 13").And.Contain("PASSED"));
+        string report = File.ReadAllText(Path.Combine(_f.Directory, "net.int8.qdq.onnx.report", "report.json"));
+        var tensors = JsonDocument.Parse(report).RootElement.GetProperty("tensors").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.That(tensors, Is.EquivalentTo(new[] { "x", "c", "r", "y" }), "weights that were Constant nodes are not activations");
+        var summary = File.ReadAllText(Path.Combine(_f.Directory, "net.int8.qdq.onnx.report", "summary.txt"));
+        Assert.That(summary, Does.Contain("opset 9 -> 13"));
+    }
+
+    [Test]
+    public void QuantizeOfACurrentModelDoesNotClaimAnOpsetChange()
+    {
+        var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--method", "max");
+        run.AssertExit(0);
+        var summary = File.ReadAllText(Path.Combine(_f.Directory, "net.int8.qdq.onnx.report", "summary.txt"));
+        Assert.That(summary, Does.Contain("placement, opset 13)").And.Not.Contain("13 -> 13"));
+        Assert.That(run.Out, Does.Not.Contain("normalized:"));
+    }
+
+    [Test]
+    public void QuantizeRefusesAnInconvertibleNodeBeforeReadingAnyData()
+    {
+        var model = Model(7, [("x", [2, 3])], ["y"], Node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], Int("spatial", 0)));
+        foreach (string n in new[] { "s", "b", "m", "v" })
+        {
+            model.Graph.Initializer.Add(FloatTensor(n, [1, 1, 1], 3));
+        }
+        File.WriteAllBytes(_f.ModelPath, model.ToByteArray());
+        // The data folder does not exist: reaching it would be a different error.
+        var run = CliRun.Of("quantize", _f.ModelPath, "--data", Path.Combine(_f.Directory, "no-such-data"));
+        run.AssertOneLineError("node 'batchnormalization_y' (BatchNormalization) cannot be converted from opset 7 to 13");
+        Assert.That(File.Exists(Path.Combine(_f.Directory, "net.calib.cache")), Is.False);
+    }
+}
