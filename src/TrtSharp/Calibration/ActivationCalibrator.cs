@@ -146,7 +146,9 @@ public static class ActivationCalibrator
         {
             return OnnxRuntimeSession.FromFile(path, tapped);
         }
-        return OnnxRuntimeSession.FromBytes(model.SelfContainedBytes(model.Proto), tapped);
+        return model.HasExternalData
+            ? OnnxRuntimeSession.FromBytes(model.SelfContainedBytes(model.Proto), tapped)
+            : OnnxRuntimeSession.FromModel(model.Proto, tapped);
     }
 
     /// <summary>

@@ -234,6 +234,9 @@ public sealed class OnnxModel
         throw new TensorNotFoundException(name, Proto.Graph.Initializer.Select(t => t.Name));
     }
 
+    /// <summary>True when some tensor keeps its data in an external file.</summary>
+    internal bool HasExternalData => OnnxTensorWalker.AllTensors(Proto).Any(ExternalDataReference.IsExternal);
+
     /// <summary>
     /// <paramref name="proto"/> (this model or a graph derived from it) serialized with every external tensor read
     /// inline, for ONNX Runtime sessions created from memory; <paramref name="proto"/> itself is not changed.
