@@ -93,4 +93,42 @@ public class NormalizationCliTests
         run.AssertOneLineError("node 'batchnormalization_y' (BatchNormalization) cannot be converted from opset 7 to 13");
         Assert.That(File.Exists(Path.Combine(_f.Directory, "net.calib.cache")), Is.False);
     }
+
+    [Test]
+    public void RunOpensAnOpsetSixModelOnnxRuntimeNoLongerRunsAsShipped()
+    {
+        // Gemm-6 has no kernel in ONNX Runtime 1.31; normalized to opset 13 it runs and matches the exporter's output.
+        const string Mm = "/usr/share/libonnx-testdata/data/pytorch-operator/test_operator_mm";
+        if (!Directory.Exists(Mm))
+        {
+            Assert.Ignore("libonnx-testdata is not installed");
+        }
+        string outDir = Path.Combine(_f.Directory, "out");
+        var run = CliRun.Of("run", $"{Mm}/model.onnx", "--data", $"{Mm}/test_data_set_0", "--output-dir", outDir);
+        run.AssertExit(0);
+        var saved = (TrtSharp.Inference.HostTensor<float>)TrtSharp.Onnx.Numpy.NpyFile.Read(Directory.GetFiles(outDir, "*.npy").Single());
+        var expected = (TrtSharp.Inference.HostTensor<float>)TrtSharp.Onnx.TensorProtoFile.Read($"{Mm}/test_data_set_0/output_0.pb").Tensor;
+        Assert.That(saved.Data, Is.EqualTo(expected.Data).Within(1e-5f));
+    }
+
+    [Test]
+    public void BuildReadsANormalizedCopyThatIsDeletedAfterwards()
+    {
+        WriteOldOpsetModel();
+        string copyPath;
+        using (var copy = TrtSharp.Cli.Infrastructure.NormalizedModelFile.For(_f.ModelPath))
+        {
+            copyPath = copy.Path;
+            Assert.That(copyPath, Is.Not.EqualTo(_f.ModelPath));
+            var model = TrtSharp.Onnx.OnnxModel.Load(copyPath);
+            Assert.That(model.OpsetImports[""], Is.EqualTo(13));
+            Assert.That(model.Proto.Graph.Node.Select(n => n.OpType), Is.EqualTo(new[] { "Conv", "Clip", "Conv" }));
+        }
+        Assert.That(File.Exists(copyPath), Is.False);
+
+        // A model normalization leaves as it is is read from its own file.
+        using var fixture = new QuantizationFixture();
+        using var same = TrtSharp.Cli.Infrastructure.NormalizedModelFile.For(fixture.ModelPath);
+        Assert.That(same.Path, Is.EqualTo(fixture.ModelPath));
+    }
 }
