@@ -74,6 +74,7 @@ internal static class RankPropagation
             {
                 continue;
             }
+            long[] dims = ShapeVectorLength(owner, node, shapes, initializers, known) ?? Enumerable.Repeat(-1L, known).ToArray();
             var type = node.OpType switch
             {
                 "Cast" => (TensorElementType)(NodeAttributes.Int(node, "to") ?? 1),
@@ -88,9 +89,58 @@ internal static class RankPropagation
             {
                 if (!shapes.TryGetValue(output, out var current) || (current.Rank == 0 && known > 0))
                 {
-                    shapes[output] = new TensorShapeInfo(current?.ElementType ?? type, Enumerable.Repeat(-1L, known).ToArray());
+                    shapes[output] = new TensorShapeInfo(current?.ElementType ?? type, dims);
+                }
+                else if (current.Rank == known && node.Output.Count == 1)
+                {
+                    // Same rank: keep every dimension either side knows.
+                    long[] merged = [.. current.Dimensions.Zip(dims, (a, b) => a >= 0 ? a : b)];
+                    if (!merged.SequenceEqual(current.Dimensions))
+                    {
+                        shapes[output] = current with { Dimensions = merged };
+                    }
                 }
             }
+        }
+    }
+
+    // The length of the 1-D shape vectors exporters compute (Shape, Cast/Identity of one, Slice with constant bounds,
+    // Concat of several), so the Reshape they feed gets its rank; null when not such a vector or not known.
+    private static long[]? ShapeVectorLength(OnnxModel owner, NodeProto node, Dictionary<string, TensorShapeInfo> shapes,
+        Dictionary<string, TensorProto> initializers, int rank)
+    {
+        if (rank != 1)
+        {
+            return null;
+        }
+        long Length(string name) => shapes.TryGetValue(name, out var s) && s.Rank == 1 ? s.Dimensions[0] : -1;
+        long[]? Ints(string name) => name.Length > 0 && initializers.TryGetValue(name, out var t) && t.DataType == (int)TensorElementType.Int64
+            ? ((HostTensor<long>)owner.ReadTensor(t)).Data : null;
+        switch (node.OpType)
+        {
+            case "Shape" when shapes.TryGetValue(node.Input[0], out var x) && (x.Rank > 0 || initializers.ContainsKey(node.Input[0])):
+            {
+                long r = x.Rank;
+                long start = NodeAttributes.Int(node, "start") ?? 0, end = NodeAttributes.Int(node, "end") ?? r;
+                start = Math.Clamp(start < 0 ? start + r : start, 0, r);
+                end = Math.Clamp(end < 0 ? end + r : end, 0, r);
+                return [Math.Max(0, end - start)];
+            }
+            case "Cast" or "Identity" or "Neg" or "Abs" when Length(node.Input[0]) >= 0:
+                return [Length(node.Input[0])];
+            case "Concat" when node.Input.All(i => Length(i) >= 0):
+                return [node.Input.Sum(Length)];
+            case "Slice" when Length(node.Input[0]) is var n and >= 0 && node.Input.Count >= 3
+                && Ints(node.Input[1]) is [var start] && Ints(node.Input[2]) is [var end]
+                && (node.Input.Count < 4 || Ints(node.Input[3]) is [0 or -1])
+                && (node.Input.Count < 5 || node.Input[4].Length == 0 || Ints(node.Input[4]) is [1]):
+            {
+                start = Math.Clamp(start < 0 ? start + n : start, 0, n);
+                end = Math.Clamp(end < 0 ? end + n : end, 0, n);
+                return [Math.Max(0, end - start)];
+            }
+            default:
+                return null;
         }
     }
 }

@@ -112,6 +112,34 @@ public class ConstantNormalizationTests
     }
 
     [Test]
+    public void RanksAreKnownBehindComputedReshapeTargets()
+    {
+        // Shape -> Slice -> Cast -> Cast -> Concat feeding Reshape, twice: ONNX Runtime's own inference loses the rank
+        // after the first Reshape; the rank rules keep every tensor's rank known.
+        var model = Model(13, [("x", [-1, 3, 4, 4])], ["y"],
+            Node("Shape", ["x"], ["s0"]), Node("Slice", ["s0", "zero", "one"], ["n0"]),
+            Node("Concat", ["n0", "minus1"], ["t0"], Int("axis", 0)), Node("Reshape", ["x", "t0"], ["r0"]),
+            Node("Relu", ["r0"], ["a"]),
+            Node("Shape", ["a"], ["s1"]), Node("Slice", ["s1", "zero", "one"], ["n1"]),
+            Node("Cast", ["n1"], ["n1i"], Int("to", (int)TensorProto.Types.DataType.Int32)),
+            Node("Cast", ["n1i"], ["n1l"], Int("to", (int)TensorProto.Types.DataType.Int64)),
+            Node("Concat", ["n1l", "two", "minus1"], ["t1"], Int("axis", 0)), Node("Reshape", ["a", "t1"], ["r1"]),
+            Node("Transpose", ["r1"], ["y"], Ints("perm", 0, 2, 1)));
+        model.Graph.Initializer.Add(Int64Tensor("zero", [0], 1));
+        model.Graph.Initializer.Add(Int64Tensor("one", [1], 1));
+        model.Graph.Initializer.Add(Int64Tensor("two", [2], 1));
+        model.Graph.Initializer.Add(Int64Tensor("minus1", [-1], 1));
+        var normalized = OnnxModel.FromProto(model.Clone());
+        var report = ModelNormalizer.Normalize(normalized);
+        var ranks = normalized.Proto.Graph.Node.SelectMany(n => n.Output).ToDictionary(o => o, o => report.TensorShapes[o].Rank);
+        Assert.That(ranks["r0"], Is.EqualTo(2));
+        Assert.That(ranks["r1"], Is.EqualTo(3));
+        Assert.That(ranks["y"], Is.EqualTo(3));
+        Assert.That(ranks.Values, Is.All.GreaterThan(0));
+        AssertSameOutputs(model, normalized.Proto, Sample(model, 4, dynamic: 3));
+    }
+
+    [Test]
     public void LargeExpansionsStayNodes()
     {
         // Expanding a scalar to 1M floats would add 4 MB to the file for nothing: it stays a node.
