@@ -131,4 +131,28 @@ public class NormalizationCliTests
         using var same = TrtSharp.Cli.Infrastructure.NormalizedModelFile.For(fixture.ModelPath);
         Assert.That(same.Path, Is.EqualTo(fixture.ModelPath));
     }
+
+    [Test]
+    public void QuantizeAcceptsAnOpsetSixExportOnnxRuntimeCannotRunAsShipped()
+    {
+        // PyTorch 0.3's Softsign at opset 6 (Add-6 with 'broadcast'): probing, calibration and validation all use the
+        // normalized model.
+        const string Softsign = "/usr/share/libonnx-testdata/data/pytorch-converted/test_Softsign";
+        if (!Directory.Exists(Softsign))
+        {
+            Assert.Ignore("libonnx-testdata is not installed");
+        }
+        string calib = Path.Combine(_f.Directory, "softsign-calib");
+        Directory.CreateDirectory(calib);
+        for (int i = 0; i < 3; i++)
+        {
+            TrtSharp.Onnx.Numpy.NpyFile.Write(Path.Combine(calib, $"s{i}.npy"), new TrtSharp.Inference.HostTensor<float>([3, 2, 5], Random(30, 50 + i, 3f)));
+        }
+        string output = Path.Combine(_f.Directory, "softsign.int8.onnx");
+        var run = CliRun.Of("quantize", $"{Softsign}/model.onnx", "--data", calib, "--holdout", calib, "-o", output, "--cache", Path.Combine(_f.Directory, "softsign.cache"),
+            "--report", Path.Combine(_f.Directory, "softsign.report"));
+        run.AssertExit(0);
+        Assert.That(run.Out, Does.Contain("normalized: opset 6 -> 13"));
+        Assert.That(TrtSharp.Onnx.OnnxModel.Load(output).OpsetImports[""], Is.EqualTo(13));
+    }
 }
