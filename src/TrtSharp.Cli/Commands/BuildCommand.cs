@@ -97,13 +97,15 @@ internal static class BuildCommand
             }
             var clock = Stopwatch.StartNew();
             bool cacheHit = false;
+            // TensorRT parses a normalized copy (Constant weights hoisted, old opsets converted); the manifest names the original.
+            using var normalized = NormalizedModelFile.For(path);
             if (cacheFolder is not null)
             {
-                string stored = new EngineCache(cacheFolder, checked((long)cacheLimit)).GetOrBuildPlan(path, options, out cacheHit);
+                string stored = new EngineCache(cacheFolder, checked((long)cacheLimit)).GetOrBuildPlan(normalized.Path, options, out cacheHit);
                 AtomicFile.WriteAllBytes(PlanManifest.PathFor(plan), File.ReadAllBytes(PlanManifest.PathFor(stored)));
                 AtomicFile.WriteAllBytes(plan, File.ReadAllBytes(stored));
             }
-            using var engine = cacheFolder is not null ? Engine.Load(plan) : EngineBuilder.Build(path, options);
+            using var engine = cacheFolder is not null ? Engine.Load(plan) : EngineBuilder.Build(normalized.Path, options);
             var manifest = cacheFolder is not null ? PlanManifest.Load(plan) : engine.Save(plan, PlanManifest.Sha256OfFile(path), options);
             var console = parse.InvocationConfiguration.Output;
             string how = cacheFolder is null ? "built" : cacheHit ? "loaded from the engine cache" : "built (stored in the engine cache)";

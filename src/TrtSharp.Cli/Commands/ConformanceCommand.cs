@@ -39,7 +39,7 @@ internal static class ConformanceCommand
                     o.IntraOpThreads = 1;
                     // Load and run failures are reported per case; ONNX Runtime's own log would repeat them.
                     o.LogSeverity = OnnxRuntime.OnnxRuntimeLogSeverity.Fatal;
-                }),
+                }, normalize: false),
                 path => TensorProtoFile.Read(path).Tensor,
                 new ConformanceOptions { Filter = parseResult.GetValue(filter) });
             var report = ConsoleProgress.Run(progress => runner.Run(root, progress, cancellationToken));

@@ -34,6 +34,7 @@ internal static class InspectCommand
             var problems = ModelValidator.Validate(onnx);
             var graph = onnx.Graph;
             var weights = WeightSummary.Of(graph);
+            var normalization = NormalizationFacts.Of(onnx);
             var facts = new
             {
                 file = path,
@@ -53,6 +54,7 @@ internal static class InspectCommand
                 external_data = graph.Initializers.Where(i => i.IsExternal).GroupBy(i => i.ExternalLocation ?? "?")
                     .ToDictionary(g => g.Key, g => new { tensors = g.Count(), bytes = g.Sum(i => i.ByteSize) }),
                 problems = problems.Select(ProblemJson.Of).ToArray(),
+                normalization,
             };
             int exitCode = problems.Count == 0 ? 0 : CommandRunner.CheckFailed;
             string? jsonPath = parse.GetValue(json);
@@ -80,6 +82,7 @@ internal static class InspectCommand
             {
                 console.WriteLine($"external data: {file}: {info.tensors} tensors, {info.bytes:N0} bytes");
             }
+            console.WriteLine($"normalization: {normalization.Summary}");
             if (jsonPath is not null)
             {
                 ReportJson.Write(jsonPath, facts);

@@ -75,6 +75,12 @@ internal static class QuantizeCommand
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
             var runtime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error };
 
+            // Normalized (and refused if it cannot be) before any data is read or calibration runs.
+            var normalized = OnnxModel.LoadNormalized(modelPath);
+            if (normalized.Normalization!.Changed)
+            {
+                console.WriteLine($"normalized: {normalized.Normalization.Summary()}");
+            }
             using var datasets = QuantizeData.Open(modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
                 parse.GetRequiredValue(holdout), parse.GetValue(batch), needCalibration: parse.GetValue(fromCache) is null, cancellationToken);
             if (parse.GetValue(targetCosine) is not null && datasets.Holdout is null)
@@ -82,8 +88,8 @@ internal static class QuantizeCommand
                 throw new ArgumentException("--target-cosine needs held-out data: --holdout, or --speech (its holdout split)");
             }
             QuantizeResult result = parse.GetValue(fromCache) is { } cacheIn
-                ? ModelQuantizer.FromCache(modelPath, CalibrationCache.Read(cacheIn), options)
-                : ConsoleProgress.Run(progress => ModelQuantizer.Quantize(modelPath, datasets.Calibration!, options, runtime, progress, cancellationToken));
+                ? ModelQuantizer.FromCache(normalized, CalibrationCache.Read(cacheIn), options)
+                : ConsoleProgress.Run(progress => ModelQuantizer.Quantize(normalized, datasets.Calibration!, options, runtime, progress, cancellationToken));
 
             OnnxModel.FromProto(result.Model).Save(outputPath);
             // With --from-cache the cache is an input: write it only where --cache names another file.
@@ -97,7 +103,7 @@ internal static class QuantizeCommand
             IReadOnlyList<OutputAgreement>? validation = null;
             if (datasets.Holdout is not null)
             {
-                using var fp32 = OnnxRuntimeSession.FromFile(modelPath, runtime);
+                using var fp32 = SessionFactory.OpenOrt(normalized, runtime);
                 using var int8 = OnnxRuntimeSession.FromFile(outputPath, runtime);
                 validation = QuantizationValidation.Compare(fp32, int8, datasets.Holdout, cancellationToken);
             }

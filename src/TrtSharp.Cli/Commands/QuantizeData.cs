@@ -1,4 +1,5 @@
 using TrtSharp.Calibration.Datasets;
+using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Inference;
 using TrtSharp.Models;
 using TrtSharp.OnnxRuntime;
@@ -25,8 +26,8 @@ internal sealed class QuantizeData : IDisposable
     public static QuantizeData Open(string modelPath, string[] data, string? speechManifest, string? melPath, string[] holdout, int batchSize, bool needCalibration, CancellationToken cancellationToken)
     {
         IReadOnlyList<TensorDescriptor> inputs;
-        Onnx.OnnxModel.Load(modelPath);
-        using (var probe = OnnxRuntimeSession.FromFile(modelPath, new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error }))
+        // Normalized like every model a command loads, so an opset ONNX Runtime no longer runs as shipped still opens.
+        using (var probe = SessionFactory.Open(modelPath, "ort", o => o.LogSeverity = OnnxRuntimeLogSeverity.Error))
         {
             inputs = probe.Inputs;
         }

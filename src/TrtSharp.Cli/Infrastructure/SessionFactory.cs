@@ -1,6 +1,7 @@
 using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.Onnx;
+using TrtSharp.Onnx.Normalization;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
 using TrtSharp.IO;
@@ -32,8 +33,12 @@ internal static class SessionFactory
         return ext is ".plan" or ".engine" ? "trt" : "ort";
     }
 
-    /// <summary>Opens <paramref name="path"/>; <paramref name="configure"/> adjusts ONNX Runtime options.</summary>
-    public static IInferenceSession Open(string path, string backend = "auto", Action<OnnxRuntimeOptions>? configure = null)
+    /// <summary>
+    /// Opens <paramref name="path"/>; <paramref name="configure"/> adjusts ONNX Runtime options. ONNX models are
+    /// normalized first (<see cref="ModelNormalizer"/>) unless <paramref name="normalize"/> is false; one that cannot
+    /// be normalized (e.g. an opset that cannot be converted) runs as it is, since ONNX Runtime runs older opsets natively.
+    /// </summary>
+    public static IInferenceSession Open(string path, string backend = "auto", Action<OnnxRuntimeOptions>? configure = null, bool normalize = true)
     {
         ExistingFile.Require(path);
         switch (Resolve(path, backend))
@@ -41,10 +46,23 @@ internal static class SessionFactory
             case "ort":
                 // Our loader first: it names what is wrong more precisely than ONNX Runtime, and refuses what ONNX Runtime
                 // lets through (unused tensors whose data contradicts their shape, models without an IR version).
-                OnnxModel.Load(path);
+                var model = OnnxModel.Load(path);
                 var options = new OnnxRuntimeOptions();
                 configure?.Invoke(options);
-                return OnnxRuntimeSession.FromFile(path, options);
+                if (!normalize)
+                {
+                    return OnnxRuntimeSession.FromFile(path, options);
+                }
+                try
+                {
+                    ModelNormalizer.Normalize(model);
+                }
+                catch (TrtSharpException)
+                {
+                    // An opset that cannot be converted (or ONNX Runtime refusing the constant subgraph): run the file as it is.
+                    return OnnxRuntimeSession.FromFile(path, options);
+                }
+                return OpenOrt(model, options);
             default:
                 if (TensorRtRuntime.UnavailableReason is { } reason)
                 {
@@ -53,4 +71,10 @@ internal static class SessionFactory
                 return TrtSharp.TensorRT.ExecutionContext.Open(path);
         }
     }
+
+    /// <summary>An ONNX Runtime session on a loaded (normalized) model: from its file when normalization changed nothing, else from memory.</summary>
+    public static OnnxRuntimeSession OpenOrt(OnnxModel model, OnnxRuntimeOptions options) =>
+        model.FilePath is { } file && model.Normalization is not { Changed: true }
+            ? OnnxRuntimeSession.FromFile(file, options)
+            : OnnxRuntimeSession.FromBytes(model.SelfContainedBytes(model.Proto), options);
 }

@@ -2,6 +2,8 @@ using TrtSharp.Calibration.Datasets;
 using TrtSharp.Diagnostics;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
+using TrtSharp.Onnx;
+using TrtSharp.Onnx.Normalization;
 using TrtSharp.OnnxRuntime;
 
 namespace TrtSharp.Calibration;
@@ -23,28 +25,44 @@ public static class ActivationCalibrator
     /// <exception cref="CalibrationException">The dataset is empty, or some value is NaN/∞ (naming tensor and sample).</exception>
     public static IReadOnlyList<TensorStatistics> Collect(string modelPath, ICalibrationDataset data, OnnxRuntimeOptions? options = null,
         IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
-        Collect(modelPath, data, options, progress, deriveClamps: true, cancellationToken);
+        Collect(OnnxModel.LoadNormalized(modelPath), data, options, progress, deriveClamps: true, cancellationToken);
+
+    /// <summary>As <see cref="Collect(string, ICalibrationDataset, OnnxRuntimeOptions?, IProgress{ProgressUpdate}?, CancellationToken)"/>
+    /// on a model already in memory, normalized first if it was not (<see cref="ModelNormalizer"/>, in place).</summary>
+    public static IReadOnlyList<TensorStatistics> Collect(OnnxModel model, ICalibrationDataset data, OnnxRuntimeOptions? options = null,
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
+        Collect(model, data, options, progress, deriveClamps: true, cancellationToken);
+
+    /// <summary>The path overload with <paramref name="deriveClamps"/> (tests compare both ways).</summary>
+    internal static IReadOnlyList<TensorStatistics> Collect(string modelPath, ICalibrationDataset data, OnnxRuntimeOptions? options,
+        IProgress<ProgressUpdate>? progress, bool deriveClamps, CancellationToken cancellationToken) =>
+        Collect(OnnxModel.LoadNormalized(modelPath), data, options, progress, deriveClamps, cancellationToken);
 
     /// <summary>As the public overload; <paramref name="deriveClamps"/> false taps clamp-like activations too (tests compare both ways).</summary>
-    /// <param name="modelPath">The float model.</param>
+    /// <param name="model">The float model; normalized in place first when it was not.</param>
     /// <param name="data">The calibration batches.</param>
     /// <param name="options">ONNX Runtime options (copied).</param>
     /// <param name="progress">Batch progress.</param>
     /// <param name="deriveClamps">Compute Max/Min/Relu/Clip outputs from their input instead of tapping them.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
-    internal static IReadOnlyList<TensorStatistics> Collect(string modelPath, ICalibrationDataset data, OnnxRuntimeOptions? options,
+    internal static IReadOnlyList<TensorStatistics> Collect(OnnxModel model, ICalibrationDataset data, OnnxRuntimeOptions? options,
         IProgress<ProgressUpdate>? progress, bool deriveClamps, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
+        if (model.Normalization is null)
+        {
+            ModelNormalizer.Normalize(model);
+        }
         options = options?.Clone() ?? new OnnxRuntimeOptions();
         options.TapAllFloatingPoint = true;
         int histogramThreads = SplitThreads(options, Environment.ProcessorCount);
         // Clamp-like activations (Max/Min with a constant, Relu, Clip) are computed from their input on the worker:
         // exactly the values ONNX Runtime would produce, without one more full-size output per batch.
-        var derivable = deriveClamps ? DerivedActivation.Find(Onnx.OnnxModel.Load(modelPath).Proto).ToList() : [];
+        var derivable = deriveClamps ? DerivedActivation.Find(model.Proto).ToList() : [];
         var derivableNames = derivable.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         derivable.RemoveAll(d => derivableNames.Contains(d.Source)); // in a chain, the later ones stay taps
-        var session = OpenTapped(modelPath, options, derivable);
+        var session = OpenTapped(model, options, derivable);
         // A tensor the caller tapped explicitly (or a graph input/output) is collected as tapped, never twice.
         var present = session.Inputs.Concat(session.Outputs).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         derivable.RemoveAll(d => present.Contains(d.Name));
@@ -53,7 +71,7 @@ public static class ActivationCalibrator
         {
             // Some source turned out not to be float32 once ONNX Runtime inferred the types: tap those tensors instead.
             session.Dispose();
-            session = OpenTapped(modelPath, options, derivable);
+            session = OpenTapped(model, options, derivable);
         }
         using var sessionScope = session;
         // Histograms of batch k are built on worker threads while ONNX Runtime runs batch k+1 on the other of two
@@ -115,14 +133,22 @@ public static class ActivationCalibrator
         return collector.ToStatistics();
     }
 
-    private static OnnxRuntimeSession OpenTapped(string modelPath, OnnxRuntimeOptions options, IReadOnlyList<DerivedActivation> derived)
+    private static OnnxRuntimeSession OpenTapped(OnnxModel model, OnnxRuntimeOptions options, IReadOnlyList<DerivedActivation> derived)
     {
         var tapped = options.Clone();
         foreach (var d in derived)
         {
             tapped.TapExclusions.Add(d.Name);
         }
-        return OnnxRuntimeSession.FromFile(modelPath, tapped);
+        // The session runs the normalized model from memory, so calibrated names are exactly those Q/DQ placement sees;
+        // an unchanged model beyond protobuf's 2 GB limit is read by ONNX Runtime from its file instead.
+        if (model.FilePath is { } path && model.Normalization is { Changed: false } && model.Proto.CalculateSize() >= int.MaxValue / 2)
+        {
+            return OnnxRuntimeSession.FromFile(path, tapped);
+        }
+        return model.HasExternalData
+            ? OnnxRuntimeSession.FromBytes(model.SelfContainedBytes(model.Proto), tapped)
+            : OnnxRuntimeSession.FromModel(model.Proto, tapped);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
-using TrtSharp.Precision;
 
 namespace TrtSharp.Calibration;
 
@@ -38,22 +39,29 @@ public sealed record DerivedActivation(string Name, string Source, float Lower, 
     public static IReadOnlyList<DerivedActivation> Find(ModelProto model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var index = new GraphIndex(model.Graph);
+        var graph = new OnnxGraph(model.Graph, model.IrVersion);
+        var graphOutputs = graph.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        // Declared element types only: a source ONNX Runtime later finds not to be float32 is tapped instead (see ActivationCalibrator).
+        var declared = model.Graph.Input.Concat(model.Graph.ValueInfo).Concat(model.Graph.Output)
+            .Where(v => v.Type?.TensorType is { HasElemType: true })
+            .GroupBy(v => v.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (TensorElementType)g.First().Type.TensorType.ElemType, StringComparer.Ordinal);
         var result = new List<DerivedActivation>();
-        foreach (var node in model.Graph.Node)
+        foreach (var node in graph.Nodes.Select(n => n.Proto))
         {
-            if (!GraphIndex.IsDefaultDomain(node) || node.Output.Count != 1 || index.GraphOutputs.Contains(node.Output[0]))
+            if (!IsDefaultDomain(node) || node.Output.Count != 1 || graphOutputs.Contains(node.Output[0]))
             {
                 continue;
             }
             var derived = node.OpType switch
             {
                 "Relu" when node.Input.Count == 1 => new DerivedActivation(node.Output[0], node.Input[0], 0f, float.PositiveInfinity),
-                "Max" or "Min" when node.Input.Count == 2 => FromBinary(index, node),
-                "Clip" => FromClip(index, node),
+                "Max" or "Min" when node.Input.Count == 2 => FromBinary(graph, node),
+                "Clip" => FromClip(graph, node),
                 _ => null,
             };
-            if (derived is not null && !index.IsConstant(derived.Source) && index.ElementType(derived.Source) is null or TensorData.FloatType)
+            if (derived is not null && Constant(graph, derived.Source) is null
+                && (!declared.TryGetValue(derived.Source, out var type) || type == TensorElementType.Float))
             {
                 result.Add(derived);
             }
@@ -61,10 +69,24 @@ public sealed record DerivedActivation(string Name, string Source, float Lower, 
         return result;
     }
 
-    private static DerivedActivation? FromBinary(GraphIndex index, NodeProto node)
+    private static bool IsDefaultDomain(NodeProto node) => node.Domain.Length == 0 || node.Domain == "ai.onnx";
+
+    // The value of an initializer (one a caller cannot override) or of a Constant node; null for a runtime tensor.
+    private static TensorProto? Constant(OnnxGraph graph, string name)
     {
-        int constantSlot = index.IsConstant(node.Input[1]) ? 1 : index.IsConstant(node.Input[0]) ? 0 : -1;
-        if (constantSlot < 0 || Scalar(index, node.Input[constantSlot]) is not float c)
+        if (graph.FindInitializer(name) is { } init)
+        {
+            return graph.OverridableInitializers.Any(o => o.Name == name) ? null : init.Proto;
+        }
+        return graph.GetProducer(name) is { OpType: "Constant" } producer && IsDefaultDomain(producer.Proto)
+            ? producer.Attribute("value")?.Proto.T
+            : null;
+    }
+
+    private static DerivedActivation? FromBinary(OnnxGraph graph, NodeProto node)
+    {
+        int constantSlot = Constant(graph, node.Input[1]) is not null ? 1 : Constant(graph, node.Input[0]) is not null ? 0 : -1;
+        if (constantSlot < 0 || Scalar(graph, node.Input[constantSlot]) is not float c)
         {
             return null;
         }
@@ -74,7 +96,7 @@ public sealed record DerivedActivation(string Name, string Source, float Lower, 
             : new DerivedActivation(node.Output[0], source, float.NegativeInfinity, c);
     }
 
-    private static DerivedActivation? FromClip(GraphIndex index, NodeProto node)
+    private static DerivedActivation? FromClip(OnnxGraph graph, NodeProto node)
     {
         float lower = float.NegativeInfinity, upper = float.PositiveInfinity;
         // Opset < 11 keeps the bounds in attributes, later opsets in optional inputs.
@@ -95,7 +117,7 @@ public sealed record DerivedActivation(string Name, string Source, float Lower, 
             {
                 continue;
             }
-            if (Scalar(index, node.Input[slot]) is not float bound)
+            if (Scalar(graph, node.Input[slot]) is not float bound)
             {
                 return null;
             }
@@ -111,15 +133,14 @@ public sealed record DerivedActivation(string Name, string Source, float Lower, 
         return node.Input.Count == 0 || lower > upper ? null : new DerivedActivation(node.Output[0], node.Input[0], lower, upper);
     }
 
-    private static float? Scalar(GraphIndex index, string name)
+    private static float? Scalar(OnnxGraph graph, string name)
     {
-        if (index.Constant(name) is not { DataType: TensorData.FloatType } constant
+        if (Constant(graph, name) is not { DataType: (int)TensorElementType.Float } constant
             || (constant.HasDataLocation && constant.DataLocation == TensorProto.Types.DataLocation.External))
         {
             return null;
         }
         // An infinite bound (Clip(x, 1e-10, +Inf) in openWakeWord's melspectrogram) is a valid one-sided clamp.
-        var values = TensorData.ReadFloats(constant, finiteOnly: false);
-        return values.Length == 1 && !float.IsNaN(values[0]) ? values[0] : null;
+        return OnnxTensors.ToHostTensor(constant) is HostTensor<float> { ElementCount: 1 } t && !float.IsNaN(t.Data[0]) ? t.Data[0] : null;
     }
 }

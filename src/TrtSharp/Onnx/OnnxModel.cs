@@ -2,6 +2,7 @@ using TrtSharp.IO;
 using Google.Protobuf;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
+using TrtSharp.Onnx.Normalization;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Onnx;
@@ -64,6 +65,31 @@ public sealed class OnnxModel
 
     /// <summary>The read-only view of the main graph, built on first use and cached until <see cref="RefreshGraph"/>.</summary>
     public OnnxGraph Graph => _graph ??= new OnnxGraph(Proto.Graph, Proto.IrVersion, FilePath);
+
+    /// <summary>What <see cref="ModelNormalizer"/> changed, when this model was normalized; null otherwise.</summary>
+    public NormalizationReport? Normalization { get; internal set; }
+
+    /// <summary>
+    /// Loads the model at <paramref name="path"/> and normalizes it (<see cref="ModelNormalizer"/>): the form every
+    /// command works on. The file is not changed.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file cannot be read as ONNX (see <see cref="Load(string)"/>).</exception>
+    /// <exception cref="OpsetConversionException">A node cannot be converted to the opset asked for (named in the message).</exception>
+    public static OnnxModel LoadNormalized(string path, NormalizationOptions? options = null)
+    {
+        var model = Load(path);
+        ModelNormalizer.Normalize(model, options);
+        return model;
+    }
+
+    /// <summary>A normalized copy of this model (<see cref="ModelNormalizer"/>); this one is left as it is.</summary>
+    public OnnxModel Normalized(NormalizationOptions? options = null)
+    {
+        // Clone shares the immutable weight buffers, so the copy costs little even for large models.
+        var copy = new OnnxModel(Proto.Clone(), FilePath, BaseDirectory);
+        ModelNormalizer.Normalize(copy, options);
+        return copy;
+    }
 
     /// <summary>Drops the cached <see cref="Graph"/> view after <see cref="Proto"/> was edited.</summary>
     public void RefreshGraph() => _graph = null;
@@ -229,6 +255,32 @@ public sealed class OnnxModel
             }
         }
         throw new TensorNotFoundException(name, Proto.Graph.Initializer.Select(t => t.Name));
+    }
+
+    /// <summary>True when some tensor keeps its data in an external file.</summary>
+    internal bool HasExternalData => OnnxTensorWalker.AllTensors(Proto).Any(ExternalDataReference.IsExternal);
+
+    /// <summary>
+    /// <paramref name="proto"/> (this model or a graph derived from it) serialized with every external tensor read
+    /// inline, for ONNX Runtime sessions created from memory; <paramref name="proto"/> itself is not changed.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The result would be 2 GB or larger.</exception>
+    internal byte[] SelfContainedBytes(ModelProto proto)
+    {
+        if (OnnxTensorWalker.AllTensors(proto).Any(ExternalDataReference.IsExternal))
+        {
+            proto = proto.Clone();
+            foreach (var tensor in OnnxTensorWalker.AllTensors(proto).Where(ExternalDataReference.IsExternal).ToList())
+            {
+                SetRawData(tensor, ReadDataBytes(tensor));
+            }
+        }
+        long size = proto.CalculateSize();
+        if (size >= int.MaxValue)
+        {
+            throw new ModelFormatException(FilePath, $"model serializes to {size} bytes, beyond protobuf's 2 GB limit");
+        }
+        return proto.ToByteArray();
     }
 
     /// <summary>Reads every external tensor into <c>raw_data</c>, so the model no longer depends on its data files.</summary>

@@ -120,8 +120,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         {
             return Create(null, modelPath, [], options);
         }
-        byte[] bytes = File.ReadAllBytes(modelPath);
-        return CreateWithTaps(bytes, modelPath, options);
+        return CreateWithTaps(ParseModel(File.ReadAllBytes(modelPath), modelPath), modelPath, options);
     }
 
     /// <summary>Loads a model from its serialized bytes.</summary>
@@ -131,14 +130,16 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new OnnxRuntimeOptions();
-        return WantsTaps(options) ? CreateWithTaps(model, null, options) : Create(model, null, [], options);
+        return WantsTaps(options) ? CreateWithTaps(ParseModel(model, null), null, options) : Create(model, null, [], options);
     }
 
     /// <summary>Loads an in-memory model (e.g. one just edited with the protobuf classes).</summary>
     public static OnnxRuntimeSession FromModel(ModelProto model, OnnxRuntimeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return FromBytes(model.ToByteArray(), options);
+        options ??= new OnnxRuntimeOptions();
+        // Taps edit a copy (which shares the weight buffers), so the model is serialized once and never re-parsed.
+        return WantsTaps(options) ? CreateWithTaps(model.Clone(), null, options) : Create(model.ToByteArray(), null, [], options);
     }
 
     /// <summary>The candidate tap names of a model file: every node output, or only the floating-point ones.</summary>
@@ -458,9 +459,13 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         }
     }
 
-    private static OnnxRuntimeSession CreateWithTaps(byte[] bytes, string? path, OnnxRuntimeOptions options)
+    // Adds the taps to model (a copy the caller owns) and creates the session.
+    private static OnnxRuntimeSession CreateWithTaps(ModelProto model, string? path, OnnxRuntimeOptions options)
     {
-        ModelProto model = ParseModel(bytes, path);
+        if (model.Graph is null)
+        {
+            throw new ModelFormatException(path, "not an ONNX model (no graph)");
+        }
         var requested = new List<string>(options.Taps);
         if (options.TapAllFloatingPoint)
         {

@@ -3,6 +3,7 @@ using TrtSharp.Calibration;
 using TrtSharp.Calibration.Datasets;
 using TrtSharp.Diagnostics;
 using TrtSharp.Onnx;
+using TrtSharp.Onnx.Normalization;
 using TrtSharp.OnnxRuntime;
 
 namespace TrtSharp.Precision;
@@ -13,32 +14,53 @@ namespace TrtSharp.Precision;
 /// </summary>
 public static class ModelQuantizer
 {
-    /// <summary>Calibrates <paramref name="modelPath"/> on <paramref name="calibration"/> and builds the quantized model.</summary>
+    /// <summary>Loads and normalizes <paramref name="modelPath"/>, calibrates it on <paramref name="calibration"/> and builds the quantized model.</summary>
+    /// <exception cref="Errors.OpsetConversionException">The model is older than opset 13 and a node cannot be converted (raised before calibration).</exception>
     public static QuantizeResult Quantize(string modelPath, ICalibrationDataset calibration, QuantizeOptions? options = null,
+        OnnxRuntimeOptions? runtimeOptions = null, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
+        Quantize(OnnxModel.LoadNormalized(modelPath), calibration, options, runtimeOptions, progress, cancellationToken);
+
+    /// <summary>
+    /// Calibrates <paramref name="model"/> (normalized in place first when it was not) and builds the quantized model from
+    /// the same in-memory graph: it is parsed once, and ONNX Runtime's calibration session is created from it.
+    /// </summary>
+    public static QuantizeResult Quantize(OnnxModel model, ICalibrationDataset calibration, QuantizeOptions? options = null,
         OnnxRuntimeOptions? runtimeOptions = null, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
         options ??= new QuantizeOptions();
         options.Validate();
+        EnsureNormalized(model);
         var clock = Stopwatch.StartNew();
-        var statistics = ActivationCalibrator.Collect(modelPath, calibration, runtimeOptions, progress, cancellationToken);
+        var statistics = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, cancellationToken);
         var calibrationTime = clock.Elapsed;
         progress?.Report(new ProgressUpdate("choosing ranges", 0, statistics.Count));
-        return FromStatistics(modelPath, statistics, options, calibrationTime);
+        return FromStatistics(model, statistics, options, calibrationTime);
     }
 
     /// <summary>Builds another quantized model from statistics already collected (e.g. a second placement or method, without recalibrating).</summary>
-    public static QuantizeResult FromStatistics(string modelPath, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions? options = null, TimeSpan calibrationTime = default)
+    public static QuantizeResult FromStatistics(string modelPath, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions? options = null, TimeSpan calibrationTime = default) =>
+        FromStatistics(OnnxModel.LoadNormalized(modelPath), statistics, options, calibrationTime);
+
+    /// <summary>As the path overload, on a model in memory (normalized in place first when it was not).</summary>
+    public static QuantizeResult FromStatistics(OnnxModel model, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions? options = null, TimeSpan calibrationTime = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(statistics);
         options ??= new QuantizeOptions();
         options.Validate();
         var ranges = statistics.Select(s => TensorRangeReport.From(s, options.Method, options.Percentile)).ToList();
-        return Build(modelPath, statistics, ranges, options, calibrationTime);
+        return Build(model, statistics, ranges, options, calibrationTime);
     }
 
     /// <summary>Builds the quantized model from an existing calibration cache (amax = scale · 127 per tensor).</summary>
-    public static QuantizeResult FromCache(string modelPath, CalibrationCache cache, QuantizeOptions? options = null)
+    public static QuantizeResult FromCache(string modelPath, CalibrationCache cache, QuantizeOptions? options = null) =>
+        FromCache(OnnxModel.LoadNormalized(modelPath), cache, options);
+
+    /// <summary>As the path overload, on a model in memory (normalized in place first when it was not).</summary>
+    public static QuantizeResult FromCache(OnnxModel model, CalibrationCache cache, QuantizeOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(cache);
         // The cache's own header (version, algorithm) is kept, so writing the result back reproduces it.
         options = (options ?? new QuantizeOptions()) with
@@ -51,22 +73,32 @@ public static class ModelQuantizer
             float amax = cache.GetAmax(e.Key);
             return new TensorRangeReport(e.Key, 0, -amax, amax, new Dictionary<CalibrationMethod, float>(), options.Method, amax, 0);
         }).ToList();
-        return Build(modelPath, [], ranges, options, TimeSpan.Zero, cache);
+        return Build(model, [], ranges, options, TimeSpan.Zero, cache);
     }
 
-    private static QuantizeResult Build(string modelPath, IReadOnlyList<TensorStatistics> statistics, List<TensorRangeReport> ranges, QuantizeOptions options, TimeSpan calibrationTime,
+    private static void EnsureNormalized(OnnxModel model)
+    {
+        if (model.Normalization is null)
+        {
+            ModelNormalizer.Normalize(model);
+        }
+    }
+
+    private static QuantizeResult Build(OnnxModel model, IReadOnlyList<TensorStatistics> statistics, List<TensorRangeReport> ranges, QuantizeOptions options, TimeSpan calibrationTime,
         CalibrationCache? existingCache = null)
     {
-        var model = OnnxModel.Load(modelPath);
+        EnsureNormalized(model);
         // Q/DQ insertion reads and rewrites weights: bring external tensors into the proto (saving moves them out again above 2 GB).
         model.InlineExternalData();
         QdqResult qdq = options.Qdq.Profile == QdqProfile.OrtCpu
             // Integer kernels need asymmetric uint8 ranges: the observed [min, max], clipped to the chosen amax.
             ? QdqInserter.Insert(model.Proto, ranges.ToDictionary(r => r.Name, r => new TensorRange(Math.Clamp(r.Min, -r.Amax, r.Amax), Math.Clamp(r.Max, -r.Amax, r.Amax)), StringComparer.Ordinal), options.Qdq)
             : QdqInserter.Insert(model.Proto, ranges.ToDictionary(r => r.Name, r => r.Amax, StringComparer.Ordinal), options.Qdq);
+        // The opset the user's file had, not the one normalization already raised it to.
+        qdq.Report.OriginalOpset = model.Normalization!.OriginalOpset;
         var algorithm = options.Method == CalibrationMethod.Max ? CalibrationCacheAlgorithm.MinMaxCalibration : CalibrationCacheAlgorithm.EntropyCalibration2;
         // A cache that was read is returned as it is: re-deriving scale = amax / 127 could change its last bits.
         var cache = existingCache ?? CalibrationCache.FromAmax(ranges.Select(r => new KeyValuePair<string, float>(r.Name, r.Amax)), options.CacheTensorRtVersion, algorithm);
-        return new QuantizeResult(qdq.Model, qdq.Report, cache, ranges, statistics, calibrationTime);
+        return new QuantizeResult(qdq.Model, qdq.Report, cache, ranges, statistics, calibrationTime) { Normalization = model.Normalization };
     }
 }

@@ -1,4 +1,6 @@
 using TrtSharp.Errors;
+using TrtSharp.Onnx;
+using TrtSharp.Onnx.Normalization;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Precision;
@@ -10,6 +12,9 @@ namespace TrtSharp.Precision;
 /// </summary>
 public static class QdqInserter
 {
+    /// <summary>Opset where DequantizeLinear/QuantizeLinear gained the <c>axis</c> attribute (per-channel).</summary>
+    public const long RequiredOpset = 13;
+
     /// <summary>Inserts Q/DQ from per-tensor amax values (symmetric ranges [-amax, amax]).</summary>
     /// <exception cref="QuantizationException">A tensor that needs Q/DQ has no amax, or an amax is negative or not finite.</exception>
     public static QdqResult Insert(ModelProto model, IReadOnlyDictionary<string, float> amax, QdqOptions? options = null)
@@ -31,7 +36,8 @@ public static class QdqInserter
 
     /// <summary>Inserts Q/DQ from per-tensor [min, max] ranges (the ORT CPU profile uses both ends; TensorRT only amax).</summary>
     /// <exception cref="QuantizationException">A tensor that needs Q/DQ has no range, a range is invalid, the model is
-    /// already quantized, or its opset cannot be raised to 13 safely.</exception>
+    /// already quantized.</exception>
+    /// <exception cref="OpsetConversionException">The model is older than opset 13 and a node cannot be converted.</exception>
     public static QdqResult Insert(ModelProto model, IReadOnlyDictionary<string, TensorRange> ranges, QdqOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -50,11 +56,13 @@ public static class QdqInserter
         }
 
         var output = model.Clone();
-        var originalOpset = OpsetUpgrade.Ensure(output);
-        var report = new QdqReport(options.Profile, originalOpset, Math.Max(originalOpset, OpsetUpgrade.RequiredOpset));
-        if (originalOpset < OpsetUpgrade.RequiredOpset)
+        // Normally the model was normalized when loaded and is at opset 13 already; a model built in code is converted here.
+        var conversion = new NormalizationReport();
+        var originalOpset = OpsetConverter.Convert(OnnxModel.FromProto(output), output, RequiredOpset, conversion, new Dictionary<string, TensorShapeInfo>());
+        var report = new QdqReport(options.Profile, originalOpset, Math.Max(originalOpset, RequiredOpset));
+        if (originalOpset < RequiredOpset)
         {
-            report._warnings.Add($"default-domain opset raised from {originalOpset} to {OpsetUpgrade.RequiredOpset} for per-channel DequantizeLinear; no operator in the model changed meaning in between");
+            report._warnings.Add($"default-domain opset raised from {originalOpset} to {RequiredOpset} for per-channel DequantizeLinear ({conversion.Conversions.Count} nodes converted)");
         }
 
         var index = new GraphIndex(output.Graph);

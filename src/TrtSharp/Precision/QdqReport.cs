@@ -13,8 +13,8 @@ public sealed class QdqReport
     /// <summary>The placement profile used.</summary>
     public QdqProfile Profile { get; }
 
-    /// <summary>The default-domain opset of the input model.</summary>
-    public long OriginalOpset { get; }
+    /// <summary>The default-domain opset of the input model (as the user's file had it, before normalization).</summary>
+    public long OriginalOpset { get; internal set; }
 
     /// <summary>The default-domain opset of the output model (at least 13).</summary>
     public long Opset { get; }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TrtSharp.Calibration;
 using TrtSharp.IO;
+using TrtSharp.Onnx.Normalization;
 using TrtSharp.Reporting;
 
 namespace TrtSharp.Precision;
@@ -22,6 +23,7 @@ public static class QuantizeReportWriter
             model = modelPath,
             profile = result.Qdq.Profile,
             opset = new { original = result.Qdq.OriginalOpset, quantized = result.Qdq.Opset },
+            normalization = result.Normalization is { } n ? NormalizationJson(n) : null,
             calibration_seconds = result.CalibrationTime.TotalSeconds,
             tensors = result.Ranges.Select(r => new
             {
@@ -67,7 +69,14 @@ public static class QuantizeReportWriter
         ArgumentNullException.ThrowIfNull(result);
         var s = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        s.AppendLine(inv, $"INT8 quantization of {modelPath} ({result.Qdq.Profile} placement, opset {result.Qdq.OriginalOpset} -> {result.Qdq.Opset})");
+        string opset = result.Qdq.OriginalOpset == result.Qdq.Opset
+            ? string.Create(inv, $"opset {result.Qdq.Opset}")
+            : string.Create(inv, $"opset {result.Qdq.OriginalOpset} -> {result.Qdq.Opset}");
+        s.AppendLine(inv, $"INT8 quantization of {modelPath} ({result.Qdq.Profile} placement, {opset})");
+        if (result.Normalization is { Changed: true } normalization)
+        {
+            s.AppendLine(inv, $"normalized: {normalization.Summary()}");
+        }
         s.AppendLine(inv, $"{result.Ranges.Count} tensors calibrated in {result.CalibrationTime.TotalSeconds:0.00} s; {result.Qdq.Tensors.Count} quantized tensors; "
             + $"{result.Qdq.Nodes.Count(n => n.Status == NodeStatus.Quantized)} quantized nodes");
         s.AppendLine();
@@ -94,4 +103,17 @@ public static class QuantizeReportWriter
     }
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : "…" + text[^(max - 1)..];
+
+    private static object NormalizationJson(NormalizationReport n) => new
+    {
+        original_opset = n.OriginalOpset,
+        opset = n.Opset,
+        constants_hoisted = n.ConstantsHoisted,
+        shapes_resolved = n.ShapesResolved,
+        nodes_folded = n.NodesFolded,
+        nodes_removed = n.NodesRemoved,
+        initializers_removed = n.InitializersRemoved,
+        conversions = n.Conversions,
+        notes = n.Notes,
+    };
 }

@@ -1,12 +1,13 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using TrtSharp.Errors;
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Precision;
 
-/// <summary>Reads float initializers and builds the small constant tensors Q/DQ needs.</summary>
+/// <summary>Reads float initializers (through <see cref="OnnxTensors"/>, the one decoder) and builds the small constant tensors Q/DQ needs.</summary>
 internal static class TensorData
 {
     public const int FloatType = (int)TensorProto.Types.DataType.Float;
@@ -16,14 +17,8 @@ internal static class TensorData
     public const int Int64Type = (int)TensorProto.Types.DataType.Int64;
     public const int BoolType = (int)TensorProto.Types.DataType.Bool;
 
-    /// <summary>The values of a float32 tensor (raw_data little-endian or float_data); finite values only.</summary>
-    public static float[] ReadFloats(TensorProto tensor) => ReadFloats(tensor, finiteOnly: true);
-
-    /// <summary>
-    /// The values of a float32 tensor; with <paramref name="finiteOnly"/> false ±Inf and NaN are returned as they are
-    /// (a bound such as Clip's max = +Inf is legitimate where nothing gets quantized from it).
-    /// </summary>
-    public static float[] ReadFloats(TensorProto tensor, bool finiteOnly)
+    /// <summary>The values of a float32 tensor, decoded by <see cref="OnnxTensors"/>; finite values only.</summary>
+    public static float[] ReadFloats(TensorProto tensor)
     {
         if (tensor.DataType != FloatType)
         {
@@ -35,47 +30,19 @@ internal static class TensorData
             throw new QuantizationException(tensor.Name, "weights stored as external data are not supported; load them into the model first");
         }
 
-        long count = 1;
-        foreach (var d in tensor.Dims)
-        {
-            count *= d;
-        }
-
         float[] values;
-        if (tensor.HasRawData)
+        try
         {
-            var raw = tensor.RawData.Span;
-            if (raw.Length != count * sizeof(float))
-            {
-                throw new QuantizationException(tensor.Name, $"raw_data holds {raw.Length} bytes, the shape needs {count * sizeof(float)}");
-            }
-
-            values = new float[count];
-            if (BitConverter.IsLittleEndian)
-            {
-                MemoryMarshal.Cast<byte, float>(raw).CopyTo(values);
-            }
-            else
-            {
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * 4)..]);
-                }
-            }
+            values = ((HostTensor<float>)OnnxTensors.ToHostTensor(tensor)).Data;
         }
-        else
+        catch (TensorShapeException e)
         {
-            if (tensor.FloatData.Count != count)
-            {
-                throw new QuantizationException(tensor.Name, $"float_data holds {tensor.FloatData.Count} values, the shape needs {count}");
-            }
-
-            values = [.. tensor.FloatData];
+            throw new QuantizationException(tensor.Name, e.Message);
         }
 
         foreach (var v in values)
         {
-            if (finiteOnly && !float.IsFinite(v))
+            if (!float.IsFinite(v))
             {
                 throw new QuantizationException(tensor.Name, "the constant holds NaN or infinity and cannot be quantized");
             }

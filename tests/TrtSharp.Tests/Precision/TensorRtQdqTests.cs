@@ -228,26 +228,28 @@ public class TensorRtQdqTests
     }
 
     [Test]
-    public void OpsetUpgradeRefusesOpsWhoseMeaningChanged()
+    public void OldOpsetsAreConvertedAndOnlyInexpressibleNodesRefused()
     {
+        // Softmax changed meaning at 13: converted (the normalization tests check the numbers on ONNX Runtime).
         var softmax = new ModelBuilder(11).Input("x", 2, 4).Initializer("W", ModelBuilder.Random(16, 1), 4, 4)
             .Node("MatMul", "mm", ["x", "W"], "m").Node("Softmax", "sm", ["m"], "y").Output("y").Build();
-        var ex = Assert.Throws<QuantizationException>(() => QdqInserter.Insert(softmax, new Dictionary<string, float> { ["x"] = 1f }))!;
-        Assert.That(ex.Message, Does.Contain("Softmax").And.Contain("13"));
+        var (converted, report) = QdqInserter.Insert(softmax, new Dictionary<string, float> { ["x"] = 1f, ["m"] = 1f });
+        Assert.That(converted.OpsetImport.Single(o => o.Domain.Length == 0).Version, Is.EqualTo(13));
+        Assert.That(report.OriginalOpset, Is.EqualTo(11));
+        Assert.That(report.Warnings, Has.Some.Contains("raised from 11 to 13").And.Some.Contains("1 nodes converted"));
 
         var ancient = new ModelBuilder(5).Input("x", 2, 4).Initializer("W", ModelBuilder.Random(16, 1), 4, 4)
             .Node("MatMul", "mm", ["x", "W"], "y").Output("y").Build();
         Assert.That(() => QdqInserter.Insert(ancient, new Dictionary<string, float> { ["x"] = 1f }),
-            Throws.TypeOf<QuantizationException>().With.Message.Contains("opset 5"));
+            Throws.TypeOf<ModelFormatException>().With.Message.Contains("opset 5"));
 
-        // Opset 6 axis broadcasting has no opset-13 equivalent; plain legacy broadcast is rewritten.
-        var axisAdd = new ModelBuilder(6).Input("x", 2, 4).Initializer("W", ModelBuilder.Random(16, 1), 4, 4).Initializer("b", [1f, 2f], 2)
-            .Node("MatMul", "mm", ["x", "W"], "m").Node("Add", "add", ["m", "b"], "y", ModelBuilder.Int("broadcast", 1), ModelBuilder.Int("axis", 0))
-            .Output("y").Build();
-        Assert.That(() => QdqInserter.Insert(axisAdd, new Dictionary<string, float> { ["x"] = 1f }),
-            Throws.TypeOf<QuantizationException>().With.Message.Contains("'add'").And.Message.Contains("axis broadcasting"));
+        // Per-activation BatchNormalization has no later form: refused by node name.
+        var bn = new ModelBuilder(7).Input("x", 2, 3).Initializer("s", [1f, 1f, 1f], 3).Initializer("b", [0f, 0f, 0f], 3)
+            .Node("BatchNormalization", "bn", ["x", "s", "b", "s", "s"], "y", ModelBuilder.Int("spatial", 0)).Output("y").Build();
+        Assert.That(() => QdqInserter.Insert(bn, new Dictionary<string, float> { ["x"] = 1f }),
+            Throws.TypeOf<OpsetConversionException>().With.Message.Contains("'bn'").And.Message.Contains("spatial = 0"));
 
-        // The same Softmax at opset 13 is fine and the input model is left untouched.
+        // A model at opset 13 is left untouched.
         var fine = new ModelBuilder(13).Input("x", 2, 4).Initializer("W", ModelBuilder.Random(16, 1), 4, 4)
             .Node("MatMul", "mm", ["x", "W"], "m").Node("Softmax", "sm", ["m"], "y").Output("y").Build();
         var before = fine.Clone();
