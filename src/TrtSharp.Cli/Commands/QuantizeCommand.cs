@@ -25,7 +25,7 @@ internal static class QuantizeCommand
         var speech = new Option<string?>("--speech") { Description = "Calibrate a speech-embedding model from WAV clips: a manifest.csv (its 'calib' split calibrates, 'holdout' validates)." };
         var mel = new Option<string?>("--mel") { Description = "The melspectrogram model for --speech (default: the default speech models')." };
         var holdout = new Option<string[]>("--holdout") { Description = "Validation data not used for calibration, in the same layouts as --data.", DefaultValueFactory = _ => [] };
-        var method = new Option<string>("--method") { Description = "Activation range method: entropy (TensorRT's default), max, percentile or mse.", DefaultValueFactory = _ => "entropy" };
+        var method = new Option<string>("--method") { Description = "Activation range method: auto (default: each method tried with a collapse guard, the best on calibration batches held back wins), entropy, max, percentile or mse.", DefaultValueFactory = _ => "auto" };
         var percentile = new Option<double>("--percentile") { Description = "Percentile for --method percentile.", DefaultValueFactory = _ => PercentileRangeAlgorithm.DefaultPercentile };
         var target = new Option<string>("--for") { Description = "Q/DQ placement: trt (TensorRT explicit quantization) or ort-cpu (ONNX Runtime CPU integer kernels).", DefaultValueFactory = _ => "trt" };
         var excludeNodes = new Option<string[]>("--exclude-nodes") { Description = "Node names or glob patterns (* ?) to keep in float (repeatable).", DefaultValueFactory = _ => [] };
@@ -175,13 +175,14 @@ internal static class QuantizeCommand
     /// <summary>"opset 13", or "opset 11 -> 13" when the model was moved to another opset.</summary>
     internal static string OpsetText(long original, long written) => original == written ? $"opset {written}" : $"opset {original} -> {written}";
 
-    internal static CalibrationMethod ParseMethod(string text) => text.ToLowerInvariant() switch
+    internal static CalibrationMethod? ParseMethod(string text) => text.ToLowerInvariant() switch
     {
+        "auto" => null,
         "entropy" => CalibrationMethod.Entropy,
         "max" or "minmax" => CalibrationMethod.Max,
         "percentile" => CalibrationMethod.Percentile,
         "mse" => CalibrationMethod.Mse,
-        _ => throw new ArgumentException($"--method '{text}': use entropy, max, percentile or mse"),
+        _ => throw new ArgumentException($"--method '{text}': use auto, entropy, max, percentile or mse"),
     };
 
     private static void Render(CliConsole console, QuantizeResult result, IReadOnlyList<OutputAgreement>? validation)
@@ -194,6 +195,20 @@ internal static class QuantizeCommand
             ranges.AddRow(Markup.Escape(r.Name), Numbers.G(r.Min), Numbers.G(r.Max), Numbers.G(r.Amax), r.ChosenMethod.ToString().ToLowerInvariant(), $"{r.SaturationPercent:0.####}");
         }
         console.Write(ranges);
+        if (result.Selection is { } selection)
+        {
+            var methods = new Table().Border(TableBorder.Rounded)
+                .Title(Markup.Escape($"methods compared on {selection.Data} ({selection.Elapsed.TotalSeconds:0.0} s)"))
+                .AddColumns("method", "lowest output cosine", "lowest SNR dB", "tensors guarded", "");
+            foreach (MethodCandidate c in selection.Candidates)
+            {
+                methods.AddRow(c.Method.ToString().ToLowerInvariant(), $"{c.MinCosine:0.00000}", $"{c.MinSnrDb:0.0}", c.FallBacks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    c.Method == selection.Chosen ? "chosen" : "");
+            }
+            console.Write(methods);
+            var byMethod = result.Ranges.GroupBy(r => r.ChosenMethod).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
+            console.WriteLine($"ranges: {string.Join(", ", byMethod)} (a tensor the chosen method clips hard falls back to percentile, then max; each tensor's method and reason are in report.json)");
+        }
         var placement = result.Qdq.Nodes.GroupBy(n => n.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
         console.WriteLine($"{result.Qdq.Profile} placement: {result.Qdq.Tensors.Count} quantized tensors; nodes: {string.Join(", ", placement)}; {OpsetText(result.Qdq.OriginalOpset, result.Qdq.Opset)}");
         if (validation is null)

@@ -12,6 +12,16 @@ namespace TrtSharp.Calibration;
 public sealed record TensorRangeReport(string Name, long Count, float Min, float Max, IReadOnlyDictionary<CalibrationMethod, float> AmaxByMethod,
     CalibrationMethod ChosenMethod, float Amax, double SaturationPercent)
 {
+    /// <summary>Why <see cref="ChosenMethod"/> was used for this tensor (set when the automatic choice decided it).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The same facts with <paramref name="method"/>'s amax chosen instead (every method's amax is already computed).</summary>
+    public TensorRangeReport WithMethod(CalibrationMethod method, Histogram histogram, string? reason = null)
+    {
+        float amax = AmaxByMethod.TryGetValue(method, out float a) ? a : Amax;
+        return this with { ChosenMethod = method, Amax = amax, SaturationPercent = Saturation(histogram, amax), Reason = reason };
+    }
+
     /// <summary>Computes every method's amax for <paramref name="statistics"/> and the saturation of the chosen one.</summary>
     public static TensorRangeReport From(TensorStatistics statistics, CalibrationMethod chosen, double percentile)
     {

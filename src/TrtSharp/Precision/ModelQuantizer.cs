@@ -32,10 +32,78 @@ public static class ModelQuantizer
         options.Validate();
         EnsureNormalized(model);
         var clock = Stopwatch.StartNew();
-        var statistics = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, cancellationToken);
-        var calibrationTime = clock.Elapsed;
-        progress?.Report(new ProgressUpdate("choosing ranges", 0, statistics.Count));
-        return FromStatistics(model, statistics, options, calibrationTime);
+        if (options.Method is not null)
+        {
+            var statistics = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, cancellationToken);
+            var calibrationTime = clock.Elapsed;
+            progress?.Report(new ProgressUpdate("choosing ranges", 0, statistics.Count));
+            return FromStatistics(model, statistics, options, calibrationTime);
+        }
+
+        // Automatic: one batch in SelectionPeriod is held back from calibration to judge the candidates on.
+        var calibrateOn = new InterleavedSplit(calibration, SelectionPeriod, heldBack: false);
+        var judgeOn = new InterleavedSplit(calibration, SelectionPeriod, heldBack: true);
+        var collected = ActivationCalibrator.Collect(model, calibrateOn, runtimeOptions, progress, cancellationToken);
+        TimeSpan calibrated = clock.Elapsed;
+        return Select(model, collected, options, calibrated, judgeOn, calibration, runtimeOptions, progress, cancellationToken);
+    }
+
+    /// <summary>Period of the calibration split the automatic method choice is judged on (every 4th batch).</summary>
+    public const int SelectionPeriod = 4;
+
+    private static readonly CalibrationMethod[] Candidates = [CalibrationMethod.Entropy, CalibrationMethod.Mse, CalibrationMethod.Percentile, CalibrationMethod.Max];
+
+    /// <summary>
+    /// Tries every method (collapse-guarded) and keeps the one whose quantized model agrees best with float32 — the lowest
+    /// per-output cosine, then SNR — on <paramref name="judgeOn"/> (or, when it holds no batch, on all the data).
+    /// </summary>
+    private static QuantizeResult Select(OnnxModel model, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions options, TimeSpan calibrationTime,
+        InterleavedSplit judgeOn, ICalibrationDataset everything, OnnxRuntimeOptions? runtimeOptions, IProgress<ProgressUpdate>? progress,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var reports = statistics.Select(s => TensorRangeReport.From(s, CalibrationMethod.Max, options.Percentile)).ToList();
+        var histograms = statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal);
+        var runtime = (runtimeOptions ?? new OnnxRuntimeOptions()).Clone();
+        runtime.LogSeverity = OnnxRuntimeLogSeverity.Error;
+        using var reference = OnnxRuntimeSession.FromModel(model.Proto, runtime);
+        ICalibrationDataset data = judgeOn;
+        var scored = new List<(MethodCandidate Candidate, QuantizeResult Result)>();
+        foreach (CalibrationMethod method in Candidates)
+        {
+            progress?.Report(new ProgressUpdate("comparing methods", scored.Count, Candidates.Length));
+            var guarded = GuardedRanges.For(reports, histograms, method, out int fallBacks);
+            QuantizeResult result = Build(model, statistics, guarded, options with { Method = method }, calibrationTime);
+            using var candidate = OnnxRuntimeSession.FromModel(result.Model, runtime);
+            var agreement = QuantizationValidation.Compare(reference, candidate, data, cancellationToken);
+            if (agreement.All(a => a.Count == 0) && ReferenceEquals(data, judgeOn))
+            {
+                // Fewer batches than the split period: nothing was held back, so the candidates are judged on the calibration data itself.
+                data = everything;
+                agreement = QuantizationValidation.Compare(reference, candidate, data, cancellationToken);
+            }
+            double cosine = agreement.Count == 0 ? 1 : agreement.Min(a => a.Cosine);
+            double snr = agreement.Count == 0 ? double.PositiveInfinity : agreement.Min(a => a.SnrDb);
+            scored.Add((new MethodCandidate(method, double.IsNaN(cosine) ? -1 : cosine, double.IsNaN(snr) ? double.NegativeInfinity : snr, fallBacks), result));
+        }
+        progress?.Report(new ProgressUpdate("comparing methods", Candidates.Length, Candidates.Length));
+        // Ties within a rounding error keep the earlier candidate (entropy, TensorRT's own default, first).
+        var best = scored[0];
+        foreach (var entry in scored.Skip(1))
+        {
+            if (entry.Candidate.MinCosine > best.Candidate.MinCosine + 1e-6
+                || (Math.Abs(entry.Candidate.MinCosine - best.Candidate.MinCosine) <= 1e-6 && entry.Candidate.MinSnrDb > best.Candidate.MinSnrDb + 0.01))
+            {
+                best = entry;
+            }
+        }
+        string dataNote = ReferenceEquals(data, judgeOn)
+            ? $"{judgeOn.Description}, held back from calibration"
+            : $"{everything.Description} (fewer than {SelectionPeriod} batches: nothing could be held back from calibration)";
+        var selection = new MethodSelection(dataNote, [.. scored.Select(s => s.Candidate)], best.Candidate.Method, clock.Elapsed);
+        string why = $"chosen automatically: {GuardedRanges.Name(best.Candidate.Method)} gave the best agreement with float32 (lowest output cosine {best.Candidate.MinCosine:0.00000})";
+        var ranges = best.Result.Ranges.Select(r => r.ChosenMethod == best.Candidate.Method ? r with { Reason = why } : r).ToList();
+        return best.Result with { Ranges = ranges, Selection = selection };
     }
 
     /// <summary>Builds another quantized model from statistics already collected (e.g. a second placement or method, without recalibrating).</summary>
@@ -49,8 +117,15 @@ public static class ModelQuantizer
         ArgumentNullException.ThrowIfNull(statistics);
         options ??= new QuantizeOptions();
         options.Validate();
-        var ranges = statistics.Select(s => TensorRangeReport.From(s, options.Method, options.Percentile)).ToList();
-        return Build(model, statistics, ranges, options, calibrationTime);
+        if (options.Method is { } method)
+        {
+            var ranges = statistics.Select(s => TensorRangeReport.From(s, method, options.Percentile)).ToList();
+            return Build(model, statistics, ranges, options, calibrationTime);
+        }
+        // No data to judge methods on: MSE (the least quantization error of each tensor), collapse-guarded.
+        var reports = statistics.Select(s => TensorRangeReport.From(s, CalibrationMethod.Mse, options.Percentile)).ToList();
+        var guarded = GuardedRanges.For(reports, statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal), CalibrationMethod.Mse, out _);
+        return Build(model, statistics, guarded, options with { Method = CalibrationMethod.Mse }, calibrationTime);
     }
 
     /// <summary>Builds the quantized model from an existing calibration cache (amax = scale · 127 per tensor).</summary>
@@ -71,7 +146,7 @@ public static class ModelQuantizer
         var ranges = cache.Entries.Select(e =>
         {
             float amax = cache.GetAmax(e.Key);
-            return new TensorRangeReport(e.Key, 0, -amax, amax, new Dictionary<CalibrationMethod, float>(), options.Method, amax, 0);
+            return new TensorRangeReport(e.Key, 0, -amax, amax, new Dictionary<CalibrationMethod, float>(), options.Method.Value, amax, 0);
         }).ToList();
         return Build(model, [], ranges, options, TimeSpan.Zero, cache);
     }

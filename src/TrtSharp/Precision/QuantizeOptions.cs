@@ -5,8 +5,12 @@ namespace TrtSharp.Precision;
 /// <summary>What <see cref="ModelQuantizer"/> produces and how.</summary>
 public sealed record QuantizeOptions
 {
-    /// <summary>Calibration method for activations (TensorRT's default calibrator is entropy).</summary>
-    public CalibrationMethod Method { get; init; } = CalibrationMethod.Entropy;
+    /// <summary>
+    /// Calibration method for activations; null (the default) chooses automatically: each method is tried with a collapse
+    /// guard (a tensor it clips hard falls back to percentile, then max) and the one whose quantized model agrees best
+    /// with float32 on data held back from calibration wins (<see cref="ModelQuantizer"/>).
+    /// </summary>
+    public CalibrationMethod? Method { get; init; }
 
     /// <summary>Percentile for <see cref="CalibrationMethod.Percentile"/>.</summary>
     public double Percentile { get; init; } = PercentileRangeAlgorithm.DefaultPercentile;

@@ -25,6 +25,7 @@ public static class QuantizeReportWriter
             opset = new { original = result.Qdq.OriginalOpset, quantized = result.Qdq.Opset },
             normalization = result.Normalization is { } n ? NormalizationJson(n) : null,
             calibration_seconds = result.CalibrationTime.TotalSeconds,
+            method_selection = result.Selection,
             tensors = result.Ranges.Select(r => new
             {
                 name = r.Name,
@@ -33,6 +34,7 @@ public static class QuantizeReportWriter
                 max = r.Max,
                 amax = r.Amax,
                 method = r.ChosenMethod,
+                method_reason = r.Reason,
                 scale = r.Amax / 127f,
                 saturation_percent = r.SaturationPercent,
                 amax_by_method = r.AmaxByMethod.ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value),

@@ -10,4 +10,7 @@ public sealed record QuantizeResult(ModelProto Model, QdqReport Qdq, Calibration
 {
     /// <summary>What normalization changed in the input model before calibration (null for a result built without it).</summary>
     public NormalizationReport? Normalization { get; init; }
+
+    /// <summary>How the automatic method choice went (null when a method was given).</summary>
+    public MethodSelection? Selection { get; init; }
 }

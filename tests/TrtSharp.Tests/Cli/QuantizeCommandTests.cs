@@ -92,7 +92,7 @@ public class QuantizeCommandTests
         CliRun.Of([.. data, "--percentile", "150"]).AssertOneLineError("--percentile 150: must lie in [0, 100]");
         CliRun.Of([.. data, "--batch-size", "0"]).AssertOneLineError("--batch-size 0");
         CliRun.Of([.. data, "--target-cosine", "2", "--holdout", _f.HoldoutDir]).AssertOneLineError("--target-cosine 2");
-        CliRun.Of([.. data, "--method", "Entropy2"]).AssertOneLineError("--method 'Entropy2': use entropy, max, percentile or mse");
+        CliRun.Of([.. data, "--method", "Entropy2"]).AssertOneLineError("--method 'Entropy2': use auto, entropy, max, percentile or mse");
         CliRun.Of([.. data, "-o", _f.Directory]).AssertOneLineError($"-o {_f.Directory}: is a directory");
 
         string holdout = Path.Combine(_f.Directory, "bad-holdout");

@@ -12,8 +12,6 @@ namespace TrtSharp.Tests.RealModels;
 public class OcrDirectionTests
 {
     private const int Width = 192;
-    private const string NeedsNormalization = "needs normalization from issue 9 item 1: quantize refuses opset 9 (Clip changed at opset 11, Softmax at 13); " +
-        "on a hand-converted opset-13 copy the default entropy keeps 14/15 (trt) and 15/15 (ort-cpu) argmaxes (docs/real-models.md)";
     private SuiteModelSet _suite = null!;
     private List<IReadOnlyDictionary<string, HostTensor>> _lines = null!;
     private int[] _truth = null!;
@@ -40,8 +38,8 @@ public class OcrDirectionTests
         Assert.That(right, Is.GreaterThanOrEqualTo(_truth.Length - 2));
     }
 
-    [TestCase("trt", Ignore = NeedsNormalization)]
-    [TestCase("ort-cpu", Ignore = NeedsNormalization)]
+    [TestCase("trt")]
+    [TestCase("ort-cpu")]
     public void DefaultQuantizationKeepsEveryArgmax(string placement)
     {
         using OnnxRuntimeSession int8 = SuiteQuantization.Quantize(_suite.TextDirectionClassifier, new InMemoryDataset($"{Split} rendered lines", _lines[..Split]), placement);

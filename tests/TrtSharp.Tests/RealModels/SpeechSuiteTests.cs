@@ -40,8 +40,7 @@ public class SpeechSuiteTests
         Assert.That(right, Is.GreaterThanOrEqualTo(_fp32.Count * Heads.Length - 2));
     }
 
-    [TestCase("trt", Ignore = "misses the issue 9 target today: the default entropy ranges flip 12 of 80 held-out decisions (85.0 % agreement); " +
-        "max, percentile and mse keep 98.8–100 %; needs the per-tensor method choice of issue 9 item 3")]
+    [TestCase("trt")]
     [TestCase("ort-cpu")]
     public void DefaultQuantizationOfTheEmbeddingKeepsTheDecisions(string placement)
     {
@@ -50,8 +49,8 @@ public class SpeechSuiteTests
         AssertDecisionsKept("speech-embedding", placement, Score(mel: null, embedding: int8, jarvis: null));
     }
 
-    [TestCase("trt", Ignore = "misses the issue 9 target today: INT8 Q/DQ on the STFT conv and the power-spectrum MatMul flips 10 of 80 " +
-        "held-out decisions (87.5 %; 85.0 % with max/percentile/mse); needs placement that keeps wide-range spectra float (issue 9 items 3-4)")]
+    [TestCase("trt", Ignore = "misses the issue 9 target: with the automatic method choice INT8 Q/DQ on the STFT conv and the power-spectrum " +
+        "MatMul still flips 9 of 80 held-out decisions (88.7 %); the spectrum's dynamic range needs float there (placement, issue 9 item 4)")]
     [TestCase("ort-cpu")]
     public void DefaultQuantizationOfTheMelSpectrogramKeepsTheDecisions(string placement)
     {
