@@ -35,26 +35,16 @@ internal static class TritonModelConfig
         var config = new ModelConfig { Name = options.Name, Platform = platform, MaxBatchSize = maxBatch };
         foreach (TritonTensor tensor in inputs)
         {
-            var input = new ModelInput
-            {
-                Name = tensor.Descriptor.Name,
-                DataType = TritonDataTypes.From(tensor.Descriptor.ElementType, tensor.Descriptor.Name),
-                IsShapeTensor = tensor.IsShapeTensor,
-            };
-            input.Dims.Add(Dims(tensor, maxBatch, out ModelTensorReshape? reshape));
-            input.Reshape = reshape;
+            var (type, dims, reshape) = Describe(tensor, maxBatch);
+            var input = new ModelInput { Name = tensor.Descriptor.Name, DataType = type, IsShapeTensor = tensor.IsShapeTensor, Reshape = reshape };
+            input.Dims.Add(dims);
             config.Input.Add(input);
         }
         foreach (TritonTensor tensor in outputs)
         {
-            var output = new ModelOutput
-            {
-                Name = tensor.Descriptor.Name,
-                DataType = TritonDataTypes.From(tensor.Descriptor.ElementType, tensor.Descriptor.Name),
-                IsShapeTensor = tensor.IsShapeTensor,
-            };
-            output.Dims.Add(Dims(tensor, maxBatch, out ModelTensorReshape? reshape));
-            output.Reshape = reshape;
+            var (type, dims, reshape) = Describe(tensor, maxBatch);
+            var output = new ModelOutput { Name = tensor.Descriptor.Name, DataType = type, IsShapeTensor = tensor.IsShapeTensor, Reshape = reshape };
+            output.Dims.Add(dims);
             config.Output.Add(output);
         }
         if (options.DynamicBatching)
@@ -146,19 +136,14 @@ internal static class TritonModelConfig
         return TritonExportOptions.DefaultMaxBatchSize;
     }
 
-    private static long[] Dims(TritonTensor tensor, int maxBatch, out ModelTensorReshape? reshape)
+    /// <summary>Triton's type, per-request dims and reshape for one tensor.</summary>
+    private static (DataType Type, long[] Dims, ModelTensorReshape? Reshape) Describe(TritonTensor tensor, int maxBatch)
     {
+        DataType type = TritonDataTypes.From(tensor.Descriptor.ElementType, tensor.Descriptor.Name);
         long[] shape = tensor.Descriptor.Shape;
-        bool batched = maxBatch > 0 && !tensor.IsShapeTensor;
-        long[] dims = batched ? shape[1..] : shape;
-        reshape = null;
-        if (dims.Length == 0)
-        {
-            // Triton needs at least one dim: a scalar per request is [1], reshaped back to the model's [] (its documented convention).
-            reshape = new ModelTensorReshape();
-            return [1];
-        }
-        return dims;
+        long[] dims = maxBatch > 0 && !tensor.IsShapeTensor ? shape[1..] : shape;
+        // Triton needs at least one dim: a scalar per request is [1], reshaped back to the model's [] (its documented convention).
+        return dims.Length == 0 ? (type, [1], new ModelTensorReshape()) : (type, dims, null);
     }
 
     private static string Shape(TritonTensor tensor) => $"[{string.Join(", ", tensor.Descriptor.Shape.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]";

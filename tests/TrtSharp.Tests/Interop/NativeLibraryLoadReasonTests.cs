@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TrtSharp.Interop;
 
 namespace TrtSharp.Tests.Interop;
@@ -37,30 +36,12 @@ public class NativeLibraryLoadReasonTests
         string lib = Path.Combine(_dir, "libtrtsharp_native.so");
         File.WriteAllText(Path.Combine(_dir, "dep.cpp"), "extern \"C\" int trts_stand_in() { return 1; }\n");
         File.WriteAllText(Path.Combine(_dir, "lib.cpp"), "extern \"C\" int trts_stand_in();\nextern \"C\" int trts_uses() { return trts_stand_in(); }\n");
-        Compile($"-shared -fPIC -o {dep} {Path.Combine(_dir, "dep.cpp")}");
-        Compile($"-shared -fPIC -o {lib} {Path.Combine(_dir, "lib.cpp")} -L{_dir} -lnvinfer_stand_in");
+        SharedLibraryCompiler.Compile($"-shared -fPIC -o {dep} {Path.Combine(_dir, "dep.cpp")}");
+        SharedLibraryCompiler.Compile($"-shared -fPIC -o {lib} {Path.Combine(_dir, "lib.cpp")} -L{_dir} -lnvinfer_stand_in");
         File.Delete(dep);
 
         Assert.That(NativeLibraryResolver.TryLoad(lib, out _, out string? reason), Is.False);
         TestContext.Out.WriteLine(reason);
         Assert.That(reason, Does.Contain("libnvinfer_stand_in.so").And.Contain("cannot open shared object file"));
-    }
-
-    private static void Compile(string arguments)
-    {
-        ProcessStartInfo start = new("g++", arguments) { RedirectStandardError = true };
-        Process? started = null;
-        try
-        {
-            started = Process.Start(start);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Ignore("g++ is not installed (a set-up prerequisite)");
-        }
-        using var process = started!;
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, errors);
     }
 }

@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using TrtSharp.OnnxRuntime;
+
+using TrtSharp.Tests.Interop;
 
 namespace TrtSharp.Tests.OnnxRuntime;
 
@@ -43,8 +44,8 @@ public sealed class ProviderLibraryProbeTests
         string dep = Path.Combine(_dir, "libcublasLt_stand_in.so.13");
         File.WriteAllText(Path.Combine(_dir, "dep.cpp"), "extern \"C\" int cublas_stand_in() { return 1; }\n");
         File.WriteAllText(Path.Combine(_dir, "lib.cpp"), "extern \"C\" int cublas_stand_in();\nextern \"C\" int provider_uses() { return cublas_stand_in(); }\n");
-        Compile($"-shared -fPIC -Wl,-soname,libcublasLt_stand_in.so.13 -o {dep} {Path.Combine(_dir, "dep.cpp")}");
-        Compile($"-shared -fPIC -o {Path.Combine(_dir, "libonnxruntime_providers_cuda.so")} {Path.Combine(_dir, "lib.cpp")} {dep}");
+        SharedLibraryCompiler.Compile($"-shared -fPIC -Wl,-soname,libcublasLt_stand_in.so.13 -o {dep} {Path.Combine(_dir, "dep.cpp")}");
+        SharedLibraryCompiler.Compile($"-shared -fPIC -o {Path.Combine(_dir, "libonnxruntime_providers_cuda.so")} {Path.Combine(_dir, "lib.cpp")} {dep}");
         File.Delete(dep);
 
         string? reason = ProviderLibraryProbe.Explain(new CudaProviderOptions(), _dir);
@@ -64,25 +65,7 @@ public sealed class ProviderLibraryProbeTests
             Assert.Ignore("builds a Linux shared library with g++");
         }
         File.WriteAllText(Path.Combine(_dir, "lib.cpp"), "extern \"C\" int provider() { return 1; }\n");
-        Compile($"-shared -fPIC -o {Path.Combine(_dir, "libonnxruntime_providers_cuda.so")} {Path.Combine(_dir, "lib.cpp")}");
+        SharedLibraryCompiler.Compile($"-shared -fPIC -o {Path.Combine(_dir, "libonnxruntime_providers_cuda.so")} {Path.Combine(_dir, "lib.cpp")}");
         Assert.That(ProviderLibraryProbe.Explain(new CudaProviderOptions(), _dir), Is.Null);
-    }
-
-    private static void Compile(string arguments)
-    {
-        ProcessStartInfo start = new("g++", arguments) { RedirectStandardError = true };
-        Process? started = null;
-        try
-        {
-            started = Process.Start(start);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Ignore("g++ is not installed (a set-up prerequisite)");
-        }
-        using var process = started!;
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, errors);
     }
 }
