@@ -83,8 +83,8 @@ trts_status add_values(nvinfer1::IOptimizationProfile& profile, trts_profile_val
         auto const& v = values[i];
         std::string const name = v.input_name != nullptr ? v.input_name : "";
         TRTS_REQUIRE(!name.empty(), "values[" + std::to_string(i) + "].input_name is NULL or empty");
-        TRTS_REQUIRE(v.nb_values >= 0 && (v.nb_values == 0 || (v.min != nullptr && v.opt != nullptr && v.max != nullptr)),
-            "shape-tensor input '" + name + "': min, opt or max values are NULL");
+        TRTS_REQUIRE(v.nb_values >= 1 && v.min != nullptr && v.opt != nullptr && v.max != nullptr,
+            "shape-tensor input '" + name + "': give at least one value (a scalar has one) and non-NULL min, opt and max");
         if (!set_values(profile, name.c_str(), nvinfer1::OptProfileSelector::kMIN, v.min, v.nb_values) ||
             !set_values(profile, name.c_str(), nvinfer1::OptProfileSelector::kOPT, v.opt, v.nb_values) ||
             !set_values(profile, name.c_str(), nvinfer1::OptProfileSelector::kMAX, v.max, v.nb_values))

@@ -13,7 +13,7 @@
 #include <memory>
 
 /// True when the TensorRT headers compiled against are at least major.minor (NV_TENSORRT_MAJOR/MINOR exist in every
-/// 10.x and 11.x NvInferVersion.h; from 10.16 they alias TRT_*_ENTERPRISE).
+/// 10.x and 11.x NvInferVersion.h; from 10.11 they alias TRT_*_ENTERPRISE).
 #define TRTS_TRT_AT_LEAST(major, minor)                                                                            \
     (NV_TENSORRT_MAJOR > (major) || (NV_TENSORRT_MAJOR == (major) && NV_TENSORRT_MINOR >= (minor)))
 

@@ -106,6 +106,17 @@ public sealed class BuilderOptions
             {
                 throw new ArgumentException($"shape-tensor input '{name}': min/opt/max value lists differ in length");
             }
+            // TensorRT requires nbValues >= 1 (a scalar shape tensor has one value).
+            if (min.Length == 0)
+            {
+                throw new ArgumentException($"shape-tensor input '{name}': give at least one value (a scalar has one)");
+            }
+        }
+        if (Calibrator is not null && ShapeValues.Count > 0)
+        {
+            // The calibration profile (fixed at the opt shapes) would need the shape values too, which the shim cannot pass.
+            throw new Errors.TensorRtUnsupportedException(
+                "the legacy INT8 calibrator cannot calibrate a network with shape-tensor inputs here; quantize the model with Q/DQ ('trtsharp quantize') instead");
         }
         if (tensorRt is null)
         {

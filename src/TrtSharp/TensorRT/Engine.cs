@@ -18,6 +18,8 @@ public sealed unsafe class Engine : IDisposable
         Handle = handle;
         try
         {
+            // TensorRT binds an engine to the device current when it was deserialized; its contexts must be created there.
+            DeviceIndex = CudaDevice.Current.Index;
             Tensors = ReadTensors();
         }
         catch
@@ -29,6 +31,9 @@ public sealed unsafe class Engine : IDisposable
     }
 
     internal EngineHandle Handle { get; }
+
+    /// <summary>The CUDA device the engine was deserialized on (current at load); its contexts run there.</summary>
+    public int DeviceIndex { get; }
 
     /// <summary>Every IO tensor, in engine order, with -1 for dynamic dimensions and per-profile min/opt/max.</summary>
     public IReadOnlyList<EngineTensor> Tensors { get; }
@@ -47,7 +52,9 @@ public sealed unsafe class Engine : IDisposable
     /// <param name="checkManifest">Check the plan's manifest (<c>model.plan.json</c>) against this machine first.</param>
     /// <param name="allowEngineHostCode">
     /// Allow plans that carry host code (version-compatible plans); null follows the checked manifest's
-    /// <c>version_compatible</c> (off without a checked manifest). See <see cref="TensorRtRuntime.Create"/>.
+    /// <c>version_compatible</c> (off without a checked manifest). See <see cref="TensorRtRuntime.Create"/>. The manifest
+    /// is not a signature: whoever can write the plan can write it too, so load version-compatible plans only from places
+    /// you trust, or pass false (trtexec allows host code only on an explicit flag).
     /// </param>
     /// <exception cref="BackendUnavailableException">TensorRT or a CUDA device is missing here.</exception>
     /// <exception cref="ModelFormatException">Missing plan, missing manifest, or a mismatch (the message lists why).</exception>

@@ -30,6 +30,8 @@ public sealed unsafe class ExecutionContext : IInferenceSession
         _ownsEngine = ownsEngine;
         Handle = new ContextHandle();
         TrtsContext* raw = null;
+        // A context belongs to its engine's device, whatever device the creating thread has current.
+        CudaDevice.EnsureCurrent(engine.DeviceIndex);
         var status = TrtsNative.ContextCreate(engine.Handle.Value, TrtsAllocationStrategy.Static, &raw);
         Handle.Attach((nint)raw, engine.Handle);
         NativeStatus.Check(status, "trts_context_create");
@@ -41,7 +43,7 @@ public sealed unsafe class ExecutionContext : IInferenceSession
         Outputs = engine.Outputs.Select(t => t.Descriptor).ToArray();
         try
         {
-            // Contexts, their streams and their buffers belong to the device current now; every later use sets it again.
+            // Contexts, their streams and their buffers belong to the engine's device; every later use sets it again.
             var device = CudaDevice.Current;
             DeviceIndex = device.Index;
             Device = device.Name;
@@ -109,6 +111,11 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     /// Selects optimization profile <paramref name="profile"/> (0 to <see cref="TrtSharp.TensorRT.Engine.ProfileCount"/> - 1) for later
     /// runs; input shapes must be set again afterwards (bindings do so themselves). Waits for the switch to complete.
     /// </summary>
+    /// <remarks>
+    /// The switch is ordered on this context's own stream. Work a caller enqueued on another stream with
+    /// <see cref="EnqueueAsync"/> must be finished (synchronize that stream) before switching: TensorRT calls a switch
+    /// that overtakes an earlier enqueue undefined behaviour. Bindings use the context's stream and need nothing.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">No such profile in the engine.</exception>
     public void SetOptimizationProfile(int profile)
     {
@@ -208,10 +215,16 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     /// </summary>
     public void SetLayerProfiler(LayerProfiler? profiler)
     {
-        NativeStatus.Check(profiler is null
-            ? TrtsNative.ContextSetProfiler(Handle.Value, null, null)
-            : TrtsNative.ContextSetProfiler(Handle.Value, LayerProfiler.Trampoline, (void*)profiler.UserPointer), "trts_context_set_profiler");
-        _profiler = profiler;
+        // Under the gate: a run on another thread may be reporting to the profiler being replaced. A captured graph records
+        // profiling events only as it was captured (with or without a profiler), so graphs are recaptured after a change.
+        lock (Gate)
+        {
+            NativeStatus.Check(profiler is null
+                ? TrtsNative.ContextSetProfiler(Handle.Value, null, null)
+                : TrtsNative.ContextSetProfiler(Handle.Value, LayerProfiler.Trampoline, (void*)profiler.UserPointer), "trts_context_set_profiler");
+            _profiler = profiler;
+            State.Invalidate();
+        }
     }
 
     /// <summary>

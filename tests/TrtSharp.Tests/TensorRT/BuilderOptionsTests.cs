@@ -101,4 +101,20 @@ public class BuilderOptionsTests
             Assert.That(Engine.AllowsEngineHostCode(compatible, false), Is.False);
         });
     }
+
+    [Test]
+    public void ShapeValuesNeedAtLeastOneValue()
+    {
+        var options = new BuilderOptions();
+        options.ShapeValues["shape"] = ([], [], []);
+        Assert.That(() => options.Validate(), Throws.ArgumentException.With.Message.Contains("at least one value"));
+    }
+
+    [Test]
+    public void LegacyCalibrationOfShapeTensorNetworksIsRefusedUpFront()
+    {
+        var options = new BuilderOptions { Int8 = true, Calibrator = new CalibrationCacheSource("unused.cache") };
+        options.ShapeValues["shape"] = ([1, 4], [2, 4], [4, 4]);
+        Assert.That(() => options.Validate(), Throws.TypeOf<TrtSharp.Errors.TensorRtUnsupportedException>().With.Message.Contains("Q/DQ"));
+    }
 }
