@@ -60,11 +60,26 @@ public class OcrDetectorTests
     public void DefaultQuantizationStaysNearFp32(string placement) =>
         Assert.That(QuantizedIou(placement), Is.GreaterThanOrEqualTo(0.90));
 
+    [TestCase("fp16", 0.99)]
+    [TestCase("bf16", 0.95)]
+    public void AutoCastKeepsTheMask(string target, double required)
+    {
+        using OnnxRuntimeSession reduced = SuiteQuantization.AutoCast(_suite.TextDetector, CalibrationPages(), target);
+        Assert.That(Iou(reduced, target), Is.GreaterThanOrEqualTo(required));
+    }
+
+    private InMemoryDataset CalibrationPages() => new($"{_calibration.Count} rendered {Side}x{Side} pages",
+        [.. _calibration.Select(p => (IReadOnlyDictionary<string, HostTensor>)new Dictionary<string, HostTensor> { ["x"] = p.Image })]);
+
     private double QuantizedIou(string placement)
     {
-        var calibration = new InMemoryDataset($"{_calibration.Count} rendered {Side}x{Side} pages",
-            [.. _calibration.Select(p => (IReadOnlyDictionary<string, HostTensor>)new Dictionary<string, HostTensor> { ["x"] = p.Image })]);
-        using OnnxRuntimeSession int8 = SuiteQuantization.Quantize(_suite.TextDetector, calibration, placement);
+        using OnnxRuntimeSession int8 = SuiteQuantization.Quantize(_suite.TextDetector, CalibrationPages(), placement);
+        return Iou(int8, placement);
+    }
+
+    /// <summary>Mask IoU against FP32, pooled over the held-out pages.</summary>
+    private double Iou(OnnxRuntimeSession int8, string label)
+    {
         long both = 0, either = 0;
         foreach (var (page, reference) in _heldOut.Zip(_fp32))
         {
@@ -73,7 +88,7 @@ public class OcrDetectorTests
             either += mask.Zip(reference).Count(p => p.First || p.Second);
         }
         double iou = (double)both / either;
-        TestContext.Progress.WriteLine($"ocr-det [{placement}]: pooled mask IoU INT8 vs FP32 {iou:0.0000} over {_heldOut.Count} held-out pages");
+        TestContext.Progress.WriteLine($"ocr-det [{label}]: pooled mask IoU vs FP32 {iou:0.0000} over {_heldOut.Count} held-out pages");
         return iou;
     }
 

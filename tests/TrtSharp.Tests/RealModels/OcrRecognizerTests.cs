@@ -50,6 +50,16 @@ public class OcrRecognizerTests
         Assert.That(same, Is.GreaterThanOrEqualTo(0.93), string.Join(", ", _fp32[Split..].Zip(heldOut).Where(p => p.First != p.Second)));
     }
 
+    [TestCase("fp16", 1.0)]
+    [TestCase("bf16", 0.93)]
+    public void AutoCastKeepsTheStrings(string target, double required)
+    {
+        using OnnxRuntimeSession reduced = SuiteQuantization.AutoCast(_suite.TextRecognizer, new InMemoryDataset($"{Split} rendered lines", _lines[..Split]), target);
+        string[] heldOut = Read(reduced, _lines[Split..]);
+        double same = SuiteQuantization.Report("ocr-rec strings", target, _fp32[Split..], heldOut, string.Equals);
+        Assert.That(same, Is.GreaterThanOrEqualTo(required), string.Join(", ", _fp32[Split..].Zip(heldOut).Where(p => p.First != p.Second)));
+    }
+
     private string[] Read(OnnxRuntimeSession session, IEnumerable<IReadOnlyDictionary<string, HostTensor>> lines) =>
         [.. lines.Select(line =>
         {

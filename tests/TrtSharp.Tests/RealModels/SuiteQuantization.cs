@@ -2,7 +2,9 @@ using System.Diagnostics;
 using TrtSharp.Calibration;
 using TrtSharp.Calibration.Datasets;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Onnx;
 using TrtSharp.Precision;
+using TrtSharp.Precision.AutoCast;
 
 namespace TrtSharp.Tests.RealModels;
 
@@ -31,6 +33,20 @@ internal static class SuiteQuantization
         TestContext.Progress.WriteLine($"{Path.GetFileName(modelPath)} [{placement}]: quantized in {clock.Elapsed.TotalSeconds:0.0} s ({calibration.Description}; " +
             $"{result.Model.Graph.Node.Count(n => n.OpType == "QuantizeLinear")} Q nodes, method {(result.Ranges.Count > 0 ? result.Ranges[0].ChosenMethod : "none")})");
         return (OnnxRuntimeSession.FromModel(result.Model, Options), result);
+    }
+
+    /// <summary>
+    /// Converts a suite model with AutoCast's default options (range rules fed by <paramref name="data"/>) and opens its
+    /// float32 emulation, which rounds every value the converted model holds in the reduced type.
+    /// </summary>
+    public static OnnxRuntimeSession AutoCast(string modelPath, ICalibrationDataset data, string target)
+    {
+        var clock = Stopwatch.StartNew();
+        AutoCastResult result = AutoCaster.Convert(OnnxModel.LoadNormalized(modelPath), new AutoCastOptions { Target = ReducedPrecisionInfo.Parse(target) }, data);
+        TestContext.Progress.WriteLine($"{Path.GetFileName(modelPath)} [{target}]: converted in {clock.Elapsed.TotalSeconds:0.0} s; {result.ReducedNodes} of {result.FloatNodes} " +
+            $"float nodes, {result.ConvertedWeightShare:P1} of the weight bytes; kept float32: " +
+            string.Join("; ", result.Kept.GroupBy(k => k.Rule).Select(g => $"{g.Count()} by {g.Key} (e.g. {g.First().Node}: {g.First().Reason})")));
+        return OnnxRuntimeSession.FromModel(result.Emulation.Proto.Clone(), Options);
     }
 
     /// <summary>Fraction of pairs on which <paramref name="same"/> holds, printed with the model and placement.</summary>

@@ -131,7 +131,7 @@ internal static class AutoCastPlanner
         TensorMagnitude m = TensorMagnitude.Of(weight.Name, values, target.MinSubnormal() / 2);
         (KeepRule, string)? why = m.MaxAbs > target.MaxValue()
             ? (KeepRule.Overflow, $"weight '{weight.Name}' holds {G(m.MaxAbs)}, beyond {target.Name()}'s largest value {G(target.MaxValue())}")
-            : m.TinyFraction > options.UnderflowFraction
+            : target != ReducedPrecision.BFloat16 && m.TinyFraction > options.UnderflowFraction
                 ? (KeepRule.Underflow, $"weight '{weight.Name}': {m.TinyFraction:P1} of its non-zero values would round to zero in {target.Name()}")
                 : null;
         cache[weight.Name] = why;
@@ -145,7 +145,8 @@ internal static class AutoCastPlanner
         {
             return (KeepRule.Overflow, $"tensor '{m.Name}' reaches {G(m.MaxAbs)} on the data, beyond {target.Name()}'s largest value {G(target.MaxValue())} with {G(options.OverflowHeadroom)}x headroom");
         }
-        if (m.TinyFraction > options.UnderflowFraction)
+        // BF16 has float32's exponent range: what float32 holds above its own subnormals does not underflow there.
+        if (target != ReducedPrecision.BFloat16 && m.TinyFraction > options.UnderflowFraction)
         {
             return (KeepRule.Underflow, $"tensor '{m.Name}': {m.TinyFraction:P1} of its non-zero values on the data are below {target.Name()}'s smallest normal value {G(target.MinNormal())}");
         }
