@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.CommandLine.Help;
 using System.Text;
 using TrtSharp.Cli;
@@ -7,8 +8,10 @@ namespace TrtSharp.Tests.Docs;
 
 /// <summary>
 /// Writes docs/cli.md from the CLI itself: the <c>--help</c> text of the root command and of every command below it,
-/// in registration order. Help is formatted at a fixed width, so the text does not depend on the terminal (System.
-/// CommandLine wraps at the console's width, or not at all when output is redirected).
+/// in registration order. Help is formatted at a fixed width and in the invariant UI culture, so the text depends on
+/// neither the terminal (System.CommandLine wraps at the console's width, or not at all when output is redirected) nor
+/// the machine's language (System.CommandLine localizes its headings; the projects run with invariant globalization
+/// today, and this keeps the reference English should that change).
 /// </summary>
 internal static class CliReference
 {
@@ -20,6 +23,20 @@ internal static class CliReference
 
     /// <summary>The whole document.</summary>
     public static string Generate()
+    {
+        CultureInfo ui = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return GenerateInvariant();
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = ui;
+        }
+    }
+
+    private static string GenerateInvariant()
     {
         RootCommand root = CliApp.BuildRoot();
         foreach (HelpOption help in root.Options.OfType<HelpOption>())

@@ -36,7 +36,7 @@ public class CliReferenceDocTests
         Assert.Multiple(() =>
         {
             // Generated twice in one process gives the same text, and no line is wider than the fixed help width
-            // (the code fence lines aside, nothing depends on Console.WindowWidth).
+            // (nothing depends on Console.WindowWidth).
             Assert.That(CliReference.Generate(), Is.EqualTo(doc));
             var wide = doc.Split('\n').SkipWhile(l => !l.StartsWith("## trtsharp", StringComparison.Ordinal))
                 .Where(l => l.Length > CliReference.Width).ToList();
