@@ -466,4 +466,18 @@ Task("Fuzz")
     }
 });
 
+Task("CliDocs")
+    .Description("Regenerates docs/cli.md from every command's --help (the test CliReferenceDocTests checks it is current).")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    DotNetTest("tests/TrtSharp.Tests/TrtSharp.Tests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Filter = "FullyQualifiedName~TrtSharp.Tests.Docs.CliReferenceDocTests.CliReferenceMatchesTheHelpOfEveryCommand",
+        EnvironmentVariables = new Dictionary<string, string?> { ["TRTSHARP_UPDATE_CLI_DOCS"] = "1" },
+    });
+});
+
 RunTarget(target);
