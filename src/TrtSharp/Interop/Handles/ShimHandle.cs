@@ -16,7 +16,7 @@ internal abstract class ShimHandle : SafeHandle
 
     /// <summary>
     /// Handles the garbage collector found undisposed. Their native objects are deliberately leaked: destroying a
-    /// TensorRT context or engine frees CUDA memory, and a finalizer must never call into CUDA (DESIGN.md).
+    /// TensorRT context or engine frees CUDA memory, and a finalizer must never call into CUDA (docs/design.md).
     /// </summary>
     internal static long LeakCount => Interlocked.Read(ref s_leaks);
 
