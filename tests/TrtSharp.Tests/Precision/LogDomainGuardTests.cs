@@ -115,4 +115,29 @@ public class LogDomainGuardTests
             Assert.That(OrtHarness.Cosine(OrtHarness.Run(model, sample)["y"], OrtHarness.Run(qdq, sample)["y"]), Is.GreaterThan(0.999));
         }
     }
+
+    [Test]
+    public void OrtCpuKeepsAConvBeforeALogFloatWhenItsInputMostlyRoundsToZero()
+    {
+        // x[1, 4, 4, 4] spanning 8 decades → Conv 1x1 (positive weights) → Log: the ORT CPU placement's only layer is Conv.
+        var model = new ModelBuilder()
+            .Input("x", 1, 4, 4, 4)
+            .Initializer("W", [.. ModelBuilder.Random(2 * 4, 8, 0.5f).Select(v => MathF.Abs(v) + 0.1f)], 2, 4, 1, 1)
+            .Node("Conv", "spectrum", ["x", "W"], "c")
+            .Node("Log", "log", ["c"], "y")
+            .Output("y")
+            .Build();
+        var samples = Samples(decades: 8).Select(s => new OrtHarness.Sample(new() { ["x"] = (s.Inputs["x"].Data, [1, 4, 4, 4]) })).ToArray();
+        var ranges = OrtHarness.Ranges(model, samples);
+        var options = new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false, Histograms = Histograms(samples) };
+        var (qdq, report) = QdqInserter.Insert(model, ranges, options);
+
+        Assert.That(report.FindNode("spectrum")!.Status, Is.EqualTo(NodeStatus.Skipped));
+        Assert.That(report.FindNode("spectrum")!.Reason, Does.Contain("Log 'log'"));
+        Assert.That(GraphAssert.Nodes(qdq, "QuantizeLinear"), Is.Empty);
+
+        // Without the histograms the rule has no evidence and the Conv is quantized as before.
+        var (_, plain) = QdqInserter.Insert(model, ranges, options with { Histograms = null });
+        Assert.That(plain.FindNode("spectrum")!.Status, Is.EqualTo(NodeStatus.Quantized));
+    }
 }
