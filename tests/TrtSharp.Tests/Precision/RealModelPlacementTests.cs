@@ -196,6 +196,39 @@ public class RealModelPlacementTests
         AssertCloseToFloat(model, qdq, samples, "Y", 0.999999);
     }
 
+    [Test]
+    public void TrtPutsOneQdqAfterConcatResizeAndMaxPoolWhereTheNextLayerReadsThem()
+    {
+        // Two branches → Concat → Resize(×2) → MaxPool → Conv: TensorRT commutes Q backward across MaxPool, Resize and
+        // Concat itself, so the one pair at the Conv input is the shared scale of every Concat input.
+        var model = new ModelBuilder()
+            .Input("x", 1, 3, 6, 6)
+            .Initializer("Wa", ModelBuilder.Random(4 * 27, 21, 0.5f), 4, 3, 3, 3)
+            .Initializer("Wb", ModelBuilder.Random(4 * 27, 22, 0.5f), 4, 3, 3, 3)
+            .Initializer("Wc", ModelBuilder.Random(5 * 8 * 9, 23, 0.3f), 5, 8, 3, 3)
+            .Initializer("scales", [1f, 1f, 2f, 2f], 4)
+            .Node("Conv", "a", ["x", "Wa"], "ya", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Conv", "b", ["x", "Wb"], "yb", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Concat", "cat", ["ya", "yb"], "cat_out", ModelBuilder.Int("axis", 1))
+            .Node("Resize", "up", ["cat_out", "", "scales"], "up_out")
+            .Node("MaxPool", "pool", ["up_out"], "pool_out", ModelBuilder.Ints("kernel_shape", 2, 2), ModelBuilder.Ints("strides", 2, 2))
+            .Node("Conv", "c", ["pool_out", "Wc"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Output("y")
+            .Build();
+        var samples = Samples("x", [1, 3, 6, 6]);
+        var (qdq, report) = Quantize(model, samples, QdqProfile.TensorRt);
+
+        var quantized = GraphAssert.Nodes(qdq, "QuantizeLinear").Select(q => q.Input[0]).Order().ToArray();
+        Assert.That(quantized, Is.EqualTo(new[] { "pool_out", "x" }), "no pair on the Concat inputs, the Resize or the MaxPool");
+        Assert.That(qdq.Graph.Node.Single(n => n.Name == "cat").Input, Is.EqualTo(new[] { "ya", "yb" }));
+        foreach (var name in new[] { "cat", "up", "pool" })
+        {
+            Assert.That(report.FindNode(name)!.Status, Is.EqualTo(NodeStatus.Inherits), name);
+        }
+
+        AssertCloseToFloat(model, qdq, samples, "y", 0.999);
+    }
+
     private static NodeProto Node(string opType, string name, string[] inputs, string output)
     {
         var node = new NodeProto { OpType = opType, Name = name };
