@@ -165,6 +165,10 @@ public static class ModelQuantizer
         EnsureNormalized(model);
         // Q/DQ insertion reads and rewrites weights: bring external tensors into the proto (saving moves them out again above 2 GB).
         model.InlineExternalData();
+        if (statistics.Count > 0 && options.Qdq.Histograms is null)
+        {
+            options = options with { Qdq = options.Qdq with { Histograms = statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal) } };
+        }
         QdqResult qdq = options.Qdq.Profile == QdqProfile.OrtCpu
             // Integer kernels need asymmetric uint8 ranges: the observed [min, max], clipped to the chosen amax.
             ? QdqInserter.Insert(model.Proto, ranges.ToDictionary(r => r.Name, r => new TensorRange(Math.Clamp(r.Min, -r.Amax, r.Amax), Math.Clamp(r.Max, -r.Amax, r.Amax)), StringComparer.Ordinal), options.Qdq)

@@ -38,6 +38,11 @@ internal static class OrtCpuPlacement
                 continue;
             }
 
+            if (FloatOnlyOps.Keep(node, name, context))
+            {
+                continue;
+            }
+
             var isConv = node.OpType == "Conv" && GraphIndex.IsDefaultDomain(node);
             var isCarrier = GraphIndex.IsDefaultDomain(node) && Carriers.Contains(node.OpType);
             var isFold = node.OpType == "Max" && folds.ContainsKey(node);
@@ -89,6 +94,14 @@ internal static class OrtCpuPlacement
         if (context.NonFloatReason(node, node.Input.Count > 2 && node.Input[2].Length > 0 ? [0, 1, 2] : [0, 1]) is string notFloat)
         {
             context.Decide(node, name, NodeStatus.Skipped, notFloat);
+            return;
+        }
+
+        if (editor.SourceOf(node.Input[0]) is null
+            && LogDomainGuard.Reason(node, node.Input[0], context.RangeOf(node.Input[0]).Amax, index, context.Options.Histograms) is string logDomain)
+        {
+            context.Decide(node, name, NodeStatus.Skipped, logDomain);
+            context.Report._warnings.Add($"node '{name}' {logDomain}");
             return;
         }
 

@@ -1,3 +1,5 @@
+using TrtSharp.Calibration;
+
 namespace TrtSharp.Precision;
 
 /// <summary>Options of <see cref="QdqInserter"/>.</summary>
@@ -26,4 +28,11 @@ public sealed record QdqOptions
 
     /// <summary><see cref="QdqProfile.OrtCpu"/> only: further node names (exact or glob) kept in float.</summary>
     public IReadOnlyList<string> KeepFloatNodes { get; init; } = [];
+
+    /// <summary>
+    /// Calibration histograms by tensor name (optional; the quantizer passes its own). With them, a layer whose result is
+    /// taken the logarithm of and whose activation input mostly rounds to 0 in int8 is kept float and reported
+    /// (a power spectrum before a log-mel, for instance).
+    /// </summary>
+    public IReadOnlyDictionary<string, Histogram>? Histograms { get; init; }
 }

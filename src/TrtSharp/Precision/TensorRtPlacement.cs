@@ -24,6 +24,11 @@ internal static class TensorRtPlacement
                 continue;
             }
 
+            if (FloatOnlyOps.Keep(node, name, context))
+            {
+                continue;
+            }
+
             if (!GraphIndex.IsDefaultDomain(node) || node.OpType is not ("Conv" or "ConvTranspose" or "Gemm" or "MatMul" or "Add"))
             {
                 context.Decide(node, name, NodeStatus.Inherits,
@@ -44,6 +49,13 @@ internal static class TensorRtPlacement
                 continue;
             }
 
+            if (!index.IsConstant(node.Input[0]) && LogDomainGuard.Reason(node, node.Input[0], context.RangeOf(node.Input[0]).Amax, index, context.Options.Histograms) is string logDomain)
+            {
+                context.Decide(node, name, NodeStatus.Skipped, logDomain);
+                context.Report._warnings.Add($"node '{name}' {logDomain}");
+                continue;
+            }
+
             foreach (var (input, axis, isWeightSlot) in plan)
             {
                 var tensor = node.Input[input];
@@ -54,6 +66,17 @@ internal static class TensorRtPlacement
                         ? $"{node.OpType} {(isWeightSlot ? "weight" : "constant input")}, per-tensor"
                         : $"{node.OpType} weight, per-channel axis {axis}";
                     replacement = editor.QuantizeWeight(tensor, constant, axis, note).Output;
+                }
+                else if (isWeightSlot && WeightView.Find(tensor, index, context.Options.PerChannelWeights ? ViewAxis(node) : null, node.OpType is "MatMul" or "Gemm") is { } view)
+                {
+                    // The weight reaches the layer through a layout op: quantize the stored weight itself and keep the
+                    // op (DQ→Transpose→MatMul), so the file holds int8 and TensorRT still sees a constant weight.
+                    var note = view.Axis is int a
+                        ? $"{node.OpType} weight behind {view.Path}, per-channel axis {a} of the stored tensor"
+                        : $"{node.OpType} weight behind {view.Path}, per-tensor";
+                    var dq = editor.QuantizeWeight(view.Source, view.Constant, view.Axis, note).Output;
+                    view.FirstOp.Input[0] = dq;
+                    continue;
                 }
                 else
                 {
@@ -132,6 +155,16 @@ internal static class TensorRtPlacement
 
         return axis < rank ? axis : null;
     }
+
+    /// <summary>The per-channel axis the layer's weight slot would use if it were a constant, null when per-channel is off or there is none.</summary>
+    private static int? ViewAxis(NodeProto node) => node.OpType switch
+    {
+        "Conv" => 0,
+        "ConvTranspose" => Attr(node, "group") is null or 1 ? 1 : null,
+        "Gemm" => Attr(node, "transB") == 1 ? 0 : 1,
+        "MatMul" => 1,
+        _ => null,
+    };
 
     private static long? Attr(NodeProto node, string name) =>
         node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.I : null;
