@@ -76,6 +76,33 @@ public static class Plots
         Save(plot, path);
     }
 
+    /// <summary>
+    /// Ranked bars, one per label in the order given (e.g. layers most sensitive first), each labelled with its value in
+    /// three significant digits: small differences such as 1 − cosine stay readable.
+    /// </summary>
+    public static void RankedBars(string path, string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, string yLabel)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(values);
+        var plot = new Plot();
+        var bars = new List<Bar>(values.Count);
+        var ticks = new Tick[labels.Count];
+        for (int i = 0; i < values.Count; i++)
+        {
+            bars.Add(new Bar { Position = i, Value = values[i], Label = values[i].ToString("G3", System.Globalization.CultureInfo.InvariantCulture) });
+            ticks[i] = new Tick(i, labels[i]);
+        }
+        var series = plot.Add.Bars(bars);
+        series.ValueLabelStyle.FontSize = 11;
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Margins(bottom: 0);
+        plot.Title(title);
+        plot.YLabel(yLabel);
+        Save(plot, path);
+    }
+
     private static void Save(Plot plot, string path)
     {
         byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
