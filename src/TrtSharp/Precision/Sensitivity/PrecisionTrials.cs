@@ -1,4 +1,5 @@
 using TrtSharp.Calibration.Datasets;
+using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
 
@@ -13,6 +14,9 @@ internal abstract class PrecisionTrials<TResult> : IDisposable
 {
     private readonly OnnxRuntimeSession _reference;
     private readonly OnnxRuntimeOptions _runtime;
+
+    // The reference's outputs on the held-out data, computed by the first trial and reused by every later one.
+    private readonly List<IReadOnlyDictionary<string, HostTensor>> _expected = [];
 
     protected PrecisionTrials(ModelProto reference, ICalibrationDataset holdout, OnnxRuntimeOptions? runtime)
     {
@@ -41,7 +45,7 @@ internal abstract class PrecisionTrials<TResult> : IDisposable
     public IReadOnlyList<OutputAgreement> Evaluate(TResult result, CancellationToken cancellationToken)
     {
         using var candidate = OnnxRuntimeSession.FromModel(Validated(result), _runtime);
-        return QuantizationValidation.Compare(_reference, candidate, HoldOut, cancellationToken);
+        return QuantizationValidation.Compare(_reference, candidate, HoldOut, _expected, cancellationToken);
     }
 
     public IReadOnlyList<OutputAgreement> Evaluate(IReadOnlyCollection<string> keptInFloat, CancellationToken cancellationToken) =>
