@@ -77,10 +77,11 @@ public static class Plots
     }
 
     /// <summary>
-    /// Ranked bars, one per label in the order given (e.g. layers most sensitive first), each labelled with its value in
-    /// three significant digits: small differences such as 1 − cosine stay readable.
+    /// Ranked horizontal bars, the first label at the top (e.g. layers most sensitive first), each labelled with its
+    /// value in three significant digits so that small differences such as 1 − cosine stay readable; the image grows
+    /// with the number of bars.
     /// </summary>
-    public static void RankedBars(string path, string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, string yLabel)
+    public static void RankedBars(string path, string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, string valueLabel)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(values);
@@ -89,23 +90,23 @@ public static class Plots
         var ticks = new Tick[labels.Count];
         for (int i = 0; i < values.Count; i++)
         {
-            bars.Add(new Bar { Position = i, Value = values[i], Label = values[i].ToString("G3", System.Globalization.CultureInfo.InvariantCulture) });
-            ticks[i] = new Tick(i, labels[i]);
+            double position = values.Count - 1 - i;
+            bars.Add(new Bar { Position = position, Value = values[i], Label = values[i].ToString("G3", System.Globalization.CultureInfo.InvariantCulture) });
+            ticks[i] = new Tick(position, labels[i]);
         }
         var series = plot.Add.Bars(bars);
+        series.Horizontal = true;
         series.ValueLabelStyle.FontSize = 11;
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Margins(bottom: 0);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        plot.Axes.Margins(left: 0, right: 0.15);
         plot.Title(title);
-        plot.YLabel(yLabel);
-        Save(plot, path);
+        plot.XLabel(valueLabel);
+        Save(plot, path, Width, Math.Max(Height, 120 + (24 * values.Count)));
     }
 
-    private static void Save(Plot plot, string path)
+    private static void Save(Plot plot, string path, int width = Width, int height = Height)
     {
-        byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
         AtomicFile.WriteAllBytes(path, png);
     }
 }
