@@ -104,6 +104,10 @@ public static class ExclusionSearch
         {
             return Done(true, 0, null);
         }
+        if (budget == 0)
+        {
+            return Done(false, 0, null);
+        }
         SensitivityReport ranking = SensitivityAnalyzer.Rank(trials, sensitivity, progress, cancellationToken);
         order = [.. ranking.LayersInRankOrder()];
         // Doubling: the first count that meets the target bounds the search; the last that missed is below it.

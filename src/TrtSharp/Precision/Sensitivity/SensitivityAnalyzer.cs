@@ -15,6 +15,7 @@ namespace TrtSharp.Precision.Sensitivity;
 public static class SensitivityAnalyzer
 {
     /// <summary>INT8: calibrates <paramref name="model"/> once on <paramref name="calibration"/>, then ranks its quantizable nodes.</summary>
+    /// <exception cref="ArgumentException">Bad options, or no named node would be quantized.</exception>
     public static SensitivityReport Int8(OnnxModel model, ICalibrationDataset calibration, ICalibrationDataset holdout, QuantizeOptions? quantize = null,
         SensitivityOptions? options = null, OnnxRuntimeOptions? runtimeOptions = null, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -55,6 +56,10 @@ public static class SensitivityAnalyzer
         options.Validate();
         var clock = Stopwatch.StartNew();
         var layers = trials.Layers;
+        if (layers.Count == 0)
+        {
+            throw new ArgumentException($"no layer to rank: the model has no named node that {trials.Precision} would reduce");
+        }
         var all = layers.Select(l => l.Name).ToList();
         var allReduced = trials.Evaluate([], cancellationToken);
         var partitions = layers.Chunk(options.PartitionSize).ToList();
