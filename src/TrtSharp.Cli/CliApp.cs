@@ -26,6 +26,7 @@ internal static class CliApp
         root.Subcommands.Add(ConformanceCommand.Create());
         root.Subcommands.Add(QuantizeCommand.Create());
         root.Subcommands.Add(AutoCastCommand.Create());
+        root.Subcommands.Add(SensitivityCommand.Create());
         root.Subcommands.Add(ExportTritonCommand.Create());
         return root;
     }

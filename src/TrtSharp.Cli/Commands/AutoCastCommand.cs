@@ -10,6 +10,7 @@ using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Precision;
 using TrtSharp.Precision.AutoCast;
+using TrtSharp.Precision.Sensitivity;
 
 namespace TrtSharp.Cli.Commands;
 
@@ -34,11 +35,15 @@ internal static class AutoCastCommand
         var batch = new Option<int>("--batch-size") { Description = "Windows per batch for --speech.", DefaultValueFactory = _ => SpeechWindowDataset.DefaultBatchSize };
         var samples = new Option<int>("--max-samples") { Description = "Batches the range rules read at most.", DefaultValueFactory = _ => 64 };
         var report = new Option<string?>("--report") { Description = "Report JSON (default: <output>.autocast.json)." };
-        var targetCosine = new Option<double?>("--target-cosine") { Description = "Fail (exit 1) when an output's cosine to float32 on the held-out data is below this." };
+        var targets = new TargetSearch();
         var command = new Command("autocast", "Convert a float32 model to mixed FP16/BF16 precision (for TensorRT 11's strong typing), keeping fragile and out-of-range nodes in float32 with the reason.")
         {
-            model, output, to, keepIo, keepOps, keepNodes, data, speech, mel, holdout, batch, samples, report, targetCosine,
+            model, output, to, keepIo, keepOps, keepNodes, data, speech, mel, holdout, batch, samples, report,
         };
+        foreach (Option option in targets.All)
+        {
+            command.Options.Add(option);
+        }
         CommandRunner.SetAction(command, (parse, cancellationToken) =>
         {
             string modelPath = parse.GetRequiredValue(model);
@@ -60,10 +65,7 @@ internal static class AutoCastCommand
             {
                 throw new ArgumentException($"--batch-size must be at least 1, got {parse.GetValue(batch)}");
             }
-            if (parse.GetValue(targetCosine) is { } goal && !(goal is > -1 and <= 1))
-            {
-                throw new ArgumentException($"--target-cosine must be in (-1, 1], got {goal}");
-            }
+            AgreementTarget? goal = targets.Read(parse);
             string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, Path.GetFileNameWithoutExtension(modelPath));
             string outputPath = parse.GetValue(output) ?? $"{stem}.{target.Name()}.onnx";
             string reportPath = parse.GetValue(report) ?? outputPath + ".autocast.json";
@@ -72,9 +74,9 @@ internal static class AutoCastCommand
             OnnxModel original = OnnxModel.Load(modelPath);
             using var datasets = QuantizeData.Open(modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
                 parse.GetRequiredValue(holdout), parse.GetValue(batch), needCalibration: false, cancellationToken);
-            if (parse.GetValue(targetCosine) is not null && datasets.Holdout is null)
+            if (goal is not null && datasets.Holdout is null)
             {
-                throw new ArgumentException("--target-cosine needs held-out data: --holdout, or --speech (its holdout split)");
+                throw new ArgumentException($"{TargetSearch.Flag(goal)} needs held-out data: --holdout, or --speech (its holdout split)");
             }
             AutoCastResult result = ConsoleProgress.Run(progress => AutoCaster.Convert(original, options, datasets.Calibration, progress, cancellationToken));
             result.Model.Save(outputPath);
@@ -90,6 +92,19 @@ internal static class AutoCastCommand
                 using var fp32 = OnnxRuntimeSession.FromFile(modelPath, runtime);
                 using var emulation = OnnxRuntimeSession.FromModel(result.Emulation.Proto.Clone(), runtime);
                 validation = QuantizationValidation.Compare(fp32, emulation, datasets.Holdout, cancellationToken);
+            }
+            ExclusionSearchResult<AutoCastResult>? search = null;
+            if (goal is not null && validation is not null && !goal.IsMet(validation))
+            {
+                // Missed: keep the most sensitive converted nodes in float32 (the measured magnitudes reused) until the target holds.
+                console.WriteLine($"target {goal} missed ({string.Join(", ", goal.Misses(validation))}): searching for nodes to keep in float32");
+                var missed = result;
+                search = ConsoleProgress.Run(progress => ExclusionSearch.ForAutoCast(original, options, missed, datasets.Holdout!, goal,
+                    parse.GetValue(targets.MaxExcluded), null, runtime, progress, cancellationToken));
+                result = search.Final;
+                validation = search.Agreement;
+                result.Model.Save(outputPath);
+                loads = LoadCheck(result, runtime);
             }
             ReportJson.Write(reportPath, new
             {
@@ -107,6 +122,9 @@ internal static class AutoCastCommand
                 seconds = result.Elapsed.TotalSeconds,
                 kept = result.Kept.Select(k => new { node = k.Node, op = k.OpType, rule = k.Rule.ToString(), reason = k.Reason }),
                 keep_nodes = result.Kept.Select(k => k.Node),
+                // The nodes the target search kept (what --keep-nodes takes back to reproduce the run).
+                exclude_nodes = search?.KeptInFloat ?? [],
+                search = search is null ? null : TargetSearch.Section(goal!, search),
                 validated_on = validation is null ? null : validatedOn,
                 onnx_runtime_load = loads,
                 validation,
@@ -123,15 +141,13 @@ internal static class AutoCastCommand
             }
             console.WriteLine($"{target.Name()} model: {outputPath} ({loads})");
             console.WriteLine($"report: {reportPath}");
-            if (parse.GetValue(targetCosine) is { } cosine && validation is not null)
+            if (search is not null)
             {
-                var missed = validation.Where(v => v.Cosine < cosine).ToList();
-                if (missed.Count > 0)
-                {
-                    console.WriteLine($"FAILED: cosine below the target {cosine} for {string.Join(", ", missed.Select(m => $"{m.Name} ({m.Cosine:0.00000})"))}");
-                    return Task.FromResult(CommandRunner.CheckFailed);
-                }
-                console.WriteLine($"PASSED: every output's cosine ≥ {cosine}");
+                TargetSearch.Describe(console, "kept float32 by the search (give back with --keep-nodes; the report's exclude_nodes)", search);
+            }
+            if (goal is not null && validation is not null && !TargetSearch.Verdict(console, goal, validation))
+            {
+                return Task.FromResult(CommandRunner.CheckFailed);
             }
             return Task.FromResult(0);
         });

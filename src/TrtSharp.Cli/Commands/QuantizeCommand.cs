@@ -8,6 +8,7 @@ using TrtSharp.Models;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Precision;
+using TrtSharp.Precision.Sensitivity;
 using TrtSharp.Speech;
 
 namespace TrtSharp.Cli.Commands;
@@ -36,22 +37,22 @@ internal static class QuantizeCommand
         var report = new Option<string?>("--report") { Description = "Report folder: report.json, summary.txt (default: <output>.report)." };
         var plots = new Option<bool>("--plots") { Description = "Also write a histogram PNG per tensor with each method's threshold." };
         var fromCache = new Option<string?>("--from-cache") { Description = "Skip calibration: take the ranges from an existing TensorRT calibration cache." };
-        var targetCosine = new Option<double?>("--target-cosine") { Description = "Fail (exit 1) when an output's cosine similarity to FP32 on the held-out data is below this." };
+        var targets = new TargetSearch();
         var batch = new Option<int>("--batch-size") { Description = "Windows per batch for --speech.", DefaultValueFactory = _ => SpeechWindowDataset.DefaultBatchSize };
         var command = new Command("quantize", "INT8 post-training quantization on the CPU: calibrate on ONNX Runtime, write a Q/DQ model, a TensorRT 10 calibration cache and a report, and validate against FP32.")
         {
-            model, data, speech, mel, holdout, method, percentile, target, excludeNodes, excludeOps, output, cache, trtVersion, report, plots, fromCache, targetCosine, batch,
+            model, data, speech, mel, holdout, method, percentile, target, excludeNodes, excludeOps, output, cache, trtVersion, report, plots, fromCache, batch,
         };
+        foreach (Option option in targets.All)
+        {
+            command.Options.Add(option);
+        }
         CommandRunner.SetAction(command, (parse, cancellationToken) =>
         {
             string modelPath = parse.GetRequiredValue(model);
-            var profile = parse.GetRequiredValue(target) switch
-            {
-                "trt" or "tensorrt" => QdqProfile.TensorRt,
-                "ort-cpu" => QdqProfile.OrtCpu,
-                var other => throw new ArgumentException($"--for '{other}': use trt or ort-cpu"),
-            };
-            CheckRanges(parse.GetValue(percentile), parse.GetValue(batch), parse.GetValue(targetCosine));
+            var profile = ParseProfile(parse.GetRequiredValue(target));
+            CheckRanges(parse.GetValue(percentile), parse.GetValue(batch));
+            AgreementTarget? goal = targets.Read(parse);
             var options = new QuantizeOptions
             {
                 Method = ParseMethod(parse.GetRequiredValue(method)),
@@ -83,9 +84,9 @@ internal static class QuantizeCommand
             }
             using var datasets = QuantizeData.Open(modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
                 parse.GetRequiredValue(holdout), parse.GetValue(batch), needCalibration: parse.GetValue(fromCache) is null, cancellationToken);
-            if (parse.GetValue(targetCosine) is not null && datasets.Holdout is null)
+            if (goal is not null && datasets.Holdout is null)
             {
-                throw new ArgumentException("--target-cosine needs held-out data: --holdout, or --speech (its holdout split)");
+                throw new ArgumentException($"{TargetSearch.Flag(goal)} needs held-out data: --holdout, or --speech (its holdout split)");
             }
             QuantizeResult result = parse.GetValue(fromCache) is { } cacheIn
                 ? ModelQuantizer.FromCache(normalized, CalibrationCache.Read(cacheIn), options)
@@ -107,7 +108,19 @@ internal static class QuantizeCommand
                 using var int8 = OnnxRuntimeSession.FromFile(outputPath, runtime);
                 validation = QuantizationValidation.Compare(fp32, int8, datasets.Holdout, cancellationToken);
             }
-            var files = QuantizeReportWriter.Write(reportDir, modelPath, result, validation).ToList();
+            ExclusionSearchResult<QuantizeResult>? search = null;
+            if (goal is not null && validation is not null && !goal.IsMet(validation))
+            {
+                // Missed: keep the most sensitive quantized nodes in float (same ranges, no recalibration) until the target holds.
+                console.WriteLine($"target {goal} missed ({string.Join(", ", goal.Misses(validation))}): searching for nodes to keep in float");
+                var missed = result;
+                search = ConsoleProgress.Run(progress => ExclusionSearch.ForQuantization(normalized, missed, options, datasets.Holdout!, goal,
+                    parse.GetValue(targets.MaxExcluded), null, runtime, progress, cancellationToken));
+                result = search.Final;
+                validation = search.Agreement;
+                OnnxModel.FromProto(result.Model).Save(outputPath);
+            }
+            var files = QuantizeReportWriter.Write(reportDir, modelPath, result, validation, search is null ? null : TargetSearch.Section(goal!, search)).ToList();
             if (parse.GetValue(plots))
             {
                 files.AddRange(QuantizeReportWriter.WritePlots(Path.Combine(reportDir, "plots"), result));
@@ -125,15 +138,13 @@ internal static class QuantizeCommand
             {
                 console.WriteLine($"warning: {w}");
             }
-            if (parse.GetValue(targetCosine) is { } goal && validation is not null)
+            if (search is not null)
             {
-                var missed = validation.Where(v => v.Cosine < goal).ToList();
-                if (missed.Count > 0)
-                {
-                    console.WriteLine($"FAILED: cosine below the target {goal} for {string.Join(", ", missed.Select(m => $"{m.Name} ({m.Cosine:0.00000})"))}");
-                    return Task.FromResult(CommandRunner.CheckFailed);
-                }
-                console.WriteLine($"PASSED: every output's cosine ≥ {goal}");
+                TargetSearch.Describe(console, "kept in float (give back with --exclude-nodes; report.json's exclude_nodes)", search);
+            }
+            if (goal is not null && validation is not null && !TargetSearch.Verdict(console, goal, validation))
+            {
+                return Task.FromResult(CommandRunner.CheckFailed);
             }
             return Task.FromResult(0);
         });
@@ -141,7 +152,7 @@ internal static class QuantizeCommand
     }
 
     /// <summary>Numeric options out of range fail here, before any model is read or calibrated.</summary>
-    private static void CheckRanges(double percentile, int batchSize, double? targetCosine)
+    private static void CheckRanges(double percentile, int batchSize)
     {
         if (!(percentile >= 0 && percentile <= 100))
         {
@@ -150,10 +161,6 @@ internal static class QuantizeCommand
         if (batchSize < 1)
         {
             throw new ArgumentException($"--batch-size {batchSize}: must be at least 1");
-        }
-        if (targetCosine is { } goal && !(goal >= -1 && goal <= 1))
-        {
-            throw new ArgumentException($"--target-cosine {goal}: a cosine similarity lies in [-1, 1]");
         }
     }
 
@@ -174,6 +181,13 @@ internal static class QuantizeCommand
 
     /// <summary>"opset 13", or "opset 11 -> 13" when the model was moved to another opset.</summary>
     internal static string OpsetText(long original, long written) => original == written ? $"opset {written}" : $"opset {original} -> {written}";
+
+    internal static QdqProfile ParseProfile(string text) => text switch
+    {
+        "trt" or "tensorrt" => QdqProfile.TensorRt,
+        "ort-cpu" => QdqProfile.OrtCpu,
+        _ => throw new ArgumentException($"--for '{text}': use trt or ort-cpu"),
+    };
 
     internal static CalibrationMethod? ParseMethod(string text) => text.ToLowerInvariant() switch
     {

@@ -151,6 +151,17 @@ public static class ModelQuantizer
         return Build(model, [], ranges, options, TimeSpan.Zero, cache);
     }
 
+    /// <summary>
+    /// Places Q/DQ again on <paramref name="model"/> with the ranges <paramref name="from"/> chose and other placement
+    /// options (e.g. more nodes excluded): no calibration, no method choice; the cache is kept as it was.
+    /// </summary>
+    internal static QuantizeResult Rebuild(OnnxModel model, QuantizeResult from, QuantizeOptions options, QdqOptions qdq)
+    {
+        var method = from.Selection?.Chosen ?? options.Method ?? CalibrationMethod.Mse;
+        return Build(model, from.Statistics, [.. from.Ranges], options with { Method = method, Qdq = qdq }, from.CalibrationTime, from.Cache)
+            with { Selection = from.Selection };
+    }
+
     private static void EnsureNormalized(OnnxModel model)
     {
         if (model.Normalization is null)

@@ -11,7 +11,15 @@ public sealed record OutputAgreement(string Name, long Count, double MaxAbsolute
 public static class QuantizationValidation
 {
     /// <summary>Compares every float output of <paramref name="candidate"/> with <paramref name="reference"/> over <paramref name="data"/>.</summary>
-    public static IReadOnlyList<OutputAgreement> Compare(IInferenceSession reference, IInferenceSession candidate, ICalibrationDataset data, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<OutputAgreement> Compare(IInferenceSession reference, IInferenceSession candidate, ICalibrationDataset data, CancellationToken cancellationToken = default) =>
+        Compare(reference, candidate, data, null, cancellationToken);
+
+    /// <summary>
+    /// As the public overload; <paramref name="expectedOutputs"/>, when given, keeps the reference's outputs per batch:
+    /// filled on the first call, reused on later ones (the same data compared with many candidates runs the reference once).
+    /// </summary>
+    internal static IReadOnlyList<OutputAgreement> Compare(IInferenceSession reference, IInferenceSession candidate, ICalibrationDataset data,
+        List<IReadOnlyDictionary<string, HostTensor>>? expectedOutputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(candidate);
@@ -20,9 +28,20 @@ public static class QuantizationValidation
             .Where(n => candidate.Outputs.Any(o => o.Name == n)).ToArray();
         var totals = names.ToDictionary(n => n, _ => new AgreementAccumulator(), StringComparer.Ordinal);
         var minCosine = names.ToDictionary(n => n, _ => 1.0, StringComparer.Ordinal);
+        bool reuse = expectedOutputs is { Count: > 0 };
+        int index = 0;
         foreach (var batch in data.Batches(cancellationToken))
         {
-            var expected = reference.Run(batch, names);
+            IReadOnlyDictionary<string, HostTensor> expected;
+            if (reuse)
+            {
+                expected = expectedOutputs![index++];
+            }
+            else
+            {
+                expected = reference.Run(batch, names);
+                expectedOutputs?.Add(expected);
+            }
             var actual = candidate.Run(batch, names);
             foreach (string name in names)
             {

@@ -12,8 +12,11 @@ namespace TrtSharp.Precision;
 /// <summary>Writes a quantization's report: JSON for machines, a text summary for people, histogram PNGs with thresholds.</summary>
 public static class QuantizeReportWriter
 {
-    /// <summary>Writes <c>report.json</c> and <c>summary.txt</c> into <paramref name="directory"/>; returns the paths.</summary>
-    public static IReadOnlyList<string> Write(string directory, string modelPath, QuantizeResult result, IReadOnlyList<OutputAgreement>? validation)
+    /// <summary>
+    /// Writes <c>report.json</c> and <c>summary.txt</c> into <paramref name="directory"/>; returns the paths.
+    /// <paramref name="search"/>, when given, is written as the report's <c>search</c> section (e.g. an exclusion search's trials).
+    /// </summary>
+    public static IReadOnlyList<string> Write(string directory, string modelPath, QuantizeResult result, IReadOnlyList<OutputAgreement>? validation, object? search = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
@@ -41,6 +44,9 @@ public static class QuantizeReportWriter
             }),
             quantized_tensors = result.Qdq.Tensors,
             nodes = result.Qdq.Nodes,
+            // What --exclude-nodes takes back to reproduce this placement (patterns the user gave, expanded to node names).
+            exclude_nodes = result.Qdq.Nodes.Where(n => n.Status == NodeStatus.Excluded).Select(n => n.NodeName),
+            search,
             warnings = result.Qdq.Warnings.Concat(result.Cache.Warnings),
             validation,
         }));

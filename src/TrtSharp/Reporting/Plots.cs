@@ -76,9 +76,37 @@ public static class Plots
         Save(plot, path);
     }
 
-    private static void Save(Plot plot, string path)
+    /// <summary>
+    /// Ranked horizontal bars, the first label at the top (e.g. layers most sensitive first), each labelled with its
+    /// value in three significant digits so that small differences such as 1 − cosine stay readable; the image grows
+    /// with the number of bars.
+    /// </summary>
+    public static void RankedBars(string path, string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, string valueLabel)
     {
-        byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(values);
+        var plot = new Plot();
+        var bars = new List<Bar>(values.Count);
+        var ticks = new Tick[labels.Count];
+        for (int i = 0; i < values.Count; i++)
+        {
+            double position = values.Count - 1 - i;
+            bars.Add(new Bar { Position = position, Value = values[i], Label = values[i].ToString("G3", System.Globalization.CultureInfo.InvariantCulture) });
+            ticks[i] = new Tick(position, labels[i]);
+        }
+        var series = plot.Add.Bars(bars);
+        series.Horizontal = true;
+        series.ValueLabelStyle.FontSize = 11;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        plot.Axes.Margins(left: 0, right: 0.15);
+        plot.Title(title);
+        plot.XLabel(valueLabel);
+        Save(plot, path, Width, Math.Max(Height, 120 + (24 * values.Count)));
+    }
+
+    private static void Save(Plot plot, string path, int width = Width, int height = Height)
+    {
+        byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
         AtomicFile.WriteAllBytes(path, png);
     }
 }

@@ -34,7 +34,7 @@ public class QuantizeCommandTests
     {
         var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--holdout", _f.HoldoutDir, "--target-cosine", "1");
         run.AssertExit(1);
-        Assert.That(run.Out, Does.Contain("FAILED: cosine below the target"));
+        Assert.That(run.Out, Does.Contain("FAILED: below the target (cosine ≥ 1)"));
     }
 
     [Test]

@@ -61,6 +61,12 @@ public sealed class AutoCastResult
     /// <summary>True when data-driven rules ran (a dataset was given).</summary>
     public bool UsedData { get; }
 
+    /// <summary>Names of the converted nodes, in graph order (unnamed nodes left out: no keep pattern can name them).</summary>
+    public IReadOnlyList<string> ConvertedNodes { get; internal init; } = [];
+
+    /// <summary>The magnitudes the data pass measured, reused when converting again with other keep lists.</summary>
+    internal IReadOnlyDictionary<string, TensorMagnitude>? Activations { get; init; }
+
     /// <summary>Wall time of the conversion (including the data pass).</summary>
     public TimeSpan Elapsed { get; }
 }

@@ -37,14 +37,41 @@ public static class AutoCaster
         {
             activations = TensorMagnitudeProbe.Measure(proto, data, options.Target, options.MaxSamples, progress, cancellationToken);
         }
+        return Plan(model, proto, types, options, activations, clock);
+    }
+
+    /// <summary>
+    /// Converts again with other options (e.g. more nodes kept) and the magnitudes an earlier conversion measured:
+    /// no data pass (what sensitivity analysis and the exclusion search repeat many times).
+    /// </summary>
+    internal static AutoCastResult Reconvert(OnnxModel model, AutoCastOptions options, IReadOnlyDictionary<string, TensorMagnitude>? activations)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var working = OnnxModel.FromProto(model.Proto.Clone(), model.BaseDirectory);
+        working.InlineExternalData();
+        Dictionary<string, TensorElementType> types = ModelTensorTypes.Infer(working.Proto);
+        AutoCastPlanner.Refuse(working.Proto.Graph, types);
+        return Plan(model, working.Proto, types, options, activations, clock);
+    }
+
+    private static AutoCastResult Plan(OnnxModel model, ModelProto proto, Dictionary<string, TensorElementType> types, AutoCastOptions options,
+        IReadOnlyDictionary<string, TensorMagnitude>? activations, Stopwatch clock)
+    {
         AutoCastPlan plan = AutoCastPlanner.Plan(proto, types, options, activations);
         int reducedNodes = plan.Reduced.Count(r => r);
         int floatNodes = reducedNodes + plan.Kept.Count;
+        // Only named nodes: a keep pattern matches node names, so an unnamed node could not be given back.
+        var convertedNames = proto.Graph.Node.Where((n, i) => plan.Reduced[i] && n.Name.Length > 0).Select(n => n.Name).ToList();
 
         ModelProto converted = proto.Clone();
         AutoCastRewrite rewrite = AutoCastRewriter.Apply(converted, types, plan, options);
         ModelProto emulation = ReducedPrecisionEmulation.FromConverted(converted, rewrite.ReducedTensors, options.Target);
         return new AutoCastResult(OnnxModel.FromProto(converted, model.BaseDirectory), OnnxModel.FromProto(emulation, model.BaseDirectory),
-            options.Target, plan.Kept, reducedNodes, floatNodes, rewrite, activations is not null, clock.Elapsed);
+            options.Target, plan.Kept, reducedNodes, floatNodes, rewrite, activations is not null, clock.Elapsed)
+        {
+            ConvertedNodes = convertedNames,
+            Activations = activations,
+        };
     }
 }
