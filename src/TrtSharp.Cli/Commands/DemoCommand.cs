@@ -46,7 +46,7 @@ internal static class DemoCommand
             string output = Path.GetFullPath(parseResult.GetRequiredValue(outputDir));
             Directory.CreateDirectory(output);
 
-            // One shared ORT thread pool for all sessions: seven pools spinning on two cores cost 6× (SPEECH-PIPELINE.md).
+            // One shared ORT thread pool for all sessions: seven pools spinning on two cores cost 6× (measured: 10 ms per chunk vs 1.7 ms).
             var shared = new OnnxRuntimeOptions { UseGlobalThreadPool = true, LogSeverity = OnnxRuntimeLogSeverity.Error };
             using var mel = OnnxRuntimeSession.FromFile(models.Melspectrogram, shared);
             using var embedding = OnnxRuntimeSession.FromFile(models.Embedding, shared);
@@ -78,7 +78,7 @@ internal static class DemoCommand
                 OnnxModel.FromProto(trt.Model).Save(trtModel);
                 string cacheFile = Path.Combine(output, "embedding_model.calib.cache");
                 trt.Cache.Write(cacheFile);
-                // ONNX Runtime's CPU integer kernels want max calibration and their own placement (PERF-NOTES.md).
+                // ONNX Runtime's CPU integer kernels want max calibration and their own placement (99.99 percentile measured worse).
                 var ortCpu = ModelQuantizer.FromStatistics(models.Embedding, trt.Statistics,
                     new QuantizeOptions { Method = CalibrationMethod.Max, Qdq = new QdqOptions { Profile = QdqProfile.OrtCpu } }, trt.CalibrationTime);
                 string ortModel = Path.Combine(output, "embedding_model.int8.ort.onnx");

@@ -3,7 +3,7 @@ namespace TrtSharp.Benchmarking;
 /// <summary>How long to warm up and how much to measure.</summary>
 public sealed record BenchmarkSettings
 {
-    /// <summary>Warm-up time before measuring (JIT tiering and caches settle; see PERF-NOTES).</summary>
+    /// <summary>Warm-up time before measuring (JIT tiering needs 30-50 calls of a TensorPrimitives-heavy kernel; caches settle).</summary>
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Timed runs; when null, <see cref="Duration"/> decides.</summary>
