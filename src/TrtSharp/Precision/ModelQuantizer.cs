@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TrtSharp.Calibration;
 using TrtSharp.Calibration.Datasets;
 using TrtSharp.Diagnostics;
+using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Normalization;
 using TrtSharp.OnnxRuntime;
@@ -68,6 +69,8 @@ public static class ModelQuantizer
         runtime.LogSeverity = OnnxRuntimeLogSeverity.Error;
         using var reference = OnnxRuntimeSession.FromModel(model.Proto, runtime);
         ICalibrationDataset data = judgeOn;
+        // The float32 outputs of the judging batches, computed once for all candidates.
+        var expected = new List<IReadOnlyDictionary<string, HostTensor>>();
         var scored = new List<(MethodCandidate Candidate, QuantizeResult Result)>();
         foreach (CalibrationMethod method in Candidates)
         {
@@ -75,12 +78,13 @@ public static class ModelQuantizer
             var guarded = GuardedRanges.For(reports, histograms, method, out int fallBacks);
             QuantizeResult result = Build(model, statistics, guarded, options with { Method = method }, calibrationTime);
             using var candidate = OnnxRuntimeSession.FromModel(result.Model, runtime);
-            var agreement = QuantizationValidation.Compare(reference, candidate, data, cancellationToken);
+            var agreement = QuantizationValidation.Compare(reference, candidate, data, expected, cancellationToken);
             if (agreement.All(a => a.Count == 0) && ReferenceEquals(data, judgeOn))
             {
                 // Fewer batches than the split period: nothing was held back, so the candidates are judged on the calibration data itself.
                 data = everything;
-                agreement = QuantizationValidation.Compare(reference, candidate, data, cancellationToken);
+                expected.Clear();
+                agreement = QuantizationValidation.Compare(reference, candidate, data, expected, cancellationToken);
             }
             double cosine = agreement.Count == 0 ? 1 : agreement.Min(a => a.Cosine);
             double snr = agreement.Count == 0 ? double.PositiveInfinity : agreement.Min(a => a.SnrDb);
