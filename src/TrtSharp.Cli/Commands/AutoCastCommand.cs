@@ -71,7 +71,8 @@ internal static class AutoCastCommand
             string reportPath = parse.GetValue(report) ?? outputPath + ".autocast.json";
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
 
-            OnnxModel original = OnnxModel.Load(modelPath);
+            // Normalized before any data is read: a model that cannot be converted to opset 13 is refused here, naming the node.
+            OnnxModel original = OnnxModel.LoadNormalized(modelPath);
             using var datasets = QuantizeData.Open(modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
                 parse.GetRequiredValue(holdout), parse.GetValue(batch), needCalibration: false, cancellationToken);
             if (goal is not null && datasets.Holdout is null)

@@ -69,7 +69,7 @@ internal static class SensitivityCommand
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
             var runtime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error };
 
-            OnnxModel loaded = int8 ? OnnxModel.LoadNormalized(modelPath) : OnnxModel.Load(modelPath);
+            OnnxModel loaded = OnnxModel.LoadNormalized(modelPath);
             using var datasets = QuantizeData.Open(modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
                 parse.GetRequiredValue(holdout), parse.GetValue(batch), needCalibration: int8, cancellationToken);
             ICalibrationDataset held = datasets.Holdout

@@ -3,6 +3,7 @@ using TrtSharp.Calibration.Datasets;
 using TrtSharp.Diagnostics;
 using TrtSharp.Inference;
 using TrtSharp.Onnx;
+using TrtSharp.Onnx.Normalization;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Precision.AutoCast;
@@ -25,8 +26,7 @@ public static class AutoCaster
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var working = OnnxModel.FromProto(model.Proto.Clone(), model.BaseDirectory);
-        working.InlineExternalData();
+        OnnxModel working = Prepare(model);
         ModelProto proto = working.Proto;
 
         Dictionary<string, TensorElementType> types = ModelTensorTypes.Infer(proto);
@@ -48,11 +48,25 @@ public static class AutoCaster
     {
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var working = OnnxModel.FromProto(model.Proto.Clone(), model.BaseDirectory);
-        working.InlineExternalData();
+        OnnxModel working = Prepare(model);
         Dictionary<string, TensorElementType> types = ModelTensorTypes.Infer(working.Proto);
         AutoCastPlanner.Refuse(working.Proto.Graph, types);
         return Plan(model, working.Proto, types, options, activations, clock);
+    }
+
+    /// <summary>
+    /// A self-contained copy to convert, normalized like every model a command loads (Constant weights hoisted so they
+    /// are converted, old opsets raised so the type table applies) unless the caller normalized it already.
+    /// </summary>
+    private static OnnxModel Prepare(OnnxModel model)
+    {
+        var working = OnnxModel.FromProto(model.Proto.Clone(), model.BaseDirectory);
+        working.InlineExternalData();
+        if (model.Normalization is null)
+        {
+            ModelNormalizer.Normalize(working);
+        }
+        return working;
     }
 
     private static AutoCastResult Plan(OnnxModel model, ModelProto proto, Dictionary<string, TensorElementType> types, AutoCastOptions options,

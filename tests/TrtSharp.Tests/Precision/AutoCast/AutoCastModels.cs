@@ -33,9 +33,10 @@ internal static class AutoCastModels
     public static ModelProto ConvNet(float variance = 1f)
     {
         var g = new GraphProto { Name = "convnet" };
-        g.Input.Add(TestModels.Value("x", TensorElementType.Float, 1, 3, 8, 8));
-        g.Output.Add(TestModels.Value("y", TensorElementType.Float, 1, 4, 1, 1));
-        g.Output.Add(TestModels.Value("features", TensorElementType.Float, 1, 4, 8, 8));
+        // A dynamic batch keeps Shape → Gather → Cast a computation (normalization folds static shapes away).
+        g.Input.Add(TestModels.Value("x", TensorElementType.Float, "N", 3, 8, 8));
+        g.Output.Add(TestModels.Value("y", TensorElementType.Float, "N", 4, 1, 1));
+        g.Output.Add(TestModels.Value("features", TensorElementType.Float, "N", 4, 8, 8));
         g.Initializer.Add(Floats("w", [4, 3, 3, 3], i => MathF.Sin(i) * 0.3f));
         g.Initializer.Add(Floats("b", [4], i => 0.1f * i));
         g.Initializer.Add(Floats("scale", [4], _ => 1f));
