@@ -8,7 +8,8 @@ public sealed record QuantizeOptions
     /// <summary>
     /// Calibration method for activations; null (the default) chooses automatically: each method is tried with a collapse
     /// guard (a tensor it clips hard falls back to percentile, then max) and the one whose quantized model agrees best
-    /// with float32 on data held back from calibration wins (<see cref="ModelQuantizer"/>).
+    /// with float32 on data held back from calibration wins (<see cref="ModelQuantizer"/>). The dataset is read several
+    /// times and must yield the same batches in the same order each time (the file and speech datasets do).
     /// </summary>
     public CalibrationMethod? Method { get; init; }
 

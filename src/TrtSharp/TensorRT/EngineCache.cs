@@ -53,12 +53,34 @@ public sealed class EngineCache
         ArgumentNullException.ThrowIfNull(options);
         TensorRtRuntime.EnsureAvailable();
         string modelSha = PlanManifest.Sha256OfFile(onnxPath);
-        var key = EngineCacheKey.For(modelSha, options, Engine.RuntimeVersionText(), Engine.ComputeCapabilityText(CudaDevice.Current));
+        var key = EngineCacheKey.For(ModelContentSha256(onnxPath), options, Engine.RuntimeVersionText(), Engine.ComputeCapabilityText(CudaDevice.Current));
         return GetOrAdd(key, temp =>
         {
             using Engine built = EngineBuilder.Build(onnxPath, options);
             built.Save(temp, modelSha, options);
         }, out hit);
+    }
+
+    /// <summary>
+    /// SHA-256 of what the engine is built from: the model file and, in order, every external-data file it references
+    /// (weights changed in <c>model.onnx.data</c> under an unchanged <c>model.onnx</c> are another engine).
+    /// </summary>
+    public static string ModelContentSha256(string onnxPath)
+    {
+        string fileSha = PlanManifest.Sha256OfFile(onnxPath);
+        var locations = Onnx.OnnxModel.Load(onnxPath).Graph.Initializers.Where(i => i.IsExternal && i.ExternalLocation is not null)
+            .Select(i => i.ExternalLocation!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (locations.Count == 0)
+        {
+            return fileSha;
+        }
+        string folder = Path.GetDirectoryName(Path.GetFullPath(onnxPath))!;
+        var text = new System.Text.StringBuilder(fileSha);
+        foreach (string location in locations)
+        {
+            text.Append('\n').Append(location).Append(' ').Append(PlanManifest.Sha256OfFile(Path.Combine(folder, location)));
+        }
+        return PlanManifest.Sha256(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     /// <summary>The plan path of <paramref name="key"/>'s entry (it may not exist).</summary>

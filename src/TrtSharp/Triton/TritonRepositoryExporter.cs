@@ -70,7 +70,7 @@ public static class TritonRepositoryExporter
                 }
             }
             AtomicFile.WriteAllText(Path.Combine(staging, "config.pbtxt"), text);
-            MoveIn(staging, modelDir);
+            MoveIn(staging, modelDir, options.Overwrite);
         }
         finally
         {
@@ -83,12 +83,18 @@ public static class TritonRepositoryExporter
     }
 
     /// <summary>Moves the staged folder into place: whole when the model folder is new, else file by file (each rename atomic).</summary>
-    private static void MoveIn(string staging, string modelDir)
+    private static void MoveIn(string staging, string modelDir, bool overwrite)
     {
         if (!Directory.Exists(modelDir))
         {
             Directory.Move(staging, modelDir);
             return;
+        }
+        // config.pbtxt is shared by every version folder: a new version must not silently retype the ones already there.
+        string config = Path.Combine(modelDir, "config.pbtxt");
+        if (!overwrite && File.Exists(config) && File.ReadAllText(config) != File.ReadAllText(Path.Combine(staging, "config.pbtxt")))
+        {
+            throw new ModelFormatException(config, "already describes this model differently (another platform, batch or tensors); its other versions would no longer match it — pass --force to replace it, or export under another --name");
         }
         // Model files first, config last: Triton never sees a new config next to an old model.
         foreach (string file in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories).OrderBy(f => Path.GetFileName(f) == "config.pbtxt"))
@@ -145,8 +151,9 @@ public static class TritonRepositoryExporter
 
     private static TritonTensor FromEngine(EngineTensor tensor)
     {
+        // Triton runs an instance on the engine's first profile unless instance_group names others: its limit is the batch.
         long? maxLeading = tensor.Profiles.Count > 0 && tensor.Shape.Length > 0 && tensor.Shape[0] < 0
-            ? tensor.Profiles.Max(p => p.Max[0])
+            ? tensor.Profiles[0].Max[0]
             : null;
         return new TritonTensor(tensor.Descriptor, IsShapeTensor: tensor.IsShapeInferenceIO && tensor.OnHost, MaxLeadingDimension: maxLeading);
     }

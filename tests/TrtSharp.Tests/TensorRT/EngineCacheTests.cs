@@ -167,6 +167,22 @@ public sealed class EngineCacheTests
     }
 
     [Test]
+    public void TheModelKeyCoversExternalWeights()
+    {
+        string folder = Path.Combine(_folder, "model");
+        var model = TrtSharp.Onnx.OnnxModel.FromProto(TrtSharp.Tests.Cli.CliModels.Chain(TrtSharp.Tests.Cli.CliModels.C));
+        string path = Path.Combine(folder, "chain.onnx");
+        model.Save(path, new TrtSharp.Onnx.OnnxSaveOptions { UseExternalData = true, ExternalDataThreshold = 0 });
+        string before = EngineCache.ModelContentSha256(path);
+        string data = Directory.GetFiles(folder).Single(f => f != path);
+        byte[] bytes = File.ReadAllBytes(data);
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(data, bytes);
+        Assert.That(EngineCache.ModelContentSha256(path), Is.Not.EqualTo(before), "same model.onnx, other weights: another engine");
+        Assert.That(PlanManifest.Sha256OfFile(path), Is.Not.EqualTo(before), "the key is more than the .onnx file's hash");
+    }
+
+    [Test]
     [Category("Gpu")]
     public void GetOrBuildBuildsOnceThenLoads()
     {

@@ -55,8 +55,13 @@ public sealed class TritonRepositoryExporterTests
 
         TritonRepositoryExporter.Export(model, Repo, new TritonExportOptions { Name = "chain", Instances = 3, Overwrite = true });
         Assert.That(File.ReadAllText(config), Does.Contain("count: 3"));
-        TritonRepositoryExporter.Export(model, Repo, new TritonExportOptions { Name = "chain", Version = 2 });
+        // A new version with the same configuration goes beside the first; one that would change the shared config is refused.
+        TritonRepositoryExporter.Export(model, Repo, new TritonExportOptions { Name = "chain", Instances = 3, Version = 2 });
         Assert.That(File.Exists(Path.Combine(Repo, "chain", "2", "model.onnx")), Is.True);
+        var changed = Assert.Throws<ModelFormatException>(() => TritonRepositoryExporter.Export(model, Repo, new TritonExportOptions { Name = "chain", Version = 3 }));
+        Assert.That(changed!.Message, Does.Contain("describes this model differently"));
+        Assert.That(File.Exists(Path.Combine(Repo, "chain", "3", "model.onnx")), Is.False);
+        Assert.That(File.ReadAllText(config), Does.Contain("count: 3"));
         Assert.That(Directory.GetDirectories(Repo), Has.Length.EqualTo(1), "staging folders are removed");
     }
 

@@ -175,7 +175,7 @@ internal static class AutoCastPlanner
     }
 
     /// <summary>Names a subgraph reads from outer scopes (main-graph values it uses without defining).</summary>
-    private static HashSet<string> SubgraphReads(GraphProto graph)
+    internal static HashSet<string> SubgraphReads(GraphProto graph)
     {
         var reads = new HashSet<string>(StringComparer.Ordinal);
         foreach (NodeProto node in graph.Node)

@@ -60,6 +60,11 @@ internal static class AutoCastRewriter
                 }
             }
         }
+        // A subgraph body reads outer values by name with the type it was built with: they stay float32.
+        foreach (string read in AutoCastPlanner.SubgraphReads(graph).Where(IsFloat))
+        {
+            Demand(read, Want.Float);
+        }
         var graphOutputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         foreach (string output in graphOutputs.Where(IsFloat))
         {

@@ -40,6 +40,24 @@ internal static class ReducedPrecisionEmulation
         var taken = graph.Node.SelectMany(n => n.Output).Concat(graph.Initializer.Select(i => i.Name)).Concat(graph.Input.Select(i => i.Name))
             .ToHashSet(StringComparer.Ordinal);
         var nodes = new List<NodeProto>(graph.Node.Count * 2);
+        // Graph inputs the converted model takes in the reduced type (without KeepIoTypes): rounded on entry.
+        foreach (ValueInfoProto input in graph.Input.Where(i => reducedTensors.Contains(i.Name) && !graph.Initializer.Any(t => t.Name == i.Name)))
+        {
+            string narrow = UniqueNames.Unique(input.Name + "_rounded", taken);
+            string wide = UniqueNames.Unique(input.Name + "_as_read", taken);
+            foreach (NodeProto consumer in graph.Node)
+            {
+                for (int k = 0; k < consumer.Input.Count; k++)
+                {
+                    if (consumer.Input[k] == input.Name)
+                    {
+                        consumer.Input[k] = wide;
+                    }
+                }
+            }
+            nodes.Add(Cast(input.Name, narrow, reducedType));
+            nodes.Add(Cast(narrow, wide, (int)TensorElementType.Float));
+        }
         foreach (NodeProto node in graph.Node)
         {
             nodes.Add(node);

@@ -214,4 +214,37 @@ public sealed class AutoCasterTests
         ex = Assert.Throws<PrecisionConversionException>(() => AutoCaster.Convert(OnnxModel.FromProto(TestModels.Model(g, opset: 13)), new AutoCastOptions()));
         Assert.That(ex!.Message, Does.StartWith("node 'quant': the model is quantized (QuantizeLinear)"));
     }
+
+    [Test]
+    public void ValuesASubgraphReadsByNameStayFloat32()
+    {
+        // A weight read by an FP16 Mul and by both branches of an If: converted for the Mul as a copy, kept float32 for the branches.
+        var then = new GraphProto { Name = "then" };
+        then.Output.Add(TestModels.Value("t_out", TensorElementType.Float, 4));
+        then.Node.Add(TestModels.Node("Identity", ["k"], ["t_out"], "then_id"));
+        var otherwise = new GraphProto { Name = "else" };
+        otherwise.Output.Add(TestModels.Value("e_out", TensorElementType.Float, 4));
+        otherwise.Node.Add(TestModels.Node("Neg", ["k"], ["e_out"], "else_neg"));
+        var g = new GraphProto { Name = "if_reads_weight" };
+        g.Input.Add(TestModels.Value("x", TensorElementType.Float, 4));
+        g.Input.Add(TestModels.Value("c", TensorElementType.Bool));
+        g.Output.Add(TestModels.Value("m", TensorElementType.Float, 4));
+        g.Output.Add(TestModels.Value("y", TensorElementType.Float, 4));
+        g.Initializer.Add(AutoCastModels.Floats("k", [4], i => i + 0.5f));
+        g.Node.Add(TestModels.Node("Mul", ["x", "k"], ["m"], "mul"));
+        NodeProto branch = TestModels.Node("If", ["c"], ["y"], "branch");
+        branch.Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = then });
+        branch.Attribute.Add(new AttributeProto { Name = "else_branch", Type = AttributeProto.Types.AttributeType.Graph, G = otherwise });
+        g.Node.Add(branch);
+        AutoCastResult result = AutoCaster.Convert(OnnxModel.FromProto(TestModels.Model(g, opset: 13)), new AutoCastOptions { KeepIoTypes = false });
+        var weights = result.Model.Proto.Graph.Initializer.ToDictionary(i => i.Name, i => (TensorElementType)i.DataType);
+        Assert.That(weights["k"], Is.EqualTo(TensorElementType.Float), "the branches read k as float32");
+        using var session = OnnxRuntimeSession.FromModel(result.Model.Proto.Clone(), new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error });
+        var outputs = session.Run(new Dictionary<string, HostTensor>
+        {
+            ["x"] = new HostTensor<Half>([4], [(Half)1, (Half)2, (Half)3, (Half)4]),
+            ["c"] = new HostTensor<bool>([], [false]),
+        });
+        Assert.That(((HostTensor<float>)outputs["y"]).Data, Is.EqualTo(new[] { -0.5f, -1.5f, -2.5f, -3.5f }));
+    }
 }
