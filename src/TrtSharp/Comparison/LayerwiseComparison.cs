@@ -57,9 +57,15 @@ public static class LayerwiseComparison
         // Each tensor's error as far as the comparison knows it: measured where compared, else the worst of the
         // tensors it is computed from (graph inputs and constants are exact). Nodes come in topological order.
         var known = new Dictionary<string, (double Error, double Snr)>(StringComparer.Ordinal);
+        // For tensors only the compared model has: the node that computed them. A Cast that merely restores a compared
+        // name (AutoCast's FP16 → FP32 at graph outputs) passes the error of that node on; the layer is that node.
+        var computedBy = new Dictionary<string, (string Node, string OpType)>(StringComparer.Ordinal);
         var layers = new List<LayerComparison>();
         foreach (NodeProto node in model.Graph.Node)
         {
+            (string Node, string OpType) origin = node.OpType == "Cast" && node.Input.Count == 1 && computedBy.TryGetValue(node.Input[0], out var upstream)
+                ? upstream
+                : (node.Name, node.OpType);
             var inputs = node.Input.Where(i => i.Length > 0)
                 .Select(i => known.TryGetValue(i, out var e) ? e : (Error: 0.0, Snr: ExactSnrDb)).ToList();
             double inputError = inputs.Select(i => i.Error).DefaultIfEmpty(0).Max();
@@ -69,6 +75,7 @@ public static class LayerwiseComparison
                 if (!ra.ContainsKey(tensor))
                 {
                     known[tensor] = (inputError, inputSnr);
+                    computedBy[tensor] = origin;
                     continue;
                 }
                 OutputComparison c = OutputComparison.Compare(tensor, ra[tensor], rb[tensor], check);
@@ -78,7 +85,7 @@ public static class LayerwiseComparison
                 bool off = nanOnOneSide || snr < DefaultSnrThresholdDb || c.Cosine < DefaultCosineThreshold || double.IsNaN(c.Cosine);
                 bool jump = off && (inputSnr - snr >= DefaultJumpDb || double.IsNaN(c.Cosine));
                 known[tensor] = (double.IsNaN(error) ? 0 : error, snr);
-                layers.Add(new LayerComparison(tensor, node.Name, node.OpType, c, inputError, inputSnr, snr, off, jump));
+                layers.Add(new LayerComparison(tensor, origin.Node, origin.OpType, c, inputError, inputSnr, snr, off, jump));
             }
         }
         return new LayerwiseReport(layers,
