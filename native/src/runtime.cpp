@@ -3,6 +3,22 @@
 
 #include <algorithm>
 
+namespace {
+
+// A profile index the engine has and the name of one of its inputs: what both profile queries need.
+trts_status check_profile_input(nvinfer1::ICudaEngine const& e, char const* tensor_name, int32_t profile_index)
+{
+    int32_t const profiles = e.getNbOptimizationProfiles();
+    if (profile_index < 0 || profile_index >= profiles)
+        return trts::fail(TRTS_E_INVALID_ARGUMENT, "profile index " + std::to_string(profile_index) +
+            " is out of range (the engine has " + std::to_string(profiles) + ")");
+    if (e.getTensorIOMode(tensor_name) != nvinfer1::TensorIOMode::kINPUT)
+        return trts::fail(TRTS_E_NOT_FOUND, std::string("'") + tensor_name + "' is not an input of the engine");
+    return TRTS_OK;
+}
+
+} // namespace
+
 extern "C" {
 
 TRTS_API trts_status trts_runtime_create(trts_runtime** out_runtime) noexcept
@@ -131,12 +147,8 @@ TRTS_API trts_status trts_engine_get_profile_shape(trts_engine const* engine, ch
     nvinfer1::OptProfileSelector sel{};
     TRTS_REQUIRE(trts::to_trt(selector, sel), "selector is not a trts_profile_selector value");
     auto const& e = *engine->engine;
-    int32_t const profiles = e.getNbOptimizationProfiles();
-    if (profile_index < 0 || profile_index >= profiles)
-        return trts::fail(TRTS_E_INVALID_ARGUMENT, "profile index " + std::to_string(profile_index) +
-            " is out of range (the engine has " + std::to_string(profiles) + ")");
-    if (e.getTensorIOMode(tensor_name) != nvinfer1::TensorIOMode::kINPUT)
-        return trts::fail(TRTS_E_NOT_FOUND, std::string("'") + tensor_name + "' is not an input of the engine");
+    if (trts_status const s = check_profile_input(e, tensor_name, profile_index); s != TRTS_OK)
+        return s;
     *out_dims = trts::from_trt(e.getProfileShape(tensor_name, profile_index, sel));
     return TRTS_OK;
     TRTS_GUARD_END
@@ -155,12 +167,8 @@ TRTS_API trts_status trts_engine_get_profile_values(trts_engine const* engine, c
     nvinfer1::OptProfileSelector sel{};
     TRTS_REQUIRE(trts::to_trt(selector, sel), "selector is not a trts_profile_selector value");
     auto const& e = *engine->engine;
-    int32_t const profiles = e.getNbOptimizationProfiles();
-    if (profile_index < 0 || profile_index >= profiles)
-        return trts::fail(TRTS_E_INVALID_ARGUMENT, "profile index " + std::to_string(profile_index) +
-            " is out of range (the engine has " + std::to_string(profiles) + ")");
-    if (e.getTensorIOMode(tensor_name) != nvinfer1::TensorIOMode::kINPUT)
-        return trts::fail(TRTS_E_NOT_FOUND, std::string("'") + tensor_name + "' is not an input of the engine");
+    if (trts_status const s = check_profile_input(e, tensor_name, profile_index); s != TRTS_OK)
+        return s;
     if (!e.isShapeInferenceIO(tensor_name))
         return TRTS_OK;
     // A shape tensor is a scalar or a vector: its value count is its element count.

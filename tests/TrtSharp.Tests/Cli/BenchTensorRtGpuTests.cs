@@ -1,5 +1,7 @@
 using TrtSharp.TensorRT;
 
+using TrtSharp.Tests.Interop;
+
 namespace TrtSharp.Tests.Cli;
 
 /// <summary>`trtsharp build` then `trtsharp bench` on a plan: needs a CUDA device and TensorRT, skipped otherwise.</summary>
@@ -13,10 +15,7 @@ public class BenchTensorRtGpuTests
     [SetUp]
     public void SetUp()
     {
-        if (TensorRtRuntime.UnavailableReason is { } reason)
-        {
-            Assert.Ignore("no CUDA device/TensorRT: " + reason);
-        }
+        NativeShimFixture.RequireTensorRt();
         _dir = Directory.CreateTempSubdirectory("trtsharp-bench-gpu").FullName;
     }
 

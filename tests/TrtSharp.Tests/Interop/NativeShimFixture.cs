@@ -26,4 +26,14 @@ internal static class NativeShimFixture
             Assert.Ignore("native shim not built: " + e.Message);
         }
     }
+
+    /// <summary>The shim, TensorRT and a CUDA device, or the test is ignored with the reason (GPU tests).</summary>
+    public static void RequireTensorRt()
+    {
+        RequireShim();
+        if (TrtSharp.TensorRT.TensorRtRuntime.UnavailableReason is { } reason)
+        {
+            Assert.Ignore("no CUDA device/TensorRT: " + reason);
+        }
+    }
 }

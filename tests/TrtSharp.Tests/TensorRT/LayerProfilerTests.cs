@@ -1,6 +1,8 @@
 using System.Text;
 using TrtSharp.TensorRT;
 
+using TrtSharp.Tests.Interop;
+
 namespace TrtSharp.Tests.TensorRT;
 
 [TestFixture]
@@ -34,10 +36,7 @@ public unsafe class LayerProfilerTests
     [Category("Gpu")]
     public void AnEngineReportsItsLayerTimes()
     {
-        if (TensorRtRuntime.UnavailableReason is { } reason)
-        {
-            Assert.Ignore("no CUDA device/TensorRT: " + reason);
-        }
+        NativeShimFixture.RequireTensorRt();
         const string model = "/usr/share/libonnx-testdata/data/pytorch-converted/test_Conv2d/model.onnx";
         using var engine = EngineBuilder.Build(model, new BuilderOptions { ProfilingVerbosity = ProfilingVerbosity.Detailed });
         using var context = engine.CreateContext();

@@ -20,11 +20,7 @@ public class TensorRtGpuTests
     [SetUp]
     public void SetUp()
     {
-        NativeShimFixture.RequireShim();
-        if (TensorRtRuntime.UnavailableReason is { } reason)
-        {
-            Assert.Ignore("no CUDA device/TensorRT: " + reason);
-        }
+        NativeShimFixture.RequireTensorRt();
     }
 
     private static Dictionary<string, HostTensor> Inputs(string dir, Context session)

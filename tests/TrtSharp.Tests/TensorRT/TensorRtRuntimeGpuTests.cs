@@ -23,11 +23,7 @@ public class TensorRtRuntimeGpuTests
     [SetUp]
     public void SetUp()
     {
-        NativeShimFixture.RequireShim();
-        if (TensorRtRuntime.UnavailableReason is { } reason)
-        {
-            Assert.Ignore("no CUDA device/TensorRT: " + reason);
-        }
+        NativeShimFixture.RequireTensorRt();
     }
 
     private static float[] F(HostTensor t) => ((HostTensor<float>)t).Data;
