@@ -49,7 +49,7 @@ internal static class BenchCommand
         CommandRunner.SetAction(command, (parse, cancellationToken) =>
         {
             string path = parse.GetRequiredValue(model);
-            string resolved = SessionFactory.Resolve(path, parse.GetRequiredValue(backend));
+            InferenceBackend resolved = SessionFactory.Resolve(path, parse.GetRequiredValue(backend));
             CheckBackendFlags(parse, resolved, streams, cudaGraph, noTransfers, threads, interOp);
             if (parse.GetValue(iterations) is { } and not > 0 || parse.GetValue(duration) is { } and not > 0 || parse.GetValue(warmUp) < 0)
             {
@@ -106,17 +106,17 @@ internal static class BenchCommand
         return command;
     }
 
-    private sealed record BenchContext(string Path, string Backend, Action<OnnxRuntimeOptions> Configure, Dictionary<string, long[]>? Shapes,
+    private sealed record BenchContext(string Path, InferenceBackend Backend, Action<OnnxRuntimeOptions> Configure, Dictionary<string, long[]>? Shapes,
         int Seed, string? Data, BenchmarkSettings Settings, CliConsole Console, GpuFlags Gpu, CancellationToken CancellationToken);
 
     /// <summary>TensorRT-only settings: concurrent streams (one context each), CUDA-graph replay, no host/device copies.</summary>
     private sealed record GpuFlags(int Streams, bool CudaGraph, bool NoTransfers);
 
     /// <summary>Flags that only one backend understands fail loudly on the other rather than being ignored.</summary>
-    private static void CheckBackendFlags(ParseResult parse, string backend, Option<int?> streams, Option<bool> cudaGraph, Option<bool> noTransfers,
+    private static void CheckBackendFlags(ParseResult parse, InferenceBackend backend, Option<int?> streams, Option<bool> cudaGraph, Option<bool> noTransfers,
         Option<int?> threads, Option<int?> interOp)
     {
-        if (backend == "ort")
+        if (backend == InferenceBackend.OnnxRuntime)
         {
             string? flag = parse.GetValue(streams) is not null ? "--streams" : parse.GetValue(cudaGraph) ? "--cuda-graph" : parse.GetValue(noTransfers) ? "--no-transfers" : null;
             if (flag is not null)
@@ -136,7 +136,7 @@ internal static class BenchCommand
 
     private static void Describe(BenchContext c, IInferenceSession session, PreparedRun run, string label, InputFiles.Loaded? files)
     {
-        c.Console.WriteLine($"{label}: {c.Path} on {session.Backend} ({session.Device})");
+        c.Console.WriteLine($"{label}: {c.Path} on {session.Backend.Name()} ({session.Device})");
         foreach ((string name, long[] shape) in run.InputShapes)
         {
             string from = files?.Sources.GetValueOrDefault(name) is { } source ? $"from {source}" : $"random (seed {c.Seed})";
@@ -160,7 +160,7 @@ internal static class BenchCommand
 
     private static void RunSingle(BenchContext c, string? exportPath)
     {
-        if (c.Backend == "trt")
+        if (c.Backend == InferenceBackend.TensorRt)
         {
             RunTensorRt(c, exportPath);
             return;
@@ -184,13 +184,13 @@ internal static class BenchCommand
     /// </summary>
     private static void RunTensorRt(BenchContext c, string? exportPath)
     {
-        var contexts = new List<TensorRT.ExecutionContext>();
+        var contexts = new List<TensorRT.TensorRtContext>();
         var runs = new List<PreparedRun>();
         try
         {
             for (int i = 0; i < c.Gpu.Streams; i++)
             {
-                var context = (TensorRT.ExecutionContext)SessionFactory.Open(c.Path, c.Backend, c.Configure);
+                var context = (TensorRT.TensorRtContext)SessionFactory.Open(c.Path, c.Backend, c.Configure);
                 contexts.Add(context);
                 context.UseCudaGraph = c.Gpu.CudaGraph;
                 runs.Add(Prepare(c, context, out _));
@@ -222,7 +222,7 @@ internal static class BenchCommand
             }
             if (exportPath is not null)
             {
-                LatencyExport.Write(exportPath, c.Path, "tensorrt", reports[0].Result);
+                LatencyExport.Write(exportPath, c.Path, InferenceBackend.TensorRt, reports[0].Result);
                 c.Console.WriteLine($"times of stream 0 written to {exportPath}");
             }
         }
@@ -239,7 +239,7 @@ internal static class BenchCommand
         }
     }
 
-    private static void RunInterleaved(BenchContext c, string otherPath, string otherBackend, string? exportPath)
+    private static void RunInterleaved(BenchContext c, string otherPath, InferenceBackend otherBackend, string? exportPath)
     {
         using IInferenceSession a = SessionFactory.Open(c.Path, c.Backend, c.Configure);
         using IInferenceSession b = SessionFactory.Open(otherPath, otherBackend, c.Configure);
@@ -267,7 +267,7 @@ internal static class BenchCommand
                 throw new FileNotFoundException($"file not found: {given}", given);
             }
         }
-        if (c.Backend != "ort")
+        if (c.Backend != InferenceBackend.OnnxRuntime)
         {
             throw new ArgumentException("--matrix starts from the FP32 ONNX model (ORT CPU FP32 is the 1x baseline); give the .onnx file");
         }

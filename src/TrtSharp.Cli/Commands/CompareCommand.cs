@@ -55,10 +55,10 @@ internal static class CompareCommand
             var settings = new ComparisonSettings(new ErrorCheck(new Tolerance(relative, absolute), statistic, quantile),
                 parse.GetRequiredValue(perOutput).Select(ComparisonSettings.ParsePerOutput).ToDictionary(p => p.Name, p => p.Tolerance, StringComparer.Ordinal));
             Dictionary<string, long[]>? shapeOverrides = parse.GetValue(shapes) is { } s ? ShapeSpec.Parse(s) : null;
-            string resolvedA = SessionFactory.Resolve(pathA, parse.GetRequiredValue(backendA));
-            string resolvedB = SessionFactory.Resolve(pathB, parse.GetRequiredValue(backendB));
+            InferenceBackend resolvedA = SessionFactory.Resolve(pathA, parse.GetRequiredValue(backendA));
+            InferenceBackend resolvedB = SessionFactory.Resolve(pathB, parse.GetRequiredValue(backendB));
             bool layerwise = parse.GetValue(markAll);
-            if (layerwise && (resolvedA != "ort" || resolvedB != "ort"))
+            if (layerwise && (resolvedA != InferenceBackend.OnnxRuntime || resolvedB != InferenceBackend.OnnxRuntime))
             {
                 throw new ArgumentException("--mark-all needs both a and b as ONNX models on ONNX Runtime (it taps intermediate tensors there)");
             }

@@ -34,7 +34,7 @@ internal static class ConformanceCommand
             string backendName = parseResult.GetValue(backend)!;
             var runner = new ConformanceRunner(
                 backendName,
-                path => SessionFactory.Open(path, backendName, o =>
+                path => SessionFactory.Open(path, SessionFactory.Resolve(path, backendName), o =>
                 {
                     o.IntraOpThreads = 1;
                     // Load and run failures are reported per case; ONNX Runtime's own log would repeat them.

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
+using TrtSharp.Inference;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
 using TrtSharp.Errors;
@@ -24,7 +25,7 @@ internal static class InspectCommand
         CommandRunner.SetAction(command, parse =>
         {
             string path = parse.GetRequiredValue(model);
-            if (SessionFactory.Resolve(path, "auto") == "trt")
+            if (SessionFactory.ByFileType(path) == InferenceBackend.TensorRt)
             {
                 throw new BackendUnavailableException($"{path}: inspecting a TensorRT plan needs the TensorRT runtime, which is not available here");
             }

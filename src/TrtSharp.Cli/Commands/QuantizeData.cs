@@ -27,7 +27,7 @@ internal sealed class QuantizeData : IDisposable
     {
         IReadOnlyList<TensorDescriptor> inputs;
         // Normalized like every model a command loads, so an opset ONNX Runtime no longer runs as shipped still opens.
-        using (var probe = SessionFactory.Open(modelPath, "ort", o => o.LogSeverity = OnnxRuntimeLogSeverity.Error))
+        using (var probe = SessionFactory.Open(modelPath, InferenceBackend.OnnxRuntime, o => o.LogSeverity = OnnxRuntimeLogSeverity.Error))
         {
             inputs = probe.Inputs;
         }

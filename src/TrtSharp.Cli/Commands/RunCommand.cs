@@ -32,7 +32,7 @@ internal static class RunCommand
         {
             string path = parse.GetRequiredValue(model);
             int intraOp = parse.GetValue(threads);
-            using IInferenceSession session = SessionFactory.Open(path, parse.GetRequiredValue(backend), o => o.IntraOpThreads = intraOp);
+            using IInferenceSession session = SessionFactory.Open(path, SessionFactory.Resolve(path, parse.GetRequiredValue(backend)), o => o.IntraOpThreads = intraOp);
             InputFiles.Loaded files = InputFiles.Load(session.Inputs, parse.GetRequiredValue(input), parse.GetValue(data));
             var shapeOverrides = parse.GetValue(shapes) is { } s ? ShapeSpec.Parse(s) : null;
             var inputs = ComparisonInputs.Create(session.Inputs, files.Tensors, shapeOverrides, parse.GetValue(seed));
@@ -56,7 +56,7 @@ internal static class RunCommand
                 AddRow(table, "output", name, tensor, string.Empty);
             }
             console.Write(table);
-            console.WriteLine($"ran on {session.Backend} ({session.Device}) in {ms:0.00} ms (first run, includes warm-up)");
+            console.WriteLine($"ran on {session.Backend.Name()} ({session.Device}) in {ms:0.00} ms (first run, includes warm-up)");
             if (parse.GetValue(outputDir) is { } dir)
             {
                 foreach (var (name, tensor) in outputs)

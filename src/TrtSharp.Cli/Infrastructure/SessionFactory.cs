@@ -11,39 +11,45 @@ namespace TrtSharp.Cli.Infrastructure;
 /// <summary>Opens a model or plan on the backend the user asked for (or the one its file type implies).</summary>
 internal static class SessionFactory
 {
-    /// <summary>Backend names the CLI accepts.</summary>
+    /// <summary>Backend names the CLI accepts: "auto" (by file type) and the short names of <see cref="InferenceBackend"/>.</summary>
     public static readonly string[] Backends = ["auto", "ort", "trt"];
 
     /// <summary>Why the TensorRT backend cannot run in this build, in one sentence.</summary>
     public const string TensorRtUnavailableReason =
         "the TensorRT backend needs an NVIDIA GPU, the TensorRT 10/11 libraries and the native shim built in full mode; none is available here";
 
-    /// <summary>The backend a file implies: <c>.plan</c>/<c>.engine</c> → trt, anything else → ort.</summary>
-    public static string Resolve(string path, string backend)
+    /// <summary>
+    /// The backend an option value names ("ort", "trt"), or for "auto" the one the file implies:
+    /// <c>.plan</c>/<c>.engine</c> → TensorRT, anything else → ONNX Runtime.
+    /// </summary>
+    public static InferenceBackend Resolve(string path, string backend)
     {
-        if (backend is not ("auto" or "ort" or "trt"))
+        if (backend == "auto")
         {
-            throw new ArgumentException($"unknown backend '{backend}': use auto, ort or trt");
+            return ByFileType(path);
         }
-        if (backend != "auto")
-        {
-            return backend;
-        }
+        return backend is "ort" or "trt" ? InferenceBackendNames.Parse(backend)
+            : throw new ArgumentException($"unknown backend '{backend}': use auto, ort or trt");
+    }
+
+    /// <summary>The backend a file implies: <c>.plan</c>/<c>.engine</c> → TensorRT, anything else → ONNX Runtime.</summary>
+    public static InferenceBackend ByFileType(string path)
+    {
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        return ext is ".plan" or ".engine" ? "trt" : "ort";
+        return ext is ".plan" or ".engine" ? InferenceBackend.TensorRt : InferenceBackend.OnnxRuntime;
     }
 
     /// <summary>
-    /// Opens <paramref name="path"/>; <paramref name="configure"/> adjusts ONNX Runtime options. ONNX models are
+    /// Opens <paramref name="path"/> on <paramref name="backend"/> (null: by file type); <paramref name="configure"/> adjusts ONNX Runtime options. ONNX models are
     /// normalized first (<see cref="ModelNormalizer"/>) unless <paramref name="normalize"/> is false; one that cannot
     /// be normalized (e.g. an opset that cannot be converted) runs as it is, since ONNX Runtime runs older opsets natively.
     /// </summary>
-    public static IInferenceSession Open(string path, string backend = "auto", Action<OnnxRuntimeOptions>? configure = null, bool normalize = true)
+    public static IInferenceSession Open(string path, InferenceBackend? backend = null, Action<OnnxRuntimeOptions>? configure = null, bool normalize = true)
     {
         ExistingFile.Require(path);
-        switch (Resolve(path, backend))
+        switch (backend ?? ByFileType(path))
         {
-            case "ort":
+            case InferenceBackend.OnnxRuntime:
                 // Our loader first: it names what is wrong more precisely than ONNX Runtime, and refuses what ONNX Runtime
                 // lets through (unused tensors whose data contradicts their shape, models without an IR version).
                 var model = OnnxModel.Load(path);
@@ -68,7 +74,7 @@ internal static class SessionFactory
                 {
                     throw new BackendUnavailableException($"{path}: {TensorRtUnavailableReason} ({reason})");
                 }
-                return TrtSharp.TensorRT.ExecutionContext.Open(path);
+                return TrtSharp.TensorRT.TensorRtContext.Open(path);
         }
     }
 

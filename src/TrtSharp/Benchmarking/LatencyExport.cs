@@ -1,4 +1,5 @@
 using TrtSharp.IO;
+using TrtSharp.Inference;
 
 namespace TrtSharp.Benchmarking;
 
@@ -6,13 +7,13 @@ namespace TrtSharp.Benchmarking;
 public static class LatencyExport
 {
     /// <summary>The JSON text: what was measured, the summary, and every latency in ms in measurement order.</summary>
-    public static string Serialize(string model, string backend, LatencyReport report)
+    public static string Serialize(string model, InferenceBackend backend, LatencyReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var document = new
         {
             model,
-            backend,
+            backend = backend.Name(),
             iterations = report.Iterations,
             totalSeconds = report.TotalSeconds,
             throughputQps = report.Throughput,
@@ -34,6 +35,6 @@ public static class LatencyExport
     }
 
     /// <summary>Writes <see cref="Serialize"/>'s text to <paramref name="path"/> atomically.</summary>
-    public static void Write(string path, string model, string backend, LatencyReport report) =>
+    public static void Write(string path, string model, InferenceBackend backend, LatencyReport report) =>
         AtomicFile.WriteAllText(path, Serialize(model, backend, report));
 }

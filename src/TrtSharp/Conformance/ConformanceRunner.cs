@@ -189,7 +189,7 @@ public sealed class ConformanceRunner
         error = true;
         if (session is not IModelValueSession values)
         {
-            return $"run: the {session.Backend} backend exchanges tensors only (the model has sequence or optional values)";
+            return $"run: the {session.Backend.Name()} backend exchanges tensors only (the model has sequence or optional values)";
         }
         var declared = model.Graph.Input.Concat(model.Graph.Output).GroupBy(v => v.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Type, StringComparer.Ordinal);

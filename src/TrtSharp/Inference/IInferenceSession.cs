@@ -2,14 +2,14 @@ namespace TrtSharp.Inference;
 
 /// <summary>
 /// A loaded model ready to run, whatever executes it: ONNX Runtime on the CPU
-/// (<c>OnnxRuntimeSession</c>) or a TensorRT engine on a GPU (<c>ExecutionContext</c>).
+/// (<c>OnnxRuntimeSession</c>) or a TensorRT engine on a GPU (<c>TensorRtContext</c>).
 /// </summary>
-/// <remarks>Thread safety: <c>OnnxRuntimeSession</c> runs from many threads at once; an <c>ExecutionContext</c> runs one
+/// <remarks>Thread safety: <c>OnnxRuntimeSession</c> runs from many threads at once; an <c>TensorRtContext</c> runs one
 /// inference at a time (one context per concurrent stream). See docs/thread-safety.md.</remarks>
 public interface IInferenceSession : IDisposable
 {
-    /// <summary>Which backend runs the model ("onnxruntime", "tensorrt").</summary>
-    string Backend { get; }
+    /// <summary>Which backend runs the model (<see cref="InferenceBackendNames.Name"/> gives its report name).</summary>
+    InferenceBackend Backend { get; }
 
     /// <summary>What really executes it, e.g. "CPUExecutionProvider" or the GPU's name.</summary>
     string Device { get; }

@@ -80,7 +80,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
     }
 
     /// <inheritdoc/>
-    public string Backend => "onnxruntime";
+    public InferenceBackend Backend => InferenceBackend.OnnxRuntime;
 
     /// <summary>The highest-priority execution provider that was accepted, e.g. "CPUExecutionProvider".</summary>
     public string Device { get; }

@@ -17,7 +17,7 @@ public sealed class BuilderOptions
 
     /// <summary>
     /// More optimization profiles after <see cref="Profiles"/> (profile 1, 2, …), each with shapes for the same inputs;
-    /// select one at run time with <see cref="ExecutionContext.SetOptimizationProfile"/> or a binding's profile.
+    /// select one at run time with <see cref="TensorRtContext.SetOptimizationProfile"/> or a binding's profile.
     /// </summary>
     public List<Dictionary<string, (long[] Min, long[] Opt, long[] Max)>> AdditionalProfiles { get; } = [];
 

@@ -132,7 +132,7 @@ public sealed unsafe class Engine : IDisposable
     }
 
     /// <summary>Creates an execution context (its own activation memory); the context keeps this engine alive.</summary>
-    public ExecutionContext CreateContext() => new(this);
+    public TensorRtContext CreateContext() => new(this);
 
     /// <inheritdoc />
     public void Dispose() => Handle.Dispose();

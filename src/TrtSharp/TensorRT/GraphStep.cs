@@ -17,7 +17,7 @@ internal enum GraphStep
 internal static class GraphStepPolicy
 {
     /// <param name="useGraph">The context's <c>UseCudaGraph</c>.</param>
-    /// <param name="graphAllowed">False for one-off bindings (e.g. <c>ExecutionContext.Run</c>), which would never replay.</param>
+    /// <param name="graphAllowed">False for one-off bindings (e.g. <c>TensorRtContext.Run</c>), which would never replay.</param>
     /// <param name="hasGraph">The binding holds a captured graph.</param>
     /// <param name="captureFailed">Capture failed before for this binding (it stays on plain enqueues).</param>
     /// <param name="boundToThis">The context still holds this binding's shapes, addresses and profile.</param>

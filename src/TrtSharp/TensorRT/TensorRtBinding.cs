@@ -23,7 +23,7 @@ namespace TrtSharp.TensorRT;
 /// </remarks>
 public sealed class TensorRtBinding : IInferenceBinding
 {
-    private readonly ExecutionContext _context;
+    private readonly TensorRtContext _context;
     private readonly Slot[] _inputs;
     private readonly Slot[] _outputs;
     private readonly OutputAllocator? _allocator;
@@ -33,7 +33,7 @@ public sealed class TensorRtBinding : IInferenceBinding
     private bool _captureFailed;
     private CudaEvent[]? _events;
 
-    internal TensorRtBinding(ExecutionContext context, IReadOnlyDictionary<string, long[]>? inputShapes, int profile, bool graphAllowed)
+    internal TensorRtBinding(TensorRtContext context, IReadOnlyDictionary<string, long[]>? inputShapes, int profile, bool graphAllowed)
     {
         if (profile < 0 || profile >= Math.Max(1, context.Engine.ProfileCount))
         {
@@ -170,7 +170,7 @@ public sealed class TensorRtBinding : IInferenceBinding
                 _allocator?.BeginRun();
                 try
                 {
-                    _context.Enqueue(stream, reportProfile: true);
+                    _context.EnqueueCore(stream, reportProfile: true);
                 }
                 catch (TrtSharpException ex) when (_allocator?.Failure is { } cause)
                 {
@@ -270,7 +270,7 @@ public sealed class TensorRtBinding : IInferenceBinding
     {
         try
         {
-            _graph = CudaGraph.Capture(stream, s => _context.Enqueue(s, reportProfile: false));
+            _graph = CudaGraph.Capture(stream, s => _context.EnqueueCore(s, reportProfile: false));
         }
         catch (Exception ex) when (ex is CudaException or TrtSharpException)
         {

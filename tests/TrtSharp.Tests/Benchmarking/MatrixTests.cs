@@ -1,3 +1,4 @@
+using TrtSharp.Inference;
 using System.Text.Json;
 using TrtSharp.Benchmarking;
 
@@ -61,7 +62,7 @@ public sealed class MatrixTests
     public void ExportedTimesKeepMeasurementOrder()
     {
         var report = LatencyReport.FromSamples([3.0, 1.0, 2.0], 0.006);
-        using JsonDocument doc = JsonDocument.Parse(LatencyExport.Serialize("m.onnx", "onnxruntime", report));
+        using JsonDocument doc = JsonDocument.Parse(LatencyExport.Serialize("m.onnx", InferenceBackend.OnnxRuntime, report));
         Assert.Multiple(() =>
         {
             Assert.That(doc.RootElement.GetProperty("times_ms").EnumerateArray().Select(e => e.GetDouble()), Is.EqualTo(new[] { 3.0, 1.0, 2.0 }));

@@ -50,7 +50,7 @@ public class OnnxRuntimeSessionTests
         using var session = OnnxRuntimeSession.FromModel(TestModels.ReluMul());
         Assert.Multiple(() =>
         {
-            Assert.That(session.Backend, Is.EqualTo("onnxruntime"));
+            Assert.That(session.Backend, Is.EqualTo(InferenceBackend.OnnxRuntime));
             Assert.That(session.Device, Is.EqualTo("CPUExecutionProvider"));
             Assert.That(session.Inputs, Has.Count.EqualTo(1));
             Assert.That(session.Inputs[0].Name, Is.EqualTo("x"));

@@ -17,7 +17,7 @@ public class GraphStepPolicyTests
     [Test]
     public void OneOffBindingsNeverCapture()
     {
-        // ExecutionContext.Run makes a binding per call: a graph it captures would never be replayed.
+        // TensorRtContext.Run makes a binding per call: a graph it captures would never be replayed.
         Assert.That(GraphStepPolicy.Next(useGraph: true, graphAllowed: false, hasGraph: false, captureFailed: false, boundToThis: false),
             Is.EqualTo(GraphStep.Enqueue));
     }

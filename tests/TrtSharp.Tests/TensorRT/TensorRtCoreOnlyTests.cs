@@ -58,7 +58,7 @@ public class TensorRtCoreOnlyTests
         {
             () => EngineBuilder.Build(ConvModel, new BuilderOptions()),
             () => Engine.Load(plan),
-            () => TrtSharp.TensorRT.ExecutionContext.Open(plan),
+            () => TrtSharp.TensorRT.TensorRtContext.Open(plan),
             () => TensorRtRuntime.Create(),
             () => _ = TensorRtRuntime.LoadedLibraryVersion,
         };

@@ -5,7 +5,7 @@ using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
 using TrtSharp.Tests.Interop;
-using Context = TrtSharp.TensorRT.ExecutionContext;
+using Context = TrtSharp.TensorRT.TensorRtContext;
 
 namespace TrtSharp.Tests.TensorRT;
 
@@ -240,7 +240,7 @@ public class TensorRtGpuTests
                 Assert.That(engine.InspectorJson(), Does.StartWith("{"));
             }
             using var session = Context.Open(plan);
-            Assert.That(session.Backend, Is.EqualTo("tensorrt"));
+            Assert.That(session.Backend, Is.EqualTo(InferenceBackend.TensorRt));
             var expected = TensorProtoFile.Read(Path.Combine(Node, "test_data_set_0", "output_0.pb")).Tensor;
             Assert.That(F(session.Run(Inputs(Node, session))[session.Outputs[0].Name]), Is.EqualTo(F(expected)).Within(2e-3));
             File.AppendAllText(plan, "x");

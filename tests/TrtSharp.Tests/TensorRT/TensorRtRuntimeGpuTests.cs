@@ -250,7 +250,7 @@ public class TensorRtRuntimeGpuTests
         context.SetTensorAddress(context.Outputs[0].Name, outBuffer.Pointer);
         for (int i = 0; i < 200; i++)
         {
-            context.EnqueueAsync(context.Stream);
+            context.Enqueue(context.Stream);
         }
         using var done = new CudaEvent(enableTiming: false);
         done.Record(context.Stream);

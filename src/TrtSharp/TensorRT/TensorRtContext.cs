@@ -11,10 +11,10 @@ namespace TrtSharp.TensorRT;
 /// <summary>
 /// A TensorRT execution context (<c>IExecutionContext</c>) behind the backend-neutral <see cref="IInferenceSession"/>.
 /// Host-level <see cref="Run"/> and <see cref="CreateBinding(IReadOnlyDictionary{string, long[]})"/> copy through pinned memory on the context's own stream;
-/// <see cref="SetTensorAddress"/> + <see cref="EnqueueAsync"/> run on device pointers and a caller stream.
+/// <see cref="SetTensorAddress"/> + <see cref="Enqueue"/> run on device pointers and a caller stream.
 /// One context runs one inference at a time; create one context per concurrent stream.
 /// </summary>
-public sealed unsafe class ExecutionContext : IInferenceSession
+public sealed unsafe class TensorRtContext : IInferenceSession
 {
     private readonly Engine _engine;
     private readonly bool _ownsEngine;
@@ -23,7 +23,7 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     private LayerProfiler? _profiler;
     private readonly Dictionary<string, OutputAllocator> _outputAllocators = new(StringComparer.Ordinal);
 
-    internal ExecutionContext(Engine engine, bool ownsEngine = false)
+    internal TensorRtContext(Engine engine, bool ownsEngine = false)
     {
         TensorRtRuntime.EnsureAvailable();
         _engine = engine;
@@ -80,7 +80,7 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     public bool UseCudaGraph { get; set; }
 
     /// <inheritdoc />
-    public string Backend => "tensorrt";
+    public InferenceBackend Backend => InferenceBackend.TensorRt;
 
     /// <inheritdoc />
     public string Device { get; }
@@ -93,12 +93,12 @@ public sealed unsafe class ExecutionContext : IInferenceSession
 
     /// <summary>Opens a <c>.plan</c> (checking its manifest) and creates a context that owns the engine.</summary>
     /// <exception cref="BackendUnavailableException">TensorRT or a CUDA device is missing here.</exception>
-    public static ExecutionContext Open(string planPath, bool checkManifest = true)
+    public static TensorRtContext Open(string planPath, bool checkManifest = true)
     {
         var engine = Engine.Load(planPath, checkManifest);
         try
         {
-            return new ExecutionContext(engine, ownsEngine: true);
+            return new TensorRtContext(engine, ownsEngine: true);
         }
         catch
         {
@@ -113,7 +113,7 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     /// </summary>
     /// <remarks>
     /// The switch is ordered on this context's own stream. Work a caller enqueued on another stream with
-    /// <see cref="EnqueueAsync"/> must be finished (synchronize that stream) before switching: TensorRT calls a switch
+    /// <see cref="Enqueue"/> must be finished (synchronize that stream) before switching: TensorRT calls a switch
     /// that overtakes an earlier enqueue undefined behaviour. Bindings use the context's stream and need nothing.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">No such profile in the engine.</exception>
@@ -228,17 +228,23 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     }
 
     /// <summary>
-    /// Enqueues one inference on <paramref name="stream"/> (every tensor bound, every dynamic input shaped), with this
-    /// context's device made current; an attached <see cref="LayerProfiler"/> gets the layer times.
+    /// Queues one inference on <paramref name="stream"/> (every tensor bound, every dynamic input shaped), with this
+    /// context's device made current, and returns as soon as it is queued: the outputs are complete only once the
+    /// stream reaches this point (<see cref="CudaStream.Synchronize"/>, or an event recorded after it). An attached
+    /// <see cref="LayerProfiler"/> gets the layer times.
     /// </summary>
-    public void EnqueueAsync(CudaStream stream)
+    /// <remarks>
+    /// Not named <c>EnqueueAsync</c>: it returns no task; completion is signalled by the CUDA stream, as with
+    /// TensorRT's <c>enqueueV3</c>. Buffers bound with <see cref="SetTensorAddress"/> must stay alive until then.
+    /// </remarks>
+    public void Enqueue(CudaStream stream)
     {
         MakeDeviceCurrent();
-        Enqueue(stream, reportProfile: true);
+        EnqueueCore(stream, reportProfile: true);
     }
 
     /// <summary>enqueueV3; <paramref name="reportProfile"/> is false while the stream is being captured into a graph.</summary>
-    internal void Enqueue(CudaStream stream, bool reportProfile)
+    internal void EnqueueCore(CudaStream stream, bool reportProfile)
     {
         ArgumentNullException.ThrowIfNull(stream);
         // Hold the stream across the call: a concurrent Dispose must not destroy it while TensorRT enqueues on it.
