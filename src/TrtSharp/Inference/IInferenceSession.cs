@@ -31,6 +31,12 @@ public interface IInferenceSession : IDisposable
     /// <see cref="IInferenceBinding.Run"/> allocates nothing in steady state.
     /// </summary>
     IInferenceBinding CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes = null);
+
+    /// <summary>
+    /// <see cref="CreateBinding(IReadOnlyDictionary{string, long[]})"/> for a dictionary written in place:
+    /// <c>CreateBinding(new() { ["x"] = [1, 3, 224, 224] })</c> (a target-typed <c>new()</c> needs a concrete type).
+    /// </summary>
+    IInferenceBinding CreateBinding(Dictionary<string, long[]>? inputShapes) => CreateBinding((IReadOnlyDictionary<string, long[]>?)inputShapes);
 }
 
 /// <summary>Pre-bound input and output buffers of one session; run repeatedly without allocating.</summary>

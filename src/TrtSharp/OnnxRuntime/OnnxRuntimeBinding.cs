@@ -39,7 +39,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         {
             Dictionary<string, long> symbols = BindInputs(inputShapes);
             _shapeKey = string.Join(";", _inputs.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + HostTensor.FormatShape(p.Value.Shape)));
-            BindOutputs(symbols, session.LearnedOutputShapes(_shapeKey));
+            BindOutputs(symbols, session.OutputShapes.Learned(_shapeKey));
         }
         catch
         {
@@ -178,7 +178,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
             {
                 ArgumentNullException.ThrowIfNull(given, d.Name);
                 shape = given;
-                OnnxRuntimeSession.CheckShape(d, shape);
+                OrtInputChecks.CheckShape(d, shape);
             }
             else if (d.IsDynamic)
             {
@@ -207,12 +207,25 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
     private void BindOutputs(Dictionary<string, long> symbols, IReadOnlyDictionary<string, long[]>? learned)
     {
         var taps = new HashSet<string>(_session.TapNames);
+        IReadOnlyDictionary<string, long[]>? inferred = null;
         foreach (TensorDescriptor d in _session.Outputs)
         {
             long[]? shape = ResolveShape(d, symbols);
-            // A tap without a shape reports rank 0 whether or not it is a scalar: learn it on the first run, unless an
-            // earlier binding with the same input shapes already did (its first run then allocates nothing either).
+            // A tap without a shape reports rank 0 whether or not it is a scalar.
             bool unknown = shape is null || (taps.Contains(d.Name) && shape.Length == 0);
+            if (unknown && d.ElementType is not (TensorElementType.String or TensorElementType.Undefined))
+            {
+                // Dimensions not named after input dimensions (a Concat's sum, a Reshape's target): ONNX Runtime's shape
+                // inference with these input shapes usually knows them, so Output() works before the first run.
+                inferred ??= _session.InferOutputShapes(_shapeKey, _inputs.ToDictionary(p => p.Key, p => p.Value.ShapeArray(), StringComparer.Ordinal));
+                if (inferred.TryGetValue(d.Name, out long[]? known) && (taps.Contains(d.Name) || known.Length == d.Shape.Length))
+                {
+                    shape = known;
+                    unknown = false;
+                }
+            }
+            // Still unknown (the data decides): learn it on the first run, unless an earlier binding with the same input
+            // shapes already did (its first run then allocates nothing either).
             if (unknown && learned is not null && learned.TryGetValue(d.Name, out long[]? seen) && d.ElementType is not (TensorElementType.String or TensorElementType.Undefined))
             {
                 BindPinnedOutput(d, seen);
@@ -301,7 +314,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
             _outputs[name] = buffer;
         }
         _pending.RemoveAll(n => _outputs[n] is { ElementType: not TensorElementType.String });
-        _session.RememberOutputShapes(_shapeKey, learnedShapes);
+        _session.OutputShapes.RememberLearned(_shapeKey, learnedShapes);
     }
 
     private void ReleaseNative()

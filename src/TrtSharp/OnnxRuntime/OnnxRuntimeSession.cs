@@ -10,10 +10,10 @@ namespace TrtSharp.OnnxRuntime;
 
 /// <summary>
 /// A model loaded into ONNX Runtime: typed descriptors, validated <see cref="Run"/>, allocation-free
-/// <see cref="CreateBinding"/>, execution providers with fallback, and taps.
+/// <see cref="CreateBinding(IReadOnlyDictionary{string, long[]})"/>, execution providers with fallback, and taps.
 /// </summary>
 /// <remarks>
-/// Thread-safe: <see cref="Run"/> and <see cref="CreateBinding"/> may be called from several threads at once, and
+/// Thread-safe: <see cref="Run"/> and <see cref="CreateBinding(IReadOnlyDictionary{string, long[]})"/> may be called from several threads at once, and
 /// <see cref="Dispose"/> waits for the runs in flight (later calls throw <see cref="ObjectDisposedException"/>);
 /// a binding belongs to one thread at a time (docs/thread-safety.md).
 /// </remarks>
@@ -26,14 +26,14 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
     private readonly string[] _outputNames;
     private readonly List<OnnxRuntimeBinding> _bindings = [];
     private readonly Lock _bindingsGate = new();
-    private readonly Dictionary<string, Dictionary<string, long[]>> _learnedShapes = new(StringComparer.Ordinal);
-    private const int MaxLearnedShapeSets = 64;
+    // The serialized model, kept only when some output shape may have to be inferred from input shapes (null: read the file).
+    private readonly byte[]? _modelBytes;
     // Every call into the native session holds a lease, so Dispose never frees it under a run (ONNX Runtime would crash).
     private readonly DisposalGate _gate = new();
     // A constructor that throws leaves an object for the finalizer that never owned anything.
     private readonly bool _constructed;
 
-    private OnnxRuntimeSession(InferenceSession session, string? modelPath, IReadOnlyList<string> taps,
+    internal OnnxRuntimeSession(InferenceSession session, string? modelPath, byte[]? modelBytes, IReadOnlyList<string> taps,
         IReadOnlyList<ExecutionProviderOptions> providers, IReadOnlyList<ProviderFallback> fallbacks, OnnxRuntimeOptions options)
     {
         _session = session;
@@ -43,18 +43,18 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         ProviderFallbacks = fallbacks;
         _runOptions = new RunOptions { LogSeverityLevel = (OrtLoggingLevel)(int)options.LogSeverity };
 
-        Inputs = session.InputNames.Select(n => Describe(n, session.InputMetadata[n])).ToArray();
+        Inputs = session.InputNames.Select(n => OrtTensorDescriptors.Describe(n, session.InputMetadata[n])).ToArray();
         var tapSet = new HashSet<string>(taps);
         var explicitTaps = new HashSet<string>(options.Taps);
         var outputs = new List<TensorDescriptor>();
         var tapNames = new List<string>();
         foreach (string name in session.OutputNames.Where(n => !tapSet.Contains(n)))
         {
-            outputs.Add(Describe(name, session.OutputMetadata[name]));
+            outputs.Add(OrtTensorDescriptors.Describe(name, session.OutputMetadata[name]));
         }
         foreach (string name in taps)
         {
-            TensorDescriptor d = Describe(name, session.OutputMetadata[name]);
+            TensorDescriptor d = OrtTensorDescriptors.Describe(name, session.OutputMetadata[name]);
             // "All floating-point" taps are filtered here, where ONNX Runtime has inferred every type.
             if (explicitTaps.Contains(name) || TensorElementTypeInfo.IsFloatingPoint(d.ElementType))
             {
@@ -67,6 +67,8 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         _outputNames = outputs.Select(o => o.Name).ToArray();
         _inputsByName = Inputs.ToDictionary(d => d.Name);
         _outputsByName = outputs.ToDictionary(d => d.Name);
+        // A model whose outputs are all static never needs shape inference: do not keep its bytes alive.
+        _modelBytes = outputs.Any(o => o.IsDynamic || tapNames.Contains(o.Name)) ? modelBytes : null;
         _constructed = true;
     }
 
@@ -105,6 +107,9 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
 
     internal InferenceSession Native => _session;
 
+    /// <summary>Output shapes known per set of input shapes, shared by this session's bindings.</summary>
+    internal OutputShapeMemory OutputShapes { get; } = new();
+
     /// <summary>Leases held by runs of this session and its bindings; closed by <see cref="Dispose"/>.</summary>
     internal DisposalGate Gate => _gate;
 
@@ -116,11 +121,11 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         ExistingFile.Require(modelPath);
         options ??= new OnnxRuntimeOptions();
-        if (!WantsTaps(options))
+        if (!OnnxRuntimeSessionLoader.WantsTaps(options))
         {
-            return Create(null, modelPath, [], options);
+            return OnnxRuntimeSessionLoader.Create(null, modelPath, [], options);
         }
-        return CreateWithTaps(ParseModel(File.ReadAllBytes(modelPath), modelPath), modelPath, options);
+        return OnnxRuntimeSessionLoader.CreateWithTaps(OnnxRuntimeSessionLoader.ParseModel(File.ReadAllBytes(modelPath), modelPath), modelPath, options);
     }
 
     /// <summary>Loads a model from its serialized bytes.</summary>
@@ -130,7 +135,9 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new OnnxRuntimeOptions();
-        return WantsTaps(options) ? CreateWithTaps(ParseModel(model, null), null, options) : Create(model, null, [], options);
+        return OnnxRuntimeSessionLoader.WantsTaps(options)
+            ? OnnxRuntimeSessionLoader.CreateWithTaps(OnnxRuntimeSessionLoader.ParseModel(model, null), null, options)
+            : OnnxRuntimeSessionLoader.Create(model, null, [], options);
     }
 
     /// <summary>Loads an in-memory model (e.g. one just edited with the protobuf classes).</summary>
@@ -139,14 +146,16 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         ArgumentNullException.ThrowIfNull(model);
         options ??= new OnnxRuntimeOptions();
         // Taps edit a copy (which shares the weight buffers), so the model is serialized once and never re-parsed.
-        return WantsTaps(options) ? CreateWithTaps(model.Clone(), null, options) : Create(model.ToByteArray(), null, [], options);
+        return OnnxRuntimeSessionLoader.WantsTaps(options)
+            ? OnnxRuntimeSessionLoader.CreateWithTaps(model.Clone(), null, options)
+            : OnnxRuntimeSessionLoader.Create(model.ToByteArray(), null, [], options);
     }
 
     /// <summary>The candidate tap names of a model file: every node output, or only the floating-point ones.</summary>
     /// <remarks>Without value_info the ONNX file does not say which outputs are floating-point; loading with
     /// <see cref="OnnxRuntimeOptions.TapAllFloatingPoint"/> asks ONNX Runtime instead.</remarks>
     public static IReadOnlyList<string> ListTapCandidates(string modelPath, bool floatingPointOnly = false)
-        => OnnxTaps.ListCandidates(ParseModel(File.ReadAllBytes(modelPath), modelPath), floatingPointOnly);
+        => OnnxTaps.ListCandidates(OnnxRuntimeSessionLoader.ParseModel(File.ReadAllBytes(modelPath), modelPath), floatingPointOnly);
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, HostTensor> Run(IReadOnlyDictionary<string, HostTensor> inputs, IReadOnlyCollection<string>? outputNames = null)
@@ -165,7 +174,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
     private Dictionary<string, HostTensor> RunLeased(IReadOnlyDictionary<string, HostTensor> inputs, IReadOnlyCollection<string>? outputNames)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        ValidateInputs(inputs);
+        OrtInputChecks.CheckInputs(Inputs, InputDescriptor, inputs);
         string[] wanted = outputNames is null ? _outputNames : outputNames.ToArray();
         foreach (string name in wanted)
         {
@@ -271,10 +280,21 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
     /// <inheritdoc/>
     IInferenceBinding IInferenceSession.CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes) => CreateBinding(inputShapes);
 
+    /// <inheritdoc/>
+    IInferenceBinding IInferenceSession.CreateBinding(Dictionary<string, long[]>? inputShapes) => CreateBinding(inputShapes);
+
+    /// <summary>
+    /// <see cref="CreateBinding(IReadOnlyDictionary{string, long[]})"/> for a dictionary written in place:
+    /// <c>CreateBinding(new() { ["x"] = [1, 3, 224, 224] })</c>.
+    /// </summary>
+    public OnnxRuntimeBinding CreateBinding(Dictionary<string, long[]>? inputShapes) => CreateBinding((IReadOnlyDictionary<string, long[]>?)inputShapes);
+
     /// <summary>
     /// Creates pre-bound buffers for the given input shapes (dynamic inputs must be given; fixed ones may be omitted).
-    /// Output shapes follow from the inputs' symbolic dimensions where possible; the rest are learned on the first
-    /// <see cref="OnnxRuntimeBinding.Run"/>, which then allocates once.
+    /// Output shapes follow from the inputs' symbolic dimensions or, failing that, from ONNX Runtime's shape inference
+    /// with these input shapes (which loads the model once more per new set of shapes), so their buffers are available
+    /// at once; only shapes that depend on the data are learned on the first <see cref="OnnxRuntimeBinding.Run"/>,
+    /// which then allocates once.
     /// </summary>
     public OnnxRuntimeBinding CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes = null)
     {
@@ -294,60 +314,20 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         }
     }
 
-    /// <summary>Checks a shape against a descriptor: rank and every fixed dimension.</summary>
-    internal static void CheckShape(TensorDescriptor descriptor, ReadOnlySpan<long> shape)
-    {
-        if (shape.Length != descriptor.Shape.Length)
+    /// <summary>
+    /// The output shapes ONNX Runtime's shape inference derives from <paramref name="inputShapes"/> (cached per
+    /// <paramref name="inputShapeKey"/>); outputs it cannot derive are absent.
+    /// </summary>
+    internal IReadOnlyDictionary<string, long[]> InferOutputShapes(string inputShapeKey, IReadOnlyDictionary<string, long[]> inputShapes) =>
+        OutputShapes.Inferred(inputShapeKey, () =>
         {
-            throw new TensorShapeException(descriptor.Name,
-                $"expected rank {descriptor.Shape.Length} {descriptor}, got rank {shape.Length} {HostTensor.FormatShape(shape)}");
-        }
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] < 0)
-            {
-                throw new TensorShapeException(descriptor.Name, $"dimension {i} is negative in {HostTensor.FormatShape(shape)}");
-            }
-            if (descriptor.Shape[i] >= 0 && descriptor.Shape[i] != shape[i])
-            {
-                throw new TensorShapeException(descriptor.Name,
-                    $"expected {descriptor}, got {HostTensor.FormatShape(shape)} (dimension {i} must be {descriptor.Shape[i]})");
-            }
-        }
-    }
+            byte[]? bytes = _modelBytes ?? (ModelPath is { } path ? File.ReadAllBytes(path) : null);
+            string? folder = ModelPath is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null;
+            return bytes is null ? new Dictionary<string, long[]>() : OutputShapeInference.Infer(bytes, folder, inputShapes);
+        });
 
     internal TensorDescriptor InputDescriptor(string name) =>
         _inputsByName.TryGetValue(name, out TensorDescriptor? d) ? d : throw new TensorNotFoundException(name, _inputsByName.Keys);
-
-    /// <summary>Output shapes a binding learned on its first run, by input-shape key (null when none has yet).</summary>
-    internal IReadOnlyDictionary<string, long[]>? LearnedOutputShapes(string inputShapeKey)
-    {
-        lock (_bindingsGate)
-        {
-            return _learnedShapes.TryGetValue(inputShapeKey, out var shapes) ? shapes : null;
-        }
-    }
-
-    /// <summary>Keeps what a binding learned, so the next binding with the same input shapes binds at once.</summary>
-    internal void RememberOutputShapes(string inputShapeKey, Dictionary<string, long[]> shapes)
-    {
-        lock (_bindingsGate)
-        {
-            if (_learnedShapes.TryGetValue(inputShapeKey, out var known))
-            {
-                foreach (var (name, shape) in known)
-                {
-                    shapes.TryAdd(name, shape);
-                }
-            }
-            if (_learnedShapes.Count >= MaxLearnedShapeSets && !_learnedShapes.ContainsKey(inputShapeKey))
-            {
-                // Many distinct input shapes (e.g. one per utterance length): keep memory bounded, relearning is cheap.
-                _learnedShapes.Clear();
-            }
-            _learnedShapes[inputShapeKey] = shapes;
-        }
-    }
 
     internal void Forget(OnnxRuntimeBinding binding)
     {
@@ -392,196 +372,6 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         catch (OnnxRuntimeException ex)
         {
             throw new TrtSharpException($"ONNX Runtime failed to run {ModelPath ?? "the model"}: {ex.Message}", ex);
-        }
-    }
-
-    private void ValidateInputs(IReadOnlyDictionary<string, HostTensor> inputs)
-    {
-        foreach ((string name, HostTensor tensor) in inputs)
-        {
-            TensorDescriptor d = InputDescriptor(name);
-            if (tensor is null)
-            {
-                throw new TensorShapeException(name, "the tensor is null");
-            }
-            if (d.ElementType == TensorElementType.Undefined)
-            {
-                throw new UnsupportedDataTypeException($"input '{name}' is not a tensor (sequence, map or optional); only tensors are supported");
-            }
-            if (tensor.ElementType != d.ElementType)
-            {
-                throw new TensorShapeException(name,
-                    $"expected element type {TensorElementTypeInfo.Name(d.ElementType)}, got {TensorElementTypeInfo.Name(tensor.ElementType)}");
-            }
-            CheckShape(d, tensor.Shape);
-        }
-        foreach (TensorDescriptor d in Inputs)
-        {
-            if (!inputs.ContainsKey(d.Name))
-            {
-                throw new TensorShapeException(d.Name,
-                    $"required input {d} was not given (given: {string.Join(", ", inputs.Keys)})");
-            }
-        }
-    }
-
-    private static TensorDescriptor Describe(string name, NodeMetadata meta)
-    {
-        if (!meta.IsTensor)
-        {
-            return new TensorDescriptor(name, TensorElementType.Undefined, []);
-        }
-        long[] shape = meta.Dimensions.Select(d => (long)d).ToArray();
-        string?[] symbols = meta.SymbolicDimensions.Select(s => string.IsNullOrEmpty(s) ? null : s).ToArray();
-        if (symbols.Length != shape.Length)
-        {
-            symbols = new string?[shape.Length];
-        }
-        return new TensorDescriptor(name, OrtTensorInterop.FromOrt(meta.ElementDataType), shape, symbols);
-    }
-
-    private static bool WantsTaps(OnnxRuntimeOptions options) => options.Taps.Count > 0 || options.TapAllFloatingPoint;
-
-    private static ModelProto ParseModel(byte[] bytes, string? path)
-    {
-        try
-        {
-            ModelProto model = ModelProto.Parser.ParseFrom(bytes);
-            if (model.Graph is null)
-            {
-                throw new ModelFormatException(path, "not an ONNX model (no graph)");
-            }
-            return model;
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new ModelFormatException(path, $"not a valid ONNX protobuf: {ex.Message}", ex);
-        }
-    }
-
-    // Adds the taps to model (a copy the caller owns) and creates the session.
-    private static OnnxRuntimeSession CreateWithTaps(ModelProto model, string? path, OnnxRuntimeOptions options)
-    {
-        if (model.Graph is null)
-        {
-            throw new ModelFormatException(path, "not an ONNX model (no graph)");
-        }
-        var requested = new List<string>(options.Taps);
-        if (options.TapAllFloatingPoint)
-        {
-            // Every node output; ONNX Runtime's inferred types decide which are floating-point after loading.
-            requested.AddRange(OnnxTaps.ListCandidates(model).Where(n => !options.TapExclusions.Contains(n)));
-        }
-        IReadOnlyList<string> added = OnnxTaps.AddTaps(model, requested);
-        // Taps the user named that are model outputs already stay where they are; the rest follow.
-        return Create(model.ToByteArray(), path, added, options);
-    }
-
-    private static OnnxRuntimeSession Create(byte[]? bytes, string? path, IReadOnlyList<string> taps, OnnxRuntimeOptions options)
-    {
-        OnnxRuntimeEnvironment.Ensure();
-        if (options.UseGlobalThreadPool)
-        {
-            OnnxRuntimeEnvironment.RequireGlobalThreadPool();
-        }
-        var fallbacks = new List<ProviderFallback>();
-        // ONNX Runtime writes the optimized model itself while it creates the session: let it write a temporary
-        // file (same extension: it picks ONNX or ORT format by it) and rename that once the session exists.
-        using PendingFile? optimized = options.OptimizedModelPath is null ? null : AtomicFile.Begin(options.OptimizedModelPath, keepExtension: true);
-        IEnumerable<ExecutionProviderOptions> remaining = options.ExecutionProviders.Count > 0 ? options.ExecutionProviders : ExecutionProviderSelector.Defaults;
-        while (true)
-        {
-            using SessionOptions sessionOptions = MakeSessionOptions(options, path, bytes is not null, optimized?.TempPath);
-            List<ExecutionProviderOptions> appended = ExecutionProviderSelector.Append(sessionOptions, remaining, fallbacks, options.Logger);
-            if (appended.Count == 0)
-            {
-                throw ExecutionProviderSelector.NoneUsable(fallbacks);
-            }
-            try
-            {
-                InferenceSession session = bytes is null ? new InferenceSession(path!, sessionOptions) : new InferenceSession(bytes, sessionOptions);
-                OnnxRuntimeSession created;
-                try
-                {
-                    created = new OnnxRuntimeSession(session, path, taps, appended, fallbacks, options);
-                }
-                catch
-                {
-                    session.Dispose();
-                    throw;
-                }
-                try
-                {
-                    optimized?.Commit();
-                }
-                catch
-                {
-                    created.Dispose();
-                    throw;
-                }
-                ExecutionProviderSelector.LogSession(options.Logger, path, created.ActiveProviders);
-                return created;
-            }
-            catch (OnnxRuntimeException ex) when (appended[0] is not CpuProviderOptions)
-            {
-                // A provider can append yet fail when the session initialises it (no GPU, driver too old): drop it and retry.
-                ExecutionProviderSelector.Record(fallbacks, appended[0], ExecutionProviderSelector.WithRealReason(appended[0], $"session creation failed: {ex.Message.Trim()}"), options.Logger);
-                remaining = appended.Skip(1).ToArray();
-                if (!remaining.Any())
-                {
-                    throw ExecutionProviderSelector.NoneUsable(fallbacks);
-                }
-            }
-            catch (OnnxRuntimeException ex)
-            {
-                throw new ModelFormatException(path, $"ONNX Runtime cannot load the model: {ex.Message.Trim()}", ex);
-            }
-        }
-    }
-
-    private static SessionOptions MakeSessionOptions(OnnxRuntimeOptions options, string? path, bool fromBytes, string? optimizedModelPath)
-    {
-        var so = new SessionOptions();
-        try
-        {
-            so.LogSeverityLevel = (OrtLoggingLevel)(int)options.LogSeverity;
-            so.GraphOptimizationLevel = options.GraphOptimization switch
-            {
-                OnnxRuntimeGraphOptimization.Disabled => GraphOptimizationLevel.ORT_DISABLE_ALL,
-                OnnxRuntimeGraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
-                OnnxRuntimeGraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
-            };
-            if (options.UseGlobalThreadPool)
-            {
-                so.DisablePerSessionThreads();
-            }
-            else
-            {
-                so.IntraOpNumThreads = options.IntraOpThreads;
-                so.InterOpNumThreads = options.InterOpThreads;
-                if (options.AllowSpinning is bool spin)
-                {
-                    so.AddSessionConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
-                    so.AddSessionConfigEntry("session.inter_op.allow_spinning", spin ? "1" : "0");
-                }
-            }
-            if (optimizedModelPath is not null)
-            {
-                so.OptimizedModelFilePath = optimizedModelPath;
-            }
-            if (fromBytes && path is not null)
-            {
-                // A file edited in memory (taps) still finds its external-data files next to the original.
-                string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-                so.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", folder);
-            }
-            return so;
-        }
-        catch
-        {
-            so.Dispose();
-            throw;
         }
     }
 }

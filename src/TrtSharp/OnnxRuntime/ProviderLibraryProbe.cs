@@ -35,8 +35,9 @@ internal static class ProviderLibraryProbe
         string path = Path.Combine(directory, library);
         if (!File.Exists(path))
         {
-            return $"{library} is not beside ONNX Runtime ({directory}): the app references the CPU-only package; reference " +
-                $"{(OperatingSystem.IsWindows() ? "Microsoft.ML.OnnxRuntime.Gpu.Windows" : "Microsoft.ML.OnnxRuntime.Gpu.Linux")} instead of Microsoft.ML.OnnxRuntime";
+            // ONNX Runtime's own words here are a missing entry point or "Failed to load shared library": the cause is the package.
+            return $"{library} is not beside ONNX Runtime ({directory}): the app references the CPU-only package Microsoft.ML.OnnxRuntime; reference " +
+                $"{(OperatingSystem.IsWindows() ? "Microsoft.ML.OnnxRuntime.Gpu.Windows" : "Microsoft.ML.OnnxRuntime.Gpu.Linux")} (or Microsoft.ML.OnnxRuntime.Gpu) instead";
         }
         if (NativeLibraryResolver.TryLoad(path, out nint handle, out string? reason))
         {
@@ -44,7 +45,10 @@ internal static class ProviderLibraryProbe
             return null;
         }
         string what = provider is TensorRtProviderOptions ? "TensorRT and CUDA libraries" : "CUDA libraries (cuBLAS, cuDNN, cuFFT…)";
-        return $"{library} cannot load: {reason} — install the {what} it was built for and make them findable (LD_LIBRARY_PATH or the app folder)";
+        string install = MissingDependencyPackages.Describe(reason) is { } package
+            ? $"install {package}"
+            : $"install the {what} it was built for";
+        return $"{library} cannot load: {reason} — {install} and make them findable (LD_LIBRARY_PATH or the app folder)";
     }
 
     /// <summary>The folder of the libonnxruntime this process has loaded (Linux: from /proc/self/maps), else the app's runtimes folder.</summary>

@@ -313,13 +313,34 @@ public sealed unsafe class TensorRtContext : IInferenceSession
     }
 
     /// <inheritdoc />
-    public IInferenceBinding CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes = null) =>
-        new TensorRtBinding(this, inputShapes, State.ActiveProfile, graphAllowed: true);
+    IInferenceBinding IInferenceSession.CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes) => CreateBinding(inputShapes);
+
+    /// <inheritdoc />
+    IInferenceBinding IInferenceSession.CreateBinding(Dictionary<string, long[]>? inputShapes) => CreateBinding(inputShapes);
+
+    /// <summary>
+    /// Buffers bound once for the given input shapes (required for dynamic inputs) with the active optimization profile.
+    /// Every output whose shape follows from the input shapes (TensorRT's <c>getTensorShape</c> once they are set) has
+    /// its buffer at once; only data-dependent outputs wait for the first run.
+    /// </summary>
+    public TensorRtBinding CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes = null) =>
+        new(this, inputShapes, State.ActiveProfile, graphAllowed: true);
+
+    /// <summary>
+    /// <see cref="CreateBinding(IReadOnlyDictionary{string, long[]})"/> for a dictionary written in place:
+    /// <c>CreateBinding(new() { ["x"] = [1, 3, 224, 224] })</c>.
+    /// </summary>
+    public TensorRtBinding CreateBinding(Dictionary<string, long[]>? inputShapes) => CreateBinding((IReadOnlyDictionary<string, long[]>?)inputShapes);
 
     /// <summary>A binding that runs with optimization profile <paramref name="profile"/> (switched to before each of its runs when needed).</summary>
     /// <exception cref="ArgumentOutOfRangeException">No such profile in the engine.</exception>
     public TensorRtBinding CreateBinding(IReadOnlyDictionary<string, long[]>? inputShapes, int profile) =>
         new(this, inputShapes, profile, graphAllowed: true);
+
+    /// <summary>The profile overload for a dictionary written in place: <c>CreateBinding(new() { ["x"] = [8, 3, 224, 224] }, 1)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such profile in the engine.</exception>
+    public TensorRtBinding CreateBinding(Dictionary<string, long[]>? inputShapes, int profile) =>
+        CreateBinding((IReadOnlyDictionary<string, long[]>?)inputShapes, profile);
 
     /// <inheritdoc />
     public void Dispose()

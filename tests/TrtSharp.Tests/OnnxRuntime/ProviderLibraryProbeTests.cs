@@ -68,4 +68,23 @@ public sealed class ProviderLibraryProbeTests
         SharedLibraryCompiler.Compile($"-shared -fPIC -o {Path.Combine(_dir, "libonnxruntime_providers_cuda.so")} {Path.Combine(_dir, "lib.cpp")}");
         Assert.That(ProviderLibraryProbe.Explain(new CudaProviderOptions(), _dir), Is.Null);
     }
+
+    [TestCase("libcublasLt.so.13: cannot open shared object file: No such file or directory", "libcublas-13-0")]
+    [TestCase("libcublas.so.13: cannot open shared object file: No such file or directory", "cuBLAS of CUDA 13")]
+    [TestCase("libcudart.so.13: cannot open shared object file: No such file or directory", "cuda-cudart-13-0")]
+    [TestCase("libcudnn.so.9: cannot open shared object file: No such file or directory", "libcudnn9-cuda-")]
+    [TestCase("libnvinfer.so.10: cannot open shared object file: No such file or directory", "libnvinfer10")]
+    public void AMissingCudaLibraryIsTranslatedIntoThePackageToInstall(string loaderMessage, string package)
+    {
+        string? what = MissingDependencyPackages.Describe(loaderMessage);
+        Assert.That(what, Does.Contain(package).And.Contain(loaderMessage[..loaderMessage.IndexOf(':', StringComparison.Ordinal)]));
+    }
+
+    [Test]
+    public void AnUnknownOrAbsentLibraryNameGivesNoPackage()
+    {
+        Assert.That(MissingDependencyPackages.Describe("libfoo.so.1: cannot open shared object file: No such file or directory"), Is.Null);
+        Assert.That(MissingDependencyPackages.Describe("undefined symbol: cublasLtCreate"), Is.Null);
+        Assert.That(MissingDependencyPackages.Describe(null), Is.Null);
+    }
 }

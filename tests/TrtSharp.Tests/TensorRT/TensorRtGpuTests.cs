@@ -55,6 +55,39 @@ public class TensorRtGpuTests
     }
 
     [Test]
+    public void BindingOutputsExistRightAfterCreateBindingForShapesTheInputsDecide()
+    {
+        // x[n, 4] → Concat(x, x) → y[?, 4]: TensorRT's getTensorShape gives 2n once the input shape is set.
+        var graph = new TrtSharp.Onnx.Protobuf.GraphProto { Name = "concat" };
+        graph.Input.Add(TrtSharp.Tests.OnnxRuntime.TestModels.Value("x", TensorElementType.Float, "n", 4));
+        graph.Output.Add(TrtSharp.Tests.OnnxRuntime.TestModels.Value("y", TensorElementType.Float, null, 4));
+        var concat = TrtSharp.Tests.OnnxRuntime.TestModels.Node("Concat", ["x", "x"], ["y"]);
+        concat.Attribute.Add(new TrtSharp.Onnx.Protobuf.AttributeProto { Name = "axis", Type = TrtSharp.Onnx.Protobuf.AttributeProto.Types.AttributeType.Int, I = 0 });
+        graph.Node.Add(concat);
+        string dir = Directory.CreateTempSubdirectory("trtsharp-concat-").FullName;
+        try
+        {
+            string model = Path.Combine(dir, "concat.onnx");
+            File.WriteAllBytes(model, Google.Protobuf.MessageExtensions.ToByteArray(TrtSharp.Tests.OnnxRuntime.TestModels.Model(graph)));
+            using var engine = EngineBuilder.Build(model, new BuilderOptions().WithProfiles("x:1x4/4x4/8x4"));
+            using var context = engine.CreateContext();
+            using TensorRtBinding binding = context.CreateBinding(new() { ["x"] = [3, 4] });
+            Assert.That(binding.HasDataDependentOutputs, Is.False);
+            var y = (HostTensor<float>)binding.Output("y");
+            Assert.That(y.ShapeArray(), Is.EqualTo(new long[] { 6, 4 }));
+            float[] x = Enumerable.Range(0, 12).Select(i => i * 0.5f - 2f).ToArray();
+            x.CopyTo(((HostTensor<float>)binding.Input("x")).Data, 0);
+            binding.Run();
+            Assert.That(binding.Output("y"), Is.SameAs(y));
+            Assert.That(y.Data, Is.EqualTo(x.Concat(x).ToArray()));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void EmbeddingModelWithDynamicBatchMatchesOnnxRuntime()
     {
         string model = DefaultModels.EnsureInstalled().Embedding;
@@ -97,7 +130,7 @@ public class TensorRtGpuTests
         using var context = engine.CreateContext();
         var inputs = Inputs(dir, context);
         var expected = TensorProtoFile.Read(Path.Combine(dir, "test_data_set_0", "output_0.pb")).Tensor;
-        using var binding = (TensorRtBinding)context.CreateBinding(inputs.ToDictionary(p => p.Key, p => p.Value.ShapeArray()));
+        using var binding = context.CreateBinding(inputs.ToDictionary(p => p.Key, p => p.Value.ShapeArray()));
         Assert.That(binding.HasDataDependentOutputs, Is.True);
         foreach (var (name, tensor) in inputs)
         {
