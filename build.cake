@@ -466,6 +466,52 @@ Task("Fuzz")
     }
 });
 
+Task("OrtGpuCheck")
+    .Description("Builds a temporary app on Microsoft.ML.OnnxRuntime.Gpu.Linux + TrtSharp and checks that CUDA/TensorRT provider fallbacks name the missing CUDA library and the package to install (docs/troubleshooting.md).")
+    .Does(() =>
+{
+    var props = System.IO.File.ReadAllText(root.CombineWithFilePath("Directory.Packages.props").FullPath);
+    string Version(string package) => System.Text.RegularExpressions.Regex.Match(props, $"Include=\"{System.Text.RegularExpressions.Regex.Escape(package)}\" Version=\"([^\"]+)\"").Groups[1].Value;
+    var app = System.IO.Directory.CreateTempSubdirectory("trtsharp-ortgpucheck-").FullName;
+    try
+    {
+        // Outside the repository, so the repository's central package management does not apply to the app itself.
+        System.IO.File.Copy(root.CombineWithFilePath("tests/OrtGpuCheck/Program.cs").FullPath, System.IO.Path.Combine(app, "Program.cs"));
+        System.IO.File.WriteAllText(System.IO.Path.Combine(app, "OrtGpuCheck.csproj"), $@"<Project Sdk=""Microsoft.NET.Sdk"">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+  </PropertyGroup>
+  <ItemGroup>
+    <ProjectReference Include=""{root.CombineWithFilePath("src/TrtSharp/TrtSharp.csproj").FullPath}"" />
+    <PackageReference Include=""Microsoft.ML.OnnxRuntime.Gpu.Linux"" Version=""{Version("Microsoft.ML.OnnxRuntime.Gpu.Linux")}"" />
+    <!-- TrtSharp brings the CPU package; its libonnxruntime.so must not replace the GPU package's. -->
+    <PackageReference Include=""Microsoft.ML.OnnxRuntime"" Version=""{Version("Microsoft.ML.OnnxRuntime")}"" ExcludeAssets=""all"" />
+  </ItemGroup>
+</Project>
+");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Run("dotnet", $"build \"{app}\" -c {configuration} -p:TreatWarningsAsErrors=false");
+        var code = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = $"run --project \"{app}\" -c {configuration} --no-build",
+            WorkingDirectory = app,
+            EnvironmentVariables = new Dictionary<string, string> { ["TRTSHARP_NATIVE_PATH"] = nativeBuild.FullPath },
+        });
+        Information($"OrtGpuCheck took {watch.Elapsed.TotalSeconds:0} s");
+        if (code != 0)
+        {
+            throw new Exception("OrtGpuCheck failed: a provider fallback does not name the missing library and its package");
+        }
+    }
+    finally
+    {
+        System.IO.Directory.Delete(app, recursive: true);
+    }
+});
+
 Task("CliDocs")
     .Description("Regenerates docs/cli.md from every command's --help (the test CliReferenceDocTests checks it is current).")
     .IsDependentOn("Build")

@@ -1,3 +1,4 @@
+using TrtSharp.Cuda;
 using TrtSharp.Errors;
 using TrtSharp.IO;
 using TrtSharp.Onnx;
@@ -47,10 +48,18 @@ public static class InferenceSessionFactory
         {
             return null;
         }
-        // A core-only shim cannot say whether TensorRT is installed at all; the loader can.
-        return TensorRtLibraryProbe.Missing() is { } missing && !reason.Contains(missing, StringComparison.Ordinal)
-            ? $"{reason}; {missing}"
-            : reason;
+        // A core-only shim stops at itself: it cannot say whether TensorRT is installed at all (the loader can), nor
+        // whether there is a device (the CUDA runtime can). Each missing piece is named, so one fix is not followed by another surprise.
+        var facts = new List<string> { reason };
+        if (TensorRtLibraryProbe.Missing() is { } missing)
+        {
+            facts.Add(missing);
+        }
+        if (!reason.Contains("CUDA", StringComparison.Ordinal) && CudaRuntime.UnavailableReason is { } cuda)
+        {
+            facts.Add($"no usable CUDA device: {cuda}");
+        }
+        return string.Join("; ", facts);
     }
 
     private static OpenedSession Open(ModelSource source, InferenceSessionOptions options)
