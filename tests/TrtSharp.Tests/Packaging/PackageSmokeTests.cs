@@ -1,0 +1,162 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using TrtSharp.Inference;
+using TrtSharp.Models;
+using TrtSharp.Onnx;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Tests.Docs;
+
+namespace TrtSharp.Tests.Packaging;
+
+/// <summary>
+/// The packed packages used as a user would use them, from the local feed the Pack target writes: the tool installed
+/// and run, and the README's quick-start built as a fresh console app against the TrtSharp package alone (plus ONNX
+/// Runtime's CPU build) and run. Runs when <see cref="LocalFeed.Variable"/> is set, which the Test target does.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public partial class PackageSmokeTests
+{
+    private LocalFeed _feed = null!;
+    private string _model = null!;
+
+    [OneTimeSetUp]
+    public void OpenFeed()
+    {
+        _feed = LocalFeed.Open();
+        _model = DefaultModels.EnsureInstalled().Embedding;
+    }
+
+    [OneTimeTearDown]
+    public void CloseFeed() => _feed?.Dispose();
+
+    [Test]
+    public void TheCorePackageCarriesTheShimDocsAndMetadata()
+    {
+        using var package = ZipFile.OpenRead(_feed.PackageFile("TrtSharp"));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.That(entries, Is.SupersetOf(new[]
+        {
+            "lib/net10.0/TrtSharp.dll", "lib/net10.0/TrtSharp.xml", "README.md", "runtimes/linux-x64/native/libtrtsharp_native.so",
+        }));
+        var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        XNamespace ns = nuspec.Root!.Name.Namespace;
+        var metadata = nuspec.Root.Element(ns + "metadata")!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(metadata.Element(ns + "license")?.Value, Is.EqualTo("MIT"));
+            Assert.That(metadata.Element(ns + "readme")?.Value, Is.EqualTo("README.md"));
+            Assert.That(metadata.Element(ns + "repository")?.Attribute("url")?.Value, Does.StartWith("https://"));
+            var dependencies = metadata.Descendants(ns + "dependency").Select(d => (string)d.Attribute("id")!).ToList();
+            // The application chooses ONNX Runtime's native build; the library needs only the managed API.
+            Assert.That(dependencies, Does.Contain("Microsoft.ML.OnnxRuntime.Managed").And.Not.Contain("Microsoft.ML.OnnxRuntime"));
+            Assert.That(File.Exists(Path.ChangeExtension(_feed.PackageFile("TrtSharp"), ".snupkg")), "symbols package");
+        });
+    }
+
+    [Test]
+    public void TheToolPackageKeepsFourPlatformsOfNativeCode()
+    {
+        using var package = ZipFile.OpenRead(_feed.PackageFile("TrtSharp.Cli"));
+        var rids = package.Entries.Select(e => Regex.Match(e.FullName, "/runtimes/([^/]+)/")).Where(m => m.Success)
+            .Select(m => m.Groups[1].Value).Distinct().OrderBy(r => r, StringComparer.Ordinal).ToList();
+        Assert.That(rids, Is.EqualTo(new[] { "linux-arm64", "linux-x64", "osx-arm64", "win-x64" }));
+        Assert.That(package.Entries.Any(e => e.FullName.EndsWith("/runtimes/linux-x64/native/libonnxruntime.so", StringComparison.Ordinal)), "ONNX Runtime's CPU build");
+        Assert.That(package.Entries.Any(e => e.FullName.EndsWith(".pdb", StringComparison.Ordinal) && e.FullName.Contains("/runtimes/", StringComparison.Ordinal)), Is.False, "native PDBs");
+    }
+
+    [Test]
+    public void TheToolInstallsFromTheFeedAndInspectsAModel()
+    {
+        string toolPath = Path.Combine(_feed.Scratch, "tools");
+        var install = _feed.Run("dotnet", ["tool", "install", "TrtSharp.Cli", "--tool-path", toolPath, "--version", _feed.Version, "--add-source", _feed.Feed]);
+        Assert.That(install.ExitCode, Is.Zero, install.Output);
+
+        string trtsharp = Path.Combine(toolPath, OperatingSystem.IsWindows() ? "trtsharp.exe" : "trtsharp");
+        var version = _feed.Run(trtsharp, ["--version"]);
+        Assert.That(version.ExitCode, Is.Zero, version.Output);
+        Assert.That(version.Stdout.Trim(), Does.StartWith(_feed.Version));
+
+        var inspect = _feed.Run(trtsharp, ["inspect", _model]);
+        TestContext.Out.WriteLine(inspect.Stdout);
+        Assert.That(inspect.ExitCode, Is.Zero, inspect.Output);
+        using var session = OnnxRuntimeSession.FromFile(_model);
+        foreach (var input in session.Inputs)
+        {
+            Assert.That(inspect.Stdout, Does.Contain(input.Name));
+        }
+    }
+
+    [Test]
+    public void TheReadmeQuickStartRunsAgainstThePackages()
+    {
+        string app = Directory.CreateDirectory(Path.Combine(_feed.Scratch, "quickstart")).FullName;
+        string code = ReadmeSmokeBlock();
+        Assert.That(code, Does.Contain("\"MODEL_PATH\""), "the README block names its model MODEL_PATH");
+        File.WriteAllText(Path.Combine(app, "Program.cs"), code.Replace("MODEL_PATH", _model, StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(app, "quickstart.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="TrtSharp" Version="{_feed.Version}" />
+                <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="{ReadmeOnnxRuntimeVersion()}" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        var build = _feed.Run("dotnet", ["build", "-c", "Release", "-o", Path.Combine(app, "out")], app);
+        Assert.That(build.ExitCode, Is.Zero, build.Output);
+        Assert.That(Directory.Exists(Path.Combine(_feed.Packages, "trtsharp", _feed.Version)), "TrtSharp was restored from the feed, not a cache");
+        // A RID-less build keeps the package layout; the resolver must find the shim there.
+        Assert.That(File.Exists(Path.Combine(app, "out", "runtimes", "linux-x64", "native", "libtrtsharp_native.so")), "shim copied from the package");
+
+        var run = _feed.Run("dotnet", [Path.Combine(app, "out", "quickstart.dll")], app);
+        TestContext.Out.WriteLine(run.Stdout);
+        Assert.That(run.ExitCode, Is.Zero, run.Output);
+
+        // The same steps in this process give the expected lines.
+        var expected = new List<string> { $"{OnnxModel.Load(_model).Graph.Nodes.Count} nodes, inputs: " };
+        using (var session = OnnxRuntimeSession.FromFile(_model))
+        {
+            var random = new Random(42);
+            var inputs = session.Inputs.ToDictionary(i => i.Name, i => RandomTensors.Create(i.ElementType, RandomTensors.ResolveShape(i, null), random));
+            expected.AddRange(session.Run(inputs).Select(o => $"{o.Key}: {o.Value}"));
+        }
+        string[] lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.That(lines, Has.Length.EqualTo(expected.Count + 1));
+        Assert.That(lines[0], Does.StartWith(expected[0]));
+        Assert.That(lines.Skip(1).Take(expected.Count - 1), Is.EqualTo(expected.Skip(1)));
+        Assert.That(lines[^1], Does.Match("^shim: (core-only|full) "));
+    }
+
+    /// <summary>The csharp block after <c>&lt;!-- smoke --&gt;</c> in README.md, verbatim.</summary>
+    internal static string ReadmeSmokeBlock()
+    {
+        string[] lines = File.ReadAllLines(RepositoryFiles.PathOf("README.md"));
+        int marker = Array.IndexOf(lines, "<!-- smoke -->");
+        Assert.That(marker, Is.GreaterThanOrEqualTo(0), "README.md has no <!-- smoke --> block");
+        Assert.That(lines[marker + 1], Is.EqualTo("```csharp"));
+        int end = Array.IndexOf(lines, "```", marker + 2);
+        return string.Join('\n', lines[(marker + 2)..end]) + "\n";
+    }
+
+    /// <summary>The ONNX Runtime version the README tells users to add, which must be the one the project pins.</summary>
+    private static string ReadmeOnnxRuntimeVersion()
+    {
+        var readme = OrtVersion().Match(File.ReadAllText(RepositoryFiles.PathOf("README.md")));
+        Assert.That(readme.Success, "README.md names no 'dotnet add package Microsoft.ML.OnnxRuntime --version'");
+        var pinned = XDocument.Load(RepositoryFiles.PathOf("Directory.Packages.props")).Descendants("PackageVersion")
+            .Single(p => (string?)p.Attribute("Include") == "Microsoft.ML.OnnxRuntime").Attribute("Version")!.Value;
+        Assert.That(readme.Groups[1].Value, Is.EqualTo(pinned), "README's ONNX Runtime version vs Directory.Packages.props");
+        return pinned;
+    }
+
+    [GeneratedRegex(@"dotnet add package Microsoft\.ML\.OnnxRuntime --version (\S+)")]
+    private static partial Regex OrtVersion();
+}
