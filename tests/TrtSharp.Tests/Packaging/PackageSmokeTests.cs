@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using TrtSharp.Inference;
-using TrtSharp.Models;
+using TrtSharp.Tools.Models;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Tests.Docs;
