@@ -1,9 +1,11 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using TrtSharp.Comparison;
 using TrtSharp.Inference;
 using TrtSharp.Tools.Models;
 using TrtSharp.Onnx;
+using TrtSharp.Onnx.Numpy;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Tests.Docs;
 
@@ -12,7 +14,7 @@ namespace TrtSharp.Tests.Packaging;
 /// <summary>
 /// The packed packages used as a user would use them, from the local feed the Pack target writes: the tool installed
 /// and run, and the README's quick-start built as a fresh console app against the TrtSharp package alone (plus ONNX
-/// Runtime's CPU build) and run. Runs when <see cref="LocalFeed.Variable"/> is set, which the Test target does.
+/// Runtime's CPU build) and run, and docs/examples/calibrate.cs run with <c>dotnet run</c> on TrtSharp.Quantization. Runs when <see cref="LocalFeed.Variable"/> is set, which the Test target does.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -135,6 +137,62 @@ public partial class PackageSmokeTests
         Assert.That(lines[^1], Does.Match("^shim: (core-only|full) "));
     }
 
+    [Test]
+    public void TheQuantizationPackageDependsOnTheSameCore()
+    {
+        using var package = ZipFile.OpenRead(_feed.PackageFile("TrtSharp.Quantization"));
+        var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var core = nuspec.Descendants().Single(d => d.Name.LocalName == "dependency" && (string?)d.Attribute("id") == "TrtSharp");
+        Assert.That((string?)core.Attribute("version"), Is.EqualTo(_feed.Version));
+        Assert.That(package.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/TrtSharp.Quantization.xml"));
+    }
+
+    [Test]
+    public void TheFileBasedCalibrateExampleQuantizesWithThePackages()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_feed.Scratch, "calibrate")).FullName;
+        string example = File.ReadAllText(RepositoryFiles.PathOf("docs/examples/calibrate.cs"));
+        Assert.That(example, Does.Contain($"#:package TrtSharp.Quantization@{_feed.Version}\n"), "calibrate.cs names the packed version");
+        Assert.That(example, Does.Contain($"#:package Microsoft.ML.OnnxRuntime@{PinnedOnnxRuntimeVersion()}\n"), "calibrate.cs names the pinned ONNX Runtime");
+        File.WriteAllText(Path.Combine(folder, "calibrate.cs"), example);
+
+        // Twelve seeded samples shaped like the model's input (one window each).
+        string data = Directory.CreateDirectory(Path.Combine(folder, "data")).FullName;
+        var random = new Random(7);
+        TensorDescriptor input;
+        using (var session = OnnxRuntimeSession.FromFile(_model))
+        {
+            input = session.Inputs.Single();
+        }
+        long[] shape = RandomTensors.ResolveShape(input, null);
+        for (int i = 0; i < 12; i++)
+        {
+            NpyFile.Write(Path.Combine(data, $"s{i:00}.npy"), RandomTensors.Create(input.ElementType, shape, random));
+        }
+
+        string output = Path.Combine(folder, "model.int8.qdq.onnx");
+        var run = _feed.Run("dotnet", ["run", "calibrate.cs", "--", _model, data, output], folder, timeoutSeconds: 400);
+        TestContext.Out.WriteLine(run.Stdout);
+        Assert.That(run.ExitCode, Is.Zero, run.Output);
+        Assert.That(Directory.Exists(Path.Combine(_feed.Packages, "trtsharp.quantization", _feed.Version)), "TrtSharp.Quantization was restored from the feed");
+        Assert.That(run.Stdout, Does.Contain("calibrating embedding_model.onnx on 12 samples"));
+
+        // The Q/DQ model: quantize nodes as many as the program reports, and close to float32 on a calibration sample.
+        var quantized = OnnxModel.Load(output);
+        int quantizeNodes = quantized.Graph.Nodes.Count(n => n.OpType == "QuantizeLinear");
+        Assert.That(quantizeNodes, Is.GreaterThan(0));
+        Assert.That(run.Stdout, Does.Match(@"quantized tensors: \d+"));
+        Assert.That(File.ReadAllText(Path.ChangeExtension(output, ".calib.cache")), Does.StartWith("TRT-"));
+        var sample = new Dictionary<string, HostTensor> { [input.Name] = NpyFile.Read(Path.Combine(data, "s00.npy")) };
+        using var fp32 = OnnxRuntimeSession.FromFile(_model);
+        using var int8 = OnnxRuntimeSession.FromFile(output);
+        double[] expected = ((HostTensor<float>)fp32.Run(sample).Values.Single()).Data.Select(v => (double)v).ToArray();
+        double[] actual = ((HostTensor<float>)int8.Run(sample).Values.Single()).Data.Select(v => (double)v).ToArray();
+        double cosine = Similarity.Cosine(expected, actual);
+        TestContext.Out.WriteLine($"cosine INT8 Q/DQ vs float32 on a calibration sample: {cosine:0.0000}");
+        Assert.That(cosine, Is.GreaterThan(0.9));
+    }
+
     /// <summary>The csharp block after <c>&lt;!-- smoke --&gt;</c> in README.md, verbatim.</summary>
     internal static string ReadmeSmokeBlock()
     {
@@ -151,11 +209,14 @@ public partial class PackageSmokeTests
     {
         var readme = OrtVersion().Match(File.ReadAllText(RepositoryFiles.PathOf("README.md")));
         Assert.That(readme.Success, "README.md names no 'dotnet add package Microsoft.ML.OnnxRuntime --version'");
-        var pinned = XDocument.Load(RepositoryFiles.PathOf("Directory.Packages.props")).Descendants("PackageVersion")
-            .Single(p => (string?)p.Attribute("Include") == "Microsoft.ML.OnnxRuntime").Attribute("Version")!.Value;
+        string pinned = PinnedOnnxRuntimeVersion();
         Assert.That(readme.Groups[1].Value, Is.EqualTo(pinned), "README's ONNX Runtime version vs Directory.Packages.props");
         return pinned;
     }
+
+    private static string PinnedOnnxRuntimeVersion() =>
+        XDocument.Load(RepositoryFiles.PathOf("Directory.Packages.props")).Descendants("PackageVersion")
+            .Single(p => (string?)p.Attribute("Include") == "Microsoft.ML.OnnxRuntime").Attribute("Version")!.Value;
 
     [GeneratedRegex(@"dotnet add package Microsoft\.ML\.OnnxRuntime --version (\S+)")]
     private static partial Regex OrtVersion();
