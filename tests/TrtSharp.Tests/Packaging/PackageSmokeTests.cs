@@ -65,7 +65,9 @@ public partial class PackageSmokeTests
             .Select(m => m.Groups[1].Value).Distinct().OrderBy(r => r, StringComparer.Ordinal).ToList();
         Assert.That(rids, Is.EqualTo(new[] { "linux-arm64", "linux-x64", "osx-arm64", "win-x64" }));
         Assert.That(package.Entries.Any(e => e.FullName.EndsWith("/runtimes/linux-x64/native/libonnxruntime.so", StringComparison.Ordinal)), "ONNX Runtime's CPU build");
-        Assert.That(package.Entries.Any(e => e.FullName.EndsWith(".pdb", StringComparison.Ordinal) && e.FullName.Contains("/runtimes/", StringComparison.Ordinal)), Is.False, "native PDBs");
+        Assert.That(package.Entries.Any(e => e.FullName.EndsWith("/runtimes/linux-x64/native/libtrtsharp_native.so", StringComparison.Ordinal)), "the native shim");
+        Assert.That(package.Entries.Any(e => e.FullName.Contains("/runtimes/", StringComparison.Ordinal) && (e.FullName.EndsWith(".pdb", StringComparison.Ordinal) || e.FullName.EndsWith(".lib", StringComparison.Ordinal))),
+            Is.False, "native PDBs or import libraries");
     }
 
     [Test]
@@ -87,6 +89,16 @@ public partial class PackageSmokeTests
         foreach (var input in session.Inputs)
         {
             Assert.That(inspect.Stdout, Does.Contain(input.Name));
+        }
+
+        // The tool finds the shim it carries: without TensorRT, build names the core-only shim rather than a missing one.
+        var build = _feed.Run(trtsharp, ["build", _model, "-o", Path.Combine(_feed.Scratch, "embedding.plan")]);
+        TestContext.Out.WriteLine(build.Stderr);
+        Assert.That(build.Stderr, Does.Not.Contain("could not be loaded"));
+        if (build.ExitCode != 0)
+        {
+            Assert.That(build.ExitCode, Is.EqualTo(2), build.Output);
+            Assert.That(build.Stderr, Does.Contain("core-only").Or.Contain("CUDA"));
         }
     }
 
