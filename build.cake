@@ -67,11 +67,12 @@ Task("Models")
 });
 
 Task("Test")
-    .Description("Native shim, binding check, build, default models, then every test with a TRX log in artifacts/test-results.")
+    .Description("Native shim, binding check, build, default models, packages, then every test (the package smoke included) with a TRX log in artifacts/test-results.")
     .IsDependentOn("Native")
     .IsDependentOn("CheckBindings")
     .IsDependentOn("Build")
     .IsDependentOn("Models")
+    .IsDependentOn("Pack")
     .Does(() =>
 {
     DotNetTest("tests/TrtSharp.Tests/TrtSharp.Tests.csproj", new DotNetTestSettings
@@ -81,7 +82,11 @@ Task("Test")
         ResultsDirectory = artifacts.Combine("test-results"),
         Loggers = new[] { "trx;LogFileName=TrtSharp.Tests.trx", "console;verbosity=normal" },
         // The shim tests must run in CI, never skip: TRTSHARP_REQUIRE_NATIVE turns a missing library into a failure.
-        EnvironmentVariables = new Dictionary<string, string?> { ["TRTSHARP_NATIVE_PATH"] = nativeBuild.FullPath, ["TRTSHARP_REQUIRE_NATIVE"] = "1" },
+        // TRTSHARP_PACKAGE_FEED: the package smoke tests (Packaging) run on what Pack just wrote.
+        EnvironmentVariables = new Dictionary<string, string?>
+        {
+            ["TRTSHARP_NATIVE_PATH"] = nativeBuild.FullPath, ["TRTSHARP_REQUIRE_NATIVE"] = "1", ["TRTSHARP_PACKAGE_FEED"] = packages.FullPath,
+        },
     });
 });
 
@@ -149,11 +154,76 @@ Task("Demo")
     Run("dotnet", Cli("demo --output-dir artifacts/demo"));
 });
 
+// Pack: every packable project into artifacts/packages, a local folder feed (docs/packages.md). The TrtSharp package
+// carries build/native's shim (core-only here); --shim=full builds the shim against TensorRT_ROOT (or
+// --tensorrt-root) into build/native-gpu and packs that one instead, and fails when TensorRT is not found.
+var packages = artifacts.Combine("packages");
+var shim = Argument("shim", "core");
+
 Task("Pack")
+    .Description("Packs TrtSharp (with the native shim; --shim=full: built against TensorRT_ROOT) and the trtsharp tool into artifacts/packages.")
+    .IsDependentOn("Native")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    DotNetPack("TrtSharp.sln", new DotNetPackSettings { Configuration = configuration, NoBuild = true, OutputDirectory = artifacts.Combine("packages") });
+    var shimDir = nativeBuild;
+    if (shim == "full")
+    {
+        shimDir = root.Combine("build/native-gpu");
+        var trtRoot = Argument("tensorrt-root", EnvironmentVariable("TensorRT_ROOT") ?? "");
+        StartProcess("cmake", new ProcessSettings
+        {
+            Arguments = $"-S . -B \"{shimDir}\" -DCMAKE_BUILD_TYPE=Release" + (trtRoot.Length > 0 ? $" -DTensorRT_ROOT=\"{trtRoot}\"" : ""),
+            WorkingDirectory = root.FullPath,
+            RedirectStandardOutput = true,
+        }, out IEnumerable<string> configure);
+        var lines = configure.ToList();
+        lines.ForEach(l => Information("  " + l));
+        if (!lines.Any(l => l.Contains("full build against TensorRT")))
+        {
+            throw new Exception("--shim=full: the shim could not be configured against TensorRT (set TensorRT_ROOT or --tensorrt-root; see docs/building-native.md)");
+        }
+        Run("cmake", $"--build \"{shimDir}\" --parallel");
+    }
+    else if (shim != "core")
+    {
+        throw new Exception($"--shim={shim}: use core (build/native, the default) or full (built against TensorRT)");
+    }
+
+    var watch = System.Diagnostics.Stopwatch.StartNew();
+    CleanDirectory(packages);
+    DotNetPack("TrtSharp.sln", new DotNetPackSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        OutputDirectory = packages,
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("TrtSharpNativeDir", shimDir.FullPath),
+    });
+    foreach (var file in GetFiles(packages.FullPath + "/*.*nupkg").OrderBy(f => f.FullPath))
+    {
+        Information($"  {file.GetFilename(),-40} {new System.IO.FileInfo(file.FullPath).Length / 1024.0 / 1024.0,8:0.00} MiB");
+    }
+    Information($"packed into {packages} in {watch.Elapsed.TotalSeconds:0} s (shim: {shim}, from {shimDir})");
+});
+
+// The packages used as a user would: tests/TrtSharp.Tests/Packaging installs the tool from the feed and runs it, and
+// builds and runs the README's quick-start against the packages (the Test target runs the same tests).
+Task("PackageSmoke")
+    .Description("Packs, then installs and runs the tool and the README's quick-start from artifacts/packages (tests/TrtSharp.Tests/Packaging).")
+    .IsDependentOn("Pack")
+    .IsDependentOn("Models")
+    .Does(() =>
+{
+    var watch = System.Diagnostics.Stopwatch.StartNew();
+    DotNetTest("tests/TrtSharp.Tests/TrtSharp.Tests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Filter = "FullyQualifiedName~TrtSharp.Tests.Packaging",
+        Loggers = new[] { "console;verbosity=detailed" },
+        EnvironmentVariables = new Dictionary<string, string?> { ["TRTSHARP_PACKAGE_FEED"] = packages.FullPath },
+    });
+    Information($"package smoke: {watch.Elapsed.TotalSeconds:0} s");
 });
 
 Task("Benchmarks")

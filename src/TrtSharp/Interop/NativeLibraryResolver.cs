@@ -47,6 +47,7 @@ internal static class NativeLibraryResolver
             }
 
             var tried = new StringBuilder();
+            bool loadFailed = false;
             foreach (var candidate in Candidates())
             {
                 if (!File.Exists(candidate))
@@ -70,6 +71,16 @@ internal static class NativeLibraryResolver
                 }
 
                 tried.Append("\n  ").Append(candidate).Append(" (exists but failed to load: ").Append(reason).Append(')');
+                loadFailed = true;
+            }
+
+            if (loadFailed)
+            {
+                // The usual cause: a full shim on a machine whose loader cannot find TensorRT's libraries.
+                tried.Append("\n A full shim needs TensorRT's libraries (")
+                    .Append(string.Join(", ", NativeLibraryNames.TensorRt(NativeLibraryNames.Current)))
+                    .Append(") and the CUDA runtime where the loader finds them (")
+                    .Append(OperatingSystem.IsWindows() ? "PATH or the app folder" : "LD_LIBRARY_PATH or ldconfig").Append(").");
             }
 
             throw new BackendUnavailableException(
@@ -151,23 +162,31 @@ internal static class NativeLibraryResolver
     }
 
     /// <summary>The platform file name of the shim.</summary>
-    public static string FileName =>
-        OperatingSystem.IsWindows() ? "trtsharp_native.dll"
-        : OperatingSystem.IsMacOS() ? "libtrtsharp_native.dylib"
-        : "libtrtsharp_native.so";
+    public static string FileName => NativeLibraryNames.Shim(NativeLibraryNames.Current);
 
     /// <summary>Every place probed, in order.</summary>
-    public static IEnumerable<string> Candidates()
+    public static IEnumerable<string> Candidates() => Candidates(
+        Environment.GetEnvironmentVariable(PathVariable), AppContext.BaseDirectory, RuntimeInformation.RuntimeIdentifier,
+        NativeLibraryNames.PortableRid(NativeLibraryNames.Current, RuntimeInformation.ProcessArchitecture));
+
+    /// <summary>
+    /// Every place probed, in order, for given inputs. A package's <c>runtimes/&lt;rid&gt;/native</c> folder is
+    /// copied below the app folder by a RID-less build (a RID-specific publish flattens it into the app folder), so
+    /// both the runtime's RID and the portable one are tried.
+    /// </summary>
+    internal static IEnumerable<string> Candidates(string? env, string app, string runtimeRid, string portableRid)
     {
-        var env = Environment.GetEnvironmentVariable(PathVariable);
         if (!string.IsNullOrWhiteSpace(env))
         {
             yield return Directory.Exists(env) ? Path.Combine(env, FileName) : env;
         }
 
-        var app = AppContext.BaseDirectory;
         yield return Path.Combine(app, FileName);
-        yield return Path.Combine(app, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", FileName);
+        yield return Path.Combine(app, "runtimes", runtimeRid, "native", FileName);
+        if (!string.Equals(runtimeRid, portableRid, StringComparison.Ordinal))
+        {
+            yield return Path.Combine(app, "runtimes", portableRid, "native", FileName);
+        }
         // Development checkouts: walk up from bin/<config>/<tfm>/ to the repository's CMake output.
         for (var dir = new DirectoryInfo(app); dir is not null; dir = dir.Parent)
         {
