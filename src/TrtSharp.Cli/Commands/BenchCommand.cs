@@ -39,12 +39,13 @@ internal static class BenchCommand
         var matrix = new Option<bool>("--matrix") { Description = "Time every backend x precision available (ORT CPU FP32/FP16/INT8, TensorRT FP32/FP16/INT8) round-robin." };
         var int8 = new Option<string?>("--int8") { Description = "With --matrix: the INT8 model (default: <name>.int8.onnx, <name>.int8.qdq.onnx or <name>.qdq.onnx next to the model)." };
         var fp16 = new Option<string?>("--fp16") { Description = "With --matrix: the FP16 model (default: <name>.fp16.onnx next to the model)." };
+        var saveOptimized = new Option<string?>("--save-optimized") { Description = "ONNX Runtime only: write the graph ONNX Runtime runs after its optimizations (fusions such as QLinearConv) to this .onnx file; with --compare-with, the second model's goes to <name>.compared.onnx beside it." };
         var plot = new Option<string?>("--plot") { Description = "With --matrix: write a relative-speedup bar chart PNG (CPU FP32 = 1x)." };
 
         var command = new Command("bench", "Time a model or plan in steady state (pre-bound buffers, no allocation per run): throughput and latency percentiles. Exit 0, or 2 on bad input.")
         {
             model, backend, shapes, seed, data, warmUp, iterations, duration, threads, interOp, streams, cudaGraph, noTransfers,
-            exportTimes, compareWith, compareBackend, matrix, int8, fp16, plot,
+            exportTimes, compareWith, compareBackend, matrix, int8, fp16, plot, saveOptimized,
         };
         CommandRunner.SetAction(command, (parse, cancellationToken) =>
         {
@@ -80,11 +81,22 @@ internal static class BenchCommand
             };
             Dictionary<string, long[]>? shapeOverrides = parse.GetValue(shapes) is { } s ? ShapeSpec.Parse(s) : null;
             int intra = parse.GetValue(threads) ?? 0, inter = parse.GetValue(interOp) ?? 0;
+            string? optimizedPath = parse.GetValue(saveOptimized);
+            if (optimizedPath is not null && (isMatrix || resolved != "ort"))
+            {
+                throw new ArgumentException("--save-optimized applies to an ONNX Runtime model timed alone or with --compare-with, not to TensorRT plans or --matrix");
+            }
+            // Each session opened writes its optimized graph to the next path: the timed model first, then the compared one.
+            var optimizedPaths = new Queue<string>(optimizedPath is null ? [] : [optimizedPath, System.IO.Path.ChangeExtension(optimizedPath, ".compared.onnx")]);
             Action<OnnxRuntimeOptions> configure = o =>
             {
                 o.IntraOpThreads = intra;
                 o.InterOpThreads = inter;
                 o.LogSeverity = OnnxRuntimeLogSeverity.Error; // opset-age warnings are noise in a report
+                if (optimizedPaths.TryDequeue(out var target))
+                {
+                    o.OptimizedModelPath = target;
+                }
             };
             var context = new BenchContext(path, resolved, configure, shapeOverrides, parse.GetValue(seed), parse.GetValue(data), settings,
                 CliConsole.Create(parse.InvocationConfiguration.Output),

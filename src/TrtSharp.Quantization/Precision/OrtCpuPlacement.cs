@@ -9,6 +9,7 @@ namespace TrtSharp.Quantization.Precision;
 /// uint8 (x86 rewrites int8 to uint8 anyway; U8S8 is the fast kernel), weights per-channel symmetric int8 on axis 0,
 /// and Conv bias int32 with scale input_scale·weight_scale[c] and zero point 0 (what QLinearConv expects).
 /// Quantization starts at each Conv ("anchor") and is carried through the pointwise/pooling ops that follow it.
+/// MatMul/Gemm are quantized on their inputs only (<see cref="OrtCpuMatMulPlacement"/>); ConvTranspose stays float.
 /// </summary>
 internal static class OrtCpuPlacement
 {
@@ -46,7 +47,15 @@ internal static class OrtCpuPlacement
             var isConv = node.OpType == "Conv" && GraphIndex.IsDefaultDomain(node);
             var isCarrier = GraphIndex.IsDefaultDomain(node) && Carriers.Contains(node.OpType);
             var isFold = node.OpType == "Max" && folds.ContainsKey(node);
-            if (!isConv && !isCarrier && !isFold)
+            var isMatMul = GraphIndex.IsDefaultDomain(node) && node.OpType is "MatMul" or "Gemm";
+            if (GraphIndex.IsDefaultDomain(node) && node.OpType == "ConvTranspose")
+            {
+                context.Decide(node, name, NodeStatus.Inherits,
+                    "ONNX Runtime's CPU provider fuses no Q/DQ around ConvTranspose (QLinearConvTranspose exists only in other providers), so Q/DQ would only add work; stays float");
+                continue;
+            }
+
+            if (!isConv && !isCarrier && !isFold && !isMatMul)
             {
                 context.Decide(node, name, NodeStatus.Inherits, "no ORT integer kernel for this op in this profile; stays float between DQ and Q");
                 continue;
@@ -58,7 +67,11 @@ internal static class OrtCpuPlacement
                 continue;
             }
 
-            if (isFold)
+            if (isMatMul)
+            {
+                OrtCpuMatMulPlacement.Quantize(editor, context, node, name);
+            }
+            else if (isFold)
             {
                 Fold(editor, context, node, name, folds[node]);
             }
@@ -169,7 +182,8 @@ internal static class OrtCpuPlacement
 
     private static bool IsFoldParams(QuantParams p, float c) => p.ElementType == TensorData.UInt8Type && -p.ZeroPoint * p.Scale == c;
 
-    private static QuantParams QuantizeInput(QdqGraphEditor editor, QdqContext context, NodeProto node, int slot)
+    /// <summary>Parameters of input <paramref name="slot"/>: its producer's when already quantized, else a new uint8 Q/DQ from its range.</summary>
+    internal static QuantParams QuantizeInput(QdqGraphEditor editor, QdqContext context, NodeProto node, int slot)
     {
         var tensor = node.Input[slot];
         if (editor.SourceOf(tensor) is string source)

@@ -37,6 +37,9 @@ internal sealed class QdqContext
     public void Decide(NodeProto node, string displayName, NodeStatus status, string reason) =>
         Report._nodes.Add(new NodeDecision(displayName, node.OpType, status, reason));
 
+    /// <summary>Whether calibration gave <paramref name="tensor"/> a range (a tensor computed from constants only has none).</summary>
+    public bool HasRange(string tensor) => _ranges.ContainsKey(tensor);
+
     /// <summary>The calibrated range of activation <paramref name="tensor"/>; a missing or non-finite one is an error.</summary>
     public TensorRange RangeOf(string tensor)
     {

@@ -11,7 +11,8 @@ public enum QdqProfile
 
     /// <summary>
     /// ONNX Runtime CPU provider: uint8 activations on Conv inputs and outputs (so DQ→Conv→Q becomes QLinearConv),
-    /// per-channel int8 weights, int32 bias, pointwise/pooling ops in between kept in the integer domain.
+    /// per-channel int8 weights, int32 bias, pointwise/pooling ops in between kept in the integer domain; MatMul/Gemm
+    /// inputs quantized (MatMulIntegerToFloat/QGemm, float output); ConvTranspose float (no CPU integer kernel).
     /// </summary>
     OrtCpu,
 }

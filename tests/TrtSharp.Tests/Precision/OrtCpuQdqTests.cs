@@ -184,7 +184,7 @@ public class OrtCpuQdqTests
         }
     }
 
-    private static List<string> OptimizedOps(ModelProto model)
+    internal static List<string> OptimizedOps(ModelProto model)
     {
         var path = Path.Combine(Path.GetTempPath(), $"trtsharp-qdq-opt-{Guid.NewGuid():N}.onnx");
         try

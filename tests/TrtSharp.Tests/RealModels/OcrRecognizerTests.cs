@@ -1,5 +1,7 @@
 using TrtSharp.Inference;
+using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Quantization.Precision;
 using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Tests.RealModels;
@@ -41,13 +43,47 @@ public class OcrRecognizerTests
     }
 
     [TestCase("trt")]
-    [TestCase("ort-cpu", Ignore = "misses the issue 9 target: 13/15 strings with the automatic method choice (two lose their space); the trt placement keeps 15/15")]
+    [TestCase("ort-cpu", Ignore = "misses the issue 9 target: 13/15 strings — the automatic method choice takes guarded entropy by its output cosine on the 3 held-back lines; explicit MSE reads 13–15/15 depending on the calibration lines; guarded by OrtCpuStaysNearFp32AndFusesTheMatMuls, see docs/real-models.md")]
     public void DefaultQuantizationKeepsTheStrings(string placement)
     {
         using OnnxRuntimeSession int8 = SuiteQuantization.Quantize(_suite.TextRecognizer, new InMemoryDataset($"{Split} rendered lines", _lines[..Split]), placement);
         string[] heldOut = Read(int8, _lines[Split..]);
         double same = SuiteQuantization.Report("ocr-rec strings", placement, _fp32[Split..], heldOut, string.Equals);
         Assert.That(same, Is.GreaterThanOrEqualTo(0.93), string.Join(", ", _fp32[Split..].Zip(heldOut).Where(p => p.First != p.Second)));
+    }
+
+    [Test]
+    public void OrtCpuStaysNearFp32AndFusesTheMatMuls()
+    {
+        var options = new QuantizeOptions { Qdq = new QdqOptions { Profile = QdqProfile.OrtCpu } };
+        QuantizeResult result = ModelQuantizer.Quantize(_suite.TextRecognizer, new InMemoryDataset($"{Split} rendered lines", _lines[..Split]), options, SuiteQuantization.Options);
+        int quantizedMatMuls = result.Qdq.Nodes.Count(n => n.OpType == "MatMul" && n.Status == NodeStatus.Quantized);
+        var optimizedPath = Path.Combine(Path.GetTempPath(), $"trtsharp-rec-ort-{Guid.NewGuid():N}.onnx");
+        var runtime = SuiteQuantization.Options.Clone();
+        runtime.OptimizedModelPath = optimizedPath;
+        try
+        {
+            string[] heldOut;
+            using (var int8 = OnnxRuntimeSession.FromModel(result.Model, runtime))
+            {
+                heldOut = Read(int8, _lines[Split..]);
+            }
+
+            // Every MatMul the placement quantized (the SVTR blocks' projections, q·kᵀ and p·v) runs as an integer kernel in ORT.
+            var ops = ModelProto.Parser.ParseFrom(File.ReadAllBytes(optimizedPath)).Graph.Node.Select(n => n.OpType).ToList();
+            int integerMatMuls = ops.Count(o => o is "MatMulIntegerToFloat" or "QLinearMatMul");
+            TestContext.Progress.WriteLine($"ocr-rec [ort-cpu]: {quantizedMatMuls} MatMuls quantized, {integerMatMuls} integer MatMul kernels and " +
+                $"{ops.Count(o => o == "QLinearConv")} QLinearConv in ORT's optimized graph");
+            Assert.That(quantizedMatMuls, Is.GreaterThanOrEqualTo(10));
+            Assert.That(integerMatMuls, Is.EqualTo(quantizedMatMuls));
+            double same = SuiteQuantization.Report("ocr-rec strings", "ort-cpu", _fp32[Split..], heldOut, string.Equals);
+            // Below the issue's 14/15 (see the ignored case above), but a regression past 12/15 must still fail.
+            Assert.That(same, Is.GreaterThanOrEqualTo(0.8), string.Join(", ", _fp32[Split..].Zip(heldOut).Where(p => p.First != p.Second)));
+        }
+        finally
+        {
+            File.Delete(optimizedPath);
+        }
     }
 
     [TestCase("fp16", 1.0)]
