@@ -1,3 +1,4 @@
+using TrtSharp.Interop.Handles;
 namespace TrtSharp.Cuda;
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed class CudaEvent : IDisposable
         CudaRuntime.EnsureAvailable();
         uint flags = enableTiming ? CudaNative.cudaEventDefault : CudaNative.cudaEventDisableTiming;
         CudaCheck.Check(CudaNative.cudaEventCreateWithFlags(out IntPtr evt, flags), "cudaEventCreateWithFlags");
-        _handle.Set(evt);
+        _handle.Attach(evt);
         TimingEnabled = enableTiming;
     }
 
@@ -87,7 +88,7 @@ public sealed class CudaEvent : IDisposable
     }
 
     /// <summary>Destroys the event. Idempotent.</summary>
-    public void Dispose() => _handle.DisposeFromOwner();
+    public void Dispose() => _handle.Dispose();
 
     internal HandleLease Lease()
     {

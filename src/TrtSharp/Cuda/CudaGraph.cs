@@ -1,3 +1,4 @@
+using TrtSharp.Interop.Handles;
 using TrtSharp.Errors;
 
 namespace TrtSharp.Cuda;
@@ -56,7 +57,7 @@ public sealed class CudaGraph : IDisposable
         try
         {
             CudaCheck.Check(CudaNative.cudaGraphInstantiateWithFlags(out IntPtr exec, graph, 0), "cudaGraphInstantiateWithFlags");
-            result._handle.Set(exec);
+            result._handle.Attach(exec);
         }
         finally
         {
@@ -76,5 +77,5 @@ public sealed class CudaGraph : IDisposable
     }
 
     /// <summary>Destroys the executable graph. Idempotent. Make sure no launch is still running.</summary>
-    public void Dispose() => _handle.DisposeFromOwner();
+    public void Dispose() => _handle.Dispose();
 }

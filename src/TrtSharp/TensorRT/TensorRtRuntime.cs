@@ -96,7 +96,8 @@ public sealed unsafe class TensorRtRuntime : IDisposable
         {
             try
             {
-                NativeStatus.Check(TrtsNative.RuntimeSetEngineHostCodeAllowed(handle.Value, 1), "trts_runtime_set_engine_host_code_allowed");
+                using var runtime = handle.Lease();
+                NativeStatus.Check(TrtsNative.RuntimeSetEngineHostCodeAllowed(runtime.Value, 1), "trts_runtime_set_engine_host_code_allowed");
             }
             catch
             {
@@ -114,9 +115,10 @@ public sealed unsafe class TensorRtRuntime : IDisposable
         var engine = new EngineHandle();
         TrtsEngine* raw = null;
         TrtsStatus status;
+        using (var runtime = Handle.Lease())
         fixed (byte* data = plan)
         {
-            status = TrtsNative.RuntimeDeserializeEngine(Handle.Value, data, (ulong)plan.Length, &raw);
+            status = TrtsNative.RuntimeDeserializeEngine(runtime.Value, data, (ulong)plan.Length, &raw);
         }
         engine.Attach((nint)raw, Handle);
         NativeStatus.Check(status, "trts_runtime_deserialize_engine");
