@@ -34,7 +34,7 @@ public sealed class CudaEvent : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
             return _handle.DangerousGetHandle();
         }
     }
@@ -92,7 +92,7 @@ public sealed class CudaEvent : IDisposable
 
     internal HandleLease Lease()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
         return _handle.Lease();
     }
 }

@@ -70,7 +70,7 @@ public sealed class CudaGraph : IDisposable
     public void Launch(CudaStream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
         using HandleLease exec = _handle.Lease();
         using HandleLease s = stream.Lease();
         CudaCheck.Check(CudaNative.cudaGraphLaunch(exec.Value, s.Value), "cudaGraphLaunch");

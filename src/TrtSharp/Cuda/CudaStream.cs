@@ -30,7 +30,7 @@ public sealed class CudaStream : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
             return _handle.DangerousGetHandle();
         }
     }
@@ -48,7 +48,7 @@ public sealed class CudaStream : IDisposable
 
     internal HandleLease Lease()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
         return _handle.Lease();
     }
 }

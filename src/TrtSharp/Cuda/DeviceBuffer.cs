@@ -49,7 +49,7 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable where T : unmanaged
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
             return _handle.DangerousGetHandle();
         }
     }
@@ -152,7 +152,7 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable where T : unmanaged
 
     internal HandleLease Lease()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
         return _handle.Lease();
     }
 

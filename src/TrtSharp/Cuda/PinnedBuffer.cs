@@ -47,7 +47,7 @@ public sealed unsafe class PinnedBuffer<T> : IDisposable where T : unmanaged
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
             return _handle.DangerousGetHandle();
         }
     }
@@ -61,7 +61,7 @@ public sealed unsafe class PinnedBuffer<T> : IDisposable where T : unmanaged
 
     internal HandleLease Lease()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
         return _handle.Lease();
     }
 }

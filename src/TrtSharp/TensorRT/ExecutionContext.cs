@@ -198,7 +198,7 @@ public sealed unsafe class ExecutionContext : IInferenceSession
     /// <summary>Detaches <paramref name="allocator"/> wherever it is installed, before it is freed (TensorRT must never call into it again).</summary>
     internal void DetachOutputAllocator(OutputAllocator allocator)
     {
-        if (Handle.IsClosed)
+        if (Handle.IsDisposed)
         {
             return;
         }
@@ -331,7 +331,7 @@ public sealed unsafe class ExecutionContext : IInferenceSession
         // Wait for a run in progress on another thread: TensorRT must not lose its context mid-enqueue.
         lock (Gate)
         {
-            if (!Handle.IsClosed)
+            if (!Handle.IsDisposed)
             {
                 try
                 {

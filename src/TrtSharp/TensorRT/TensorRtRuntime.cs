@@ -111,7 +111,7 @@ public sealed unsafe class TensorRtRuntime : IDisposable
     /// <summary>Deserializes a plan into an engine; the engine keeps this runtime alive.</summary>
     public Engine Deserialize(ReadOnlySpan<byte> plan)
     {
-        ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(Handle.IsDisposed, this);
         var engine = new EngineHandle();
         TrtsEngine* raw = null;
         TrtsStatus status;

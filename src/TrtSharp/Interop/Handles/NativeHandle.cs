@@ -26,6 +26,12 @@ internal abstract class NativeHandle : SafeHandle
     /// <inheritdoc />
     public override bool IsInvalid => handle == 0;
 
+    /// <summary>
+    /// Whether the owner disposed the handle. Unlike <see cref="SafeHandle.IsClosed"/> it is true from the moment
+    /// <c>Dispose</c> is called, even while a call in flight on another thread still holds a lease.
+    /// </summary>
+    internal bool IsDisposed => _disposedByOwner || IsClosed;
+
     /// <summary>What the handle owns, for leak reports and <see cref="ObjectDisposedException"/> (e.g. <c>trts_engine</c>).</summary>
     protected abstract string Kind { get; }
 
@@ -72,7 +78,7 @@ internal abstract class NativeHandle : SafeHandle
     {
 #pragma warning disable CA1513 // ThrowIf would name the SafeHandle class; the message should name what it owned.
         // IsClosed alone is not enough: while another call holds a lease, a disposed SafeHandle is not closed yet.
-        if (_disposedByOwner || IsClosed)
+        if (IsDisposed)
         {
             throw new ObjectDisposedException(Kind);
         }
