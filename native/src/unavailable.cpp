@@ -10,9 +10,10 @@ trts_status unavailable(char const* function) noexcept
     try
     {
         return fail(TRTS_E_UNAVAILABLE, std::string(function) +
-        ": this trtsharp_native was built without TensorRT (core-only). Install TensorRT 10.x or 11.x (libnvinfer, "
-        "libnvonnxparser and their headers) plus the CUDA runtime, then rebuild the shim with "
-        "'cmake -S . -B build/native -DTensorRT_ROOT=<tensorrt dir> && cmake --build build/native'.");
+        ": this trtsharp_native was built without TensorRT (core-only). Install TensorRT 10.x or 11.x and the CUDA "
+        "runtime, and load a trtsharp_native built with them: the one the TrtSharp package ships under "
+        "runtimes/<rid>/native/, or one built from the TrtSharp sources with CMake (-DTensorRT_ROOT=<tensorrt dir>), "
+        "found through TRTSHARP_NATIVE_PATH.");
     }
     catch (...)
     {

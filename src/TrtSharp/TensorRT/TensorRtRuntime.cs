@@ -42,7 +42,8 @@ public sealed unsafe class TensorRtRuntime : IDisposable
             }
             if (!info.IsFull)
             {
-                return "the native shim was built without TensorRT (core-only); install TensorRT 10 or 11 (libnvinfer, libnvonnxparser and headers) and rebuild it with 'cmake -S . -B build/native -DTensorRT_ROOT=<path> && cmake --build build/native'";
+                return "the native shim was built without TensorRT (core-only); install TensorRT 10 or 11 and use a shim built with it: " +
+                    $"the TrtSharp package's runtimes/<rid>/native/ one, or one built from the TrtSharp sources with CMake against TensorRT, found through {Interop.NativeLibraryResolver.PathVariable}";
             }
             string? cuda = CudaRuntime.UnavailableReason;
             return cuda is null ? null : $"TensorRT needs a CUDA device: {cuda}";
