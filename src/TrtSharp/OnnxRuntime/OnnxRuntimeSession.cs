@@ -288,6 +288,11 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
             }
             return binding;
         }
+        catch (OnnxRuntimeException ex)
+        {
+            // ONNX Runtime's exception type never leaves the session (docs/design.md, "Errors").
+            throw new OnnxRuntimeFailureException(ModelPath, $"ONNX Runtime could not bind {ModelPath ?? "the model"}: {ex.Message}", ex);
+        }
         finally
         {
             _gate.Exit();
