@@ -73,6 +73,48 @@ public sealed unsafe class NativeHandleTests
     }
 
     [Test]
+    [LeaksOnPurpose]
+    public void AnAbandonedShimHandleIsReportedToTheOneTrackerNotFreed()
+    {
+        var kinds = new List<string>();
+        void OnLeak(string kind)
+        {
+            lock (kinds)
+                kinds.Add(kind);
+        }
+
+        long before = NativeLeakTracker.Count;
+        NativeLeakTracker.LeakDetected += OnLeak;
+        try
+        {
+            AbandonBlob();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        finally
+        {
+            NativeLeakTracker.LeakDetected -= OnLeak;
+        }
+        Assert.That(NativeLeakTracker.Count, Is.EqualTo(before + 1));
+        lock (kinds)
+            Assert.That(kinds, Is.EqualTo(new[] { "trts_blob" }));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AbandonBlob()
+    {
+        // Three bytes of host memory leaked on purpose: the finalizer must only report, never call the shim.
+        byte[] payload = [1, 2, 3];
+        var blob = new BlobHandle();
+        TrtsBlob* raw = null;
+        fixed (byte* p = payload)
+        {
+            Assert.That(TrtsNative.BlobCreate(p, (ulong)payload.Length, &raw), Is.EqualTo(TrtsStatus.Ok));
+        }
+        blob.Attach((nint)raw);
+    }
+
+    [Test]
     [CancelAfter(30_000)]
     public void AHandleDisposedOnAnotherThreadIsFreedOnlyAfterTheCallReturns()
     {

@@ -5,7 +5,7 @@ namespace TrtSharp.Tests.OnnxRuntime;
 
 /// <summary>Sessions and bindings found by the garbage collector are reported; disposed ones never are.</summary>
 [TestFixture]
-public class OnnxRuntimeLeakTrackerTests
+public class OnnxRuntimeLeakTests
 {
     [Test]
     [LeaksOnPurpose]

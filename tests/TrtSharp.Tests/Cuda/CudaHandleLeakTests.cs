@@ -5,7 +5,7 @@ namespace TrtSharp.Tests.Cuda;
 
 /// <summary>The finalizer path of CUDA handles reports a leak instead of calling CUDA.</summary>
 [TestFixture]
-public class CudaLeakTrackerTests
+public class CudaHandleLeakTests
 {
     [Test]
     [LeaksOnPurpose]
