@@ -39,17 +39,17 @@ Task("Native")
 });
 
 Task("Bindings")
-    .Description("Regenerates src/TrtSharp/Interop/Generated from native/include/trtsharp/trtsharp.h.")
+    .Description("Regenerates src/TrtSharp/Interop/Generated (bindings, handle classes), the layout tests and native/src/generated (core-only stubs) from native/include/trtsharp/trtsharp.h.")
     .Does(() =>
 {
-    Run("dotnet", "run --project src/TrtSharp.BindGen -c Release -- --header native/include/trtsharp/trtsharp.h --out src/TrtSharp/Interop/Generated --tests-out tests/TrtSharp.Tests/Interop/Generated");
+    Run("dotnet", "run --project src/TrtSharp.BindGen -c Release -- --header native/include/trtsharp/trtsharp.h --out src/TrtSharp/Interop/Generated --tests-out tests/TrtSharp.Tests/Interop/Generated --native-out native/src/generated --cmake CMakeLists.txt");
 });
 
 Task("CheckBindings")
-    .Description("Fails when the committed generated bindings differ from a fresh generation.")
+    .Description("Fails when the committed generated files (bindings, handles, layout tests, core-only stubs) differ from a fresh generation.")
     .Does(() =>
 {
-    Run("dotnet", "run --project src/TrtSharp.BindGen -c Release -- --header native/include/trtsharp/trtsharp.h --out src/TrtSharp/Interop/Generated --tests-out tests/TrtSharp.Tests/Interop/Generated --check");
+    Run("dotnet", "run --project src/TrtSharp.BindGen -c Release -- --header native/include/trtsharp/trtsharp.h --out src/TrtSharp/Interop/Generated --tests-out tests/TrtSharp.Tests/Interop/Generated --native-out native/src/generated --cmake CMakeLists.txt --check");
 });
 
 Task("Build")

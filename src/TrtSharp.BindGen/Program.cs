@@ -1,17 +1,19 @@
 namespace TrtSharp.BindGen;
 
 /// <summary>
-/// trtsharp-bindgen: reads clang's JSON AST of trtsharp.h and writes the C# interop layer plus layout tests.
+/// trtsharp-bindgen: reads clang's JSON AST of trtsharp.h and writes the C# interop layer (bindings and handle
+/// classes), layout tests and the core-only native stubs.
 /// <c>--check</c> compares a fresh generation with the files on disk and exits 1 on any difference (for CI).
 /// </summary>
 internal static class Program
 {
     private const string Usage =
-        "usage: TrtSharp.BindGen --header <trtsharp.h> --out <dir> --tests-out <dir> [--clang clang-14] [--check]";
+        "usage: TrtSharp.BindGen --header <trtsharp.h> --out <dir> --tests-out <dir> --native-out <dir> --cmake <CMakeLists.txt> " +
+        "[--clang clang-14] [--check]";
 
     private static int Main(string[] args)
     {
-        string? header = null, outDir = null, testsOut = null;
+        string? header = null, outDir = null, testsOut = null, nativeOut = null, cmake = null;
         var clang = "clang-14";
         var check = false;
         for (var i = 0; i < args.Length; i++)
@@ -21,6 +23,8 @@ internal static class Program
                 case "--header" when i + 1 < args.Length: header = args[++i]; break;
                 case "--out" when i + 1 < args.Length: outDir = args[++i]; break;
                 case "--tests-out" when i + 1 < args.Length: testsOut = args[++i]; break;
+                case "--native-out" when i + 1 < args.Length: nativeOut = args[++i]; break;
+                case "--cmake" when i + 1 < args.Length: cmake = args[++i]; break;
                 case "--clang" when i + 1 < args.Length: clang = args[++i]; break;
                 case "--check": check = true; break;
                 default:
@@ -29,22 +33,25 @@ internal static class Program
             }
         }
 
-        if (header is null || outDir is null || testsOut is null)
+        if (header is null || outDir is null || testsOut is null || nativeOut is null || cmake is null)
         {
             Console.Error.WriteLine(Usage);
             return 2;
         }
 
-        if (!File.Exists(header))
+        foreach (var input in new[] { header, cmake })
         {
-            Console.Error.WriteLine($"header not found: {header}");
-            return 2;
+            if (!File.Exists(input))
+            {
+                Console.Error.WriteLine($"input not found: {input}");
+                return 2;
+            }
         }
 
         try
         {
-            var files = Generator.Generate(header, clang, outDir, testsOut);
-            return check ? Check(files, outDir, testsOut) : Write(files);
+            var files = Generator.Generate(header, clang, outDir, testsOut, nativeOut, cmake);
+            return check ? Check(files, outDir, testsOut, nativeOut) : Write(files);
         }
         catch (InvalidOperationException e)
         {
@@ -73,7 +80,7 @@ internal static class Program
         return 0;
     }
 
-    private static int Check(IReadOnlyDictionary<string, string> files, string outDir, string testsOut)
+    private static int Check(IReadOnlyDictionary<string, string> files, string outDir, string testsOut, string nativeOut)
     {
         var differences = new List<string>();
         foreach (var (path, content) in files)
@@ -89,9 +96,9 @@ internal static class Program
         }
 
         var expected = new HashSet<string>(files.Keys.Select(Path.GetFullPath), StringComparer.Ordinal);
-        foreach (var dir in new[] { outDir, testsOut }.Where(Directory.Exists))
+        foreach (var dir in new[] { outDir, testsOut, nativeOut }.Where(Directory.Exists))
         {
-            differences.AddRange(Directory.EnumerateFiles(dir, "*.g.cs")
+            differences.AddRange(Directory.EnumerateFiles(dir, "*.g.*")
                 .Where(f => !expected.Contains(Path.GetFullPath(f)))
                 .Select(f => $"stale (not generated any more): {f}"));
         }

@@ -1,3 +1,4 @@
+using TrtSharp.Interop.Handles;
 namespace TrtSharp.Cuda;
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed class CudaEvent : IDisposable
         CudaRuntime.EnsureAvailable();
         uint flags = enableTiming ? CudaNative.cudaEventDefault : CudaNative.cudaEventDisableTiming;
         CudaCheck.Check(CudaNative.cudaEventCreateWithFlags(out IntPtr evt, flags), "cudaEventCreateWithFlags");
-        _handle.Set(evt);
+        _handle.Attach(evt);
         TimingEnabled = enableTiming;
     }
 
@@ -33,7 +34,7 @@ public sealed class CudaEvent : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
             return _handle.DangerousGetHandle();
         }
     }
@@ -87,11 +88,11 @@ public sealed class CudaEvent : IDisposable
     }
 
     /// <summary>Destroys the event. Idempotent.</summary>
-    public void Dispose() => _handle.DisposeFromOwner();
+    public void Dispose() => _handle.Dispose();
 
     internal HandleLease Lease()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
         return _handle.Lease();
     }
 }

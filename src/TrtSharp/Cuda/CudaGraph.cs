@@ -1,3 +1,4 @@
+using TrtSharp.Interop.Handles;
 using TrtSharp.Errors;
 
 namespace TrtSharp.Cuda;
@@ -56,7 +57,7 @@ public sealed class CudaGraph : IDisposable
         try
         {
             CudaCheck.Check(CudaNative.cudaGraphInstantiateWithFlags(out IntPtr exec, graph, 0), "cudaGraphInstantiateWithFlags");
-            result._handle.Set(exec);
+            result._handle.Attach(exec);
         }
         finally
         {
@@ -69,12 +70,12 @@ public sealed class CudaGraph : IDisposable
     public void Launch(CudaStream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
         using HandleLease exec = _handle.Lease();
         using HandleLease s = stream.Lease();
         CudaCheck.Check(CudaNative.cudaGraphLaunch(exec.Value, s.Value), "cudaGraphLaunch");
     }
 
     /// <summary>Destroys the executable graph. Idempotent. Make sure no launch is still running.</summary>
-    public void Dispose() => _handle.DisposeFromOwner();
+    public void Dispose() => _handle.Dispose();
 }

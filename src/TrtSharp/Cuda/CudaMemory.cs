@@ -1,3 +1,4 @@
+using TrtSharp.Interop.Handles;
 namespace TrtSharp.Cuda;
 
 /// <summary>Copies involving device memory that TrtSharp does not own as a <see cref="DeviceBuffer{T}"/> (e.g. memory handed to TensorRT by an output allocator).</summary>

@@ -1,3 +1,4 @@
+using TrtSharp.Interop.Handles;
 namespace TrtSharp.Cuda;
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed class CudaStream : IDisposable
     {
         CudaRuntime.EnsureAvailable();
         CudaCheck.Check(CudaNative.cudaStreamCreateWithFlags(out IntPtr stream, CudaNative.cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-        _handle.Set(stream);
+        _handle.Attach(stream);
     }
 
     /// <summary>The raw <c>cudaStream_t</c>, for passing to other native APIs (e.g. TensorRT's <c>enqueueV3</c>). Valid until disposal.</summary>
@@ -29,7 +30,7 @@ public sealed class CudaStream : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
             return _handle.DangerousGetHandle();
         }
     }
@@ -43,11 +44,11 @@ public sealed class CudaStream : IDisposable
     }
 
     /// <summary>Destroys the stream. Work already issued still completes. Idempotent.</summary>
-    public void Dispose() => _handle.DisposeFromOwner();
+    public void Dispose() => _handle.Dispose();
 
     internal HandleLease Lease()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
         return _handle.Lease();
     }
 }

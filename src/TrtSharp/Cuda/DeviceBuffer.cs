@@ -1,3 +1,4 @@
+using TrtSharp.Interop.Handles;
 using TrtSharp.Errors;
 
 namespace TrtSharp.Cuda;
@@ -33,7 +34,7 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable where T : unmanaged
         int status = CudaNative.cudaMalloc(out IntPtr pointer, (nuint)ByteLength);
         if (status != CudaNative.cudaSuccess)
             throw CudaCheck.Failure(status, $"cudaMalloc({ByteLength} bytes for DeviceBuffer<{typeof(T).Name}>[{length}])");
-        _handle.Set(pointer);
+        _handle.Attach(pointer);
     }
 
     /// <summary>The number of elements.</summary>
@@ -48,7 +49,7 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable where T : unmanaged
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
             return _handle.DangerousGetHandle();
         }
     }
@@ -147,11 +148,11 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable where T : unmanaged
     }
 
     /// <summary>Frees the memory. Idempotent. Make sure no stream still uses it.</summary>
-    public void Dispose() => _handle.DisposeFromOwner();
+    public void Dispose() => _handle.Dispose();
 
     internal HandleLease Lease()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
         return _handle.Lease();
     }
 

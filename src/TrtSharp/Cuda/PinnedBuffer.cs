@@ -1,3 +1,4 @@
+using TrtSharp.Interop.Handles;
 using TrtSharp.Errors;
 
 namespace TrtSharp.Cuda;
@@ -31,7 +32,7 @@ public sealed unsafe class PinnedBuffer<T> : IDisposable where T : unmanaged
         int status = CudaNative.cudaMallocHost(out IntPtr pointer, (nuint)ByteLength);
         if (status != CudaNative.cudaSuccess)
             throw CudaCheck.Failure(status, $"cudaMallocHost({ByteLength} bytes for PinnedBuffer<{typeof(T).Name}>[{length}])");
-        _handle.Set(pointer);
+        _handle.Attach(pointer);
     }
 
     /// <summary>The number of elements.</summary>
@@ -46,7 +47,7 @@ public sealed unsafe class PinnedBuffer<T> : IDisposable where T : unmanaged
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
             return _handle.DangerousGetHandle();
         }
     }
@@ -56,11 +57,11 @@ public sealed unsafe class PinnedBuffer<T> : IDisposable where T : unmanaged
     public Span<T> Span => new((void*)Pointer, Length);
 
     /// <summary>Frees the memory. Idempotent. Make sure no copy still uses it.</summary>
-    public void Dispose() => _handle.DisposeFromOwner();
+    public void Dispose() => _handle.Dispose();
 
     internal HandleLease Lease()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_handle.IsDisposed, this);
         return _handle.Lease();
     }
 }

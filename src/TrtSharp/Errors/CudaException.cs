@@ -20,10 +20,23 @@ public sealed class CudaException : TrtSharpException
         Description = description;
     }
 
+    /// <summary>
+    /// Creates the exception for a CUDA failure that TensorRT reported through the shim, which does not pass the
+    /// <c>cudaError_t</c> on (<see cref="ErrorCode"/> is -1, <see cref="ErrorName"/> <c>TRTS_E_CUDA</c>).
+    /// </summary>
+    public CudaException(string operation, string detail)
+        : base($"{operation} failed (CUDA error inside TensorRT): {detail}")
+    {
+        Operation = operation;
+        ErrorCode = -1;
+        ErrorName = "TRTS_E_CUDA";
+        Description = detail;
+    }
+
     /// <summary>The CUDA function or managed operation that failed.</summary>
     public string Operation { get; }
 
-    /// <summary>The numeric <c>cudaError_t</c>.</summary>
+    /// <summary>The numeric <c>cudaError_t</c>; -1 when TensorRT reported the failure without it.</summary>
     public int ErrorCode { get; }
 
     /// <summary>The symbolic error name, e.g. <c>cudaErrorInvalidValue</c>.</summary>

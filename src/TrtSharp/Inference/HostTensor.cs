@@ -109,7 +109,7 @@ public sealed class HostTensor<T> : HostTensor where T : unmanaged
         ArgumentNullException.ThrowIfNull(data);
         if (TensorElementTypeInfo.ClrType(elementType) != typeof(T))
         {
-            throw new UnsupportedDataTypeException($"{elementType} is stored as {TensorElementTypeInfo.ClrType(elementType).Name}, not {typeof(T).Name}");
+            throw new TensorShapeException(null, $"{elementType} is stored as {TensorElementTypeInfo.ClrType(elementType).Name}, not {typeof(T).Name}");
         }
         long expected = TensorElementTypeInfo.IsPacked4Bit(elementType) ? TensorElementTypeInfo.StorageBytes(elementType, ElementCount) : ElementCount;
         if (data.LongLength != expected)

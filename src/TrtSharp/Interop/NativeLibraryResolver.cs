@@ -8,13 +8,13 @@ using TrtSharp.Interop.Generated;
 namespace TrtSharp.Interop;
 
 /// <summary>
-/// Loads <c>trtsharp_native</c> from known places: <c>TRTSHARP_NATIVE_PATH</c> (a file or folder), the app folder,
+/// Loads <c>trtsharp_native</c> from known places: <c>TRTSHARP_NATIVE_PATH</c> (a folder, or the file itself), the app folder,
 /// <c>runtimes/&lt;rid&gt;/native</c>, then the repository's CMake output (<c>build/native</c>) above the app folder.
 /// A failed load lists every path tried.
 /// </summary>
 internal static class NativeLibraryResolver
 {
-    /// <summary>Environment variable naming the shim file or its folder.</summary>
+    /// <summary>Environment variable naming the folder that holds the shim (naming the file itself works too).</summary>
     public const string PathVariable = "TRTSHARP_NATIVE_PATH";
 
     private static readonly Lock Gate = new();
@@ -83,12 +83,20 @@ internal static class NativeLibraryResolver
                     .Append(OperatingSystem.IsWindows() ? "PATH or the app folder" : "LD_LIBRARY_PATH or ldconfig").Append(").");
             }
 
-            throw new BackendUnavailableException(
-                $"The TrtSharp native shim ({FileName}) could not be loaded. Build it with " +
-                "'cmake -S . -B build/native && cmake --build build/native' or set " + PathVariable +
-                ". Paths tried:" + tried);
+            throw new BackendUnavailableException(NotLoadedMessage(tried.ToString()));
         }
     }
+
+    /// <summary>
+    /// Why the shim is missing and what to do, for an installed application first: the package ships the shim, so
+    /// the usual remedies are the platform's runtime folder or <see cref="PathVariable"/>; building from source comes last.
+    /// </summary>
+    internal static string NotLoadedMessage(string tried) =>
+        $"The TrtSharp native shim ({FileName}) could not be loaded. The TrtSharp package ships it for supported " +
+        $"platforms under runtimes/{RuntimeInformation.RuntimeIdentifier}/native/ (copied next to the application when " +
+        $"it is built or published); otherwise set {PathVariable} to the folder that holds a {FileName} built for this " +
+        "platform (from the TrtSharp sources with CMake, as the documentation's 'Building the native shim' describes). " +
+        "Paths tried:" + tried;
 
     /// <summary>
     /// Loads <paramref name="path"/>; on failure <paramref name="reason"/> is the loader's own words (e.g. which
@@ -158,7 +166,7 @@ internal static class NativeLibraryResolver
         int version = 0;
         var status = ((delegate* unmanaged[Cdecl]<int*, Generated.TrtsStatus>)export)(&version);
         return status == Generated.TrtsStatus.Ok && version == Generated.TrtsNative.AbiVersion ? null
-            : $"C ABI version {version}, but this TrtSharp needs {Generated.TrtsNative.AbiVersion}: rebuild it from this checkout";
+            : $"C ABI version {version}, but this TrtSharp needs {Generated.TrtsNative.AbiVersion}: use the shim of the same TrtSharp version";
     }
 
     /// <summary>The platform file name of the shim.</summary>

@@ -49,12 +49,12 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         }
     }
 
-    /// <summary>Reports a binding that nobody disposed (<see cref="OnnxRuntimeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
+    /// <summary>Reports a binding that nobody disposed (<see cref="Interop.NativeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
     ~OnnxRuntimeBinding()
     {
         if (!_gate.IsClosed)
         {
-            OnnxRuntimeLeakTracker.Report($"OnnxRuntimeBinding ({_session.ModelPath ?? "model from bytes"})");
+            Interop.NativeLeakTracker.Report($"OnnxRuntimeBinding ({_session.ModelPath ?? "model from bytes"})");
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
 
     /// <summary>The input buffer with its element storage type, e.g. <c>Input&lt;float&gt;("x").Span</c>.</summary>
     public HostTensor<T> Input<T>(string name) where T : unmanaged => Input(name) as HostTensor<T>
-        ?? throw new UnsupportedDataTypeException($"input '{name}' is {Input(name)}, not stored as {typeof(T).Name}");
+        ?? throw new TensorShapeException(name, $"the input is {Input(name)}, not stored as {typeof(T).Name}");
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The output's shape is only known after the first <see cref="Run"/>.</exception>
@@ -97,7 +97,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
 
     /// <summary>The output buffer with its element storage type.</summary>
     public HostTensor<T> Output<T>(string name) where T : unmanaged => Output(name) as HostTensor<T>
-        ?? throw new UnsupportedDataTypeException($"output '{name}' is {Output(name)}, not stored as {typeof(T).Name}");
+        ?? throw new TensorShapeException(name, $"the output is {Output(name)}, not stored as {typeof(T).Name}");
 
     /// <inheritdoc/>
     public void Run()
@@ -138,7 +138,7 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new TrtSharpException($"ONNX Runtime failed to run {_session.ModelPath ?? "the model"} on its binding: {ex.Message}", ex);
+            throw new OnnxRuntimeFailureException(_session.ModelPath, $"ONNX Runtime failed to run {_session.ModelPath ?? "the model"} on its binding: {ex.Message}", ex);
         }
         _fromLearned.Clear();
         if (_pending.Count > 0)

@@ -72,12 +72,12 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         _constructed = true;
     }
 
-    /// <summary>Reports a session that nobody disposed (<see cref="OnnxRuntimeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
+    /// <summary>Reports a session that nobody disposed (<see cref="Interop.NativeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
     ~OnnxRuntimeSession()
     {
         if (_constructed && !_gate.IsClosed)
         {
-            OnnxRuntimeLeakTracker.Report($"OnnxRuntimeSession ({ModelPath ?? "model from bytes"})");
+            Interop.NativeLeakTracker.Report($"OnnxRuntimeSession ({ModelPath ?? "model from bytes"})");
         }
     }
 
@@ -308,6 +308,11 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
             }
             return binding;
         }
+        catch (OnnxRuntimeException ex)
+        {
+            // ONNX Runtime's exception type never leaves the session (docs/design.md, "Errors").
+            throw new OnnxRuntimeFailureException(ModelPath, $"ONNX Runtime could not bind {ModelPath ?? "the model"}: {ex.Message}", ex);
+        }
         finally
         {
             _gate.Exit();
@@ -371,7 +376,7 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new TrtSharpException($"ONNX Runtime failed to run {ModelPath ?? "the model"}: {ex.Message}", ex);
+            throw new OnnxRuntimeFailureException(ModelPath, $"ONNX Runtime failed to run {ModelPath ?? "the model"}: {ex.Message}", ex);
         }
     }
 }

@@ -21,6 +21,7 @@ public sealed class DatasetCalibrationSource : ICalibrationBatchSource, IDisposa
     private IEnumerator<IReadOnlyDictionary<string, HostTensor>>? _batches;
     private Dictionary<string, long[]>? _shapes;
     private string? _lastSkipped;
+    private bool _disposed;
 
     /// <summary>Creates the source; nothing is read or allocated until TensorRT asks for the first batch.</summary>
     public DatasetCalibrationSource(ICalibrationDataset data, string? cachePath = null)
@@ -47,6 +48,7 @@ public sealed class DatasetCalibrationSource : ICalibrationBatchSource, IDisposa
     public bool TryGetBatch(IReadOnlyList<string> inputNames, Span<IntPtr> devicePointers)
     {
         ArgumentNullException.ThrowIfNull(inputNames);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _batches ??= _data.Batches().GetEnumerator();
         while (_batches.MoveNext())
         {
@@ -97,6 +99,7 @@ public sealed class DatasetCalibrationSource : ICalibrationBatchSource, IDisposa
     /// <summary>Frees the device buffers (after the build that used this source has returned).</summary>
     public void Dispose()
     {
+        _disposed = true;
         _batches?.Dispose();
         foreach (var b in _device.Values)
         {

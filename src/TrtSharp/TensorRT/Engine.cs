@@ -95,8 +95,9 @@ public sealed unsafe class Engine : IDisposable
     /// <summary>The plan bytes.</summary>
     public byte[] Serialize()
     {
+        using var engine = Handle.Lease();
         TrtsBlob* raw = null;
-        var status = TrtsNative.EngineSerialize(Handle.Value, &raw);
+        var status = TrtsNative.EngineSerialize(engine.Value, &raw);
         return ShimBlob.Take(raw, status, "trts_engine_serialize");
     }
 
@@ -126,8 +127,9 @@ public sealed unsafe class Engine : IDisposable
     /// <summary>TensorRT's engine inspector output (layers, tactics, formats) as JSON.</summary>
     public string InspectorJson()
     {
+        using var engine = Handle.Lease();
         TrtsBlob* raw = null;
-        var status = TrtsNative.EngineGetInspectorJson(Handle.Value, null, &raw);
+        var status = TrtsNative.EngineGetInspectorJson(engine.Value, null, &raw);
         return Encoding.UTF8.GetString(ShimBlob.Take(raw, status, "trts_engine_get_inspector_json"));
     }
 
@@ -148,16 +150,17 @@ public sealed unsafe class Engine : IDisposable
 
     private List<EngineTensor> ReadTensors()
     {
+        using var engine = Handle.Lease();
         int count, profiles;
-        NativeStatus.Check(TrtsNative.EngineGetIoCount(Handle.Value, &count), "trts_engine_get_io_count");
-        NativeStatus.Check(TrtsNative.EngineGetProfileCount(Handle.Value, &profiles), "trts_engine_get_profile_count");
+        NativeStatus.Check(TrtsNative.EngineGetIoCount(engine.Value, &count), "trts_engine_get_io_count");
+        NativeStatus.Check(TrtsNative.EngineGetProfileCount(engine.Value, &profiles), "trts_engine_get_profile_count");
         ProfileCount = profiles;
         var result = new List<EngineTensor>(count);
         for (int i = 0; i < count; i++)
         {
             TrtsTensorInfo info;
             NativeStatus.Check(TrtsNative.TensorInfoInit(&info), "trts_tensor_info_init");
-            NativeStatus.Check(TrtsNative.EngineGetIoInfo(Handle.Value, i, &info), "trts_engine_get_io_info");
+            NativeStatus.Check(TrtsNative.EngineGetIoInfo(engine.Value, i, &info), "trts_engine_get_io_info");
             string name = Marshal.PtrToStringUTF8((nint)info.Name) ?? string.Empty;
             bool isInput = info.Mode == TrtsTensorIoMode.Input;
             long[] shape = ShimDims.ToArray(info.Shape);
@@ -189,12 +192,13 @@ public sealed unsafe class Engine : IDisposable
 
     private long[] ProfileValues(string name, int profile, TrtsProfileSelector selector)
     {
+        using var engine = Handle.Lease();
         byte[] utf8 = Encoding.UTF8.GetBytes(name + "\0");
         int count = 0;
         fixed (byte* n = utf8)
         {
             // Ask for the count first (capacity 0 answers TRTS_E_BUFFER_TOO_SMALL with the count), then read.
-            var status = TrtsNative.EngineGetProfileValues(Handle.Value, n, profile, selector, null, 0, &count);
+            var status = TrtsNative.EngineGetProfileValues(engine.Value, n, profile, selector, null, 0, &count);
             if (status != TrtsStatus.EBufferTooSmall)
             {
                 NativeStatus.Check(status, "trts_engine_get_profile_values");
@@ -204,7 +208,7 @@ public sealed unsafe class Engine : IDisposable
             {
                 fixed (long* v = values)
                 {
-                    NativeStatus.Check(TrtsNative.EngineGetProfileValues(Handle.Value, n, profile, selector, v, count, &count), "trts_engine_get_profile_values");
+                    NativeStatus.Check(TrtsNative.EngineGetProfileValues(engine.Value, n, profile, selector, v, count, &count), "trts_engine_get_profile_values");
                 }
             }
             return values;
@@ -213,11 +217,12 @@ public sealed unsafe class Engine : IDisposable
 
     private long[] ProfileShape(string name, int profile, TrtsProfileSelector selector)
     {
+        using var engine = Handle.Lease();
         byte[] utf8 = Encoding.UTF8.GetBytes(name + "\0");
         TrtsDims dims;
         fixed (byte* n = utf8)
         {
-            NativeStatus.Check(TrtsNative.EngineGetProfileShape(Handle.Value, n, profile, selector, &dims), "trts_engine_get_profile_shape");
+            NativeStatus.Check(TrtsNative.EngineGetProfileShape(engine.Value, n, profile, selector, &dims), "trts_engine_get_profile_shape");
         }
         return ShimDims.ToArray(dims);
     }

@@ -47,12 +47,15 @@ public static unsafe class EngineBuilder
         NativeStatus.Check(status, "trts_builder_create");
 
         using var network = ParseNetwork(builder, onnxPath, options);
+        using var builderLease = builder.Lease();
+        using var networkLease = network.Lease();
 
         using var config = new BuilderConfigHandle();
         TrtsBuilderConfig* rawConfig = null;
-        status = TrtsNative.BuilderConfigCreate(builder.Value, &rawConfig);
+        status = TrtsNative.BuilderConfigCreate(builderLease.Value, &rawConfig);
         config.Attach((nint)rawConfig, builder);
         NativeStatus.Check(status, "trts_builder_config_create");
+        using var configLease = config.Lease();
         var calibrationShapes = Configure(config, network, options);
 
         using var calibrator = options.Calibrator is null ? null : new LegacyCalibrator(options.Calibrator);
@@ -63,13 +66,14 @@ public static unsafe class EngineBuilder
             options.Calibrator!.OnCalibrationShapes(calibrationShapes);
             if (options.Profiles.Count > 0)
             {
-                SetCalibrationProfile(config.Value, calibrationShapes);
+                SetCalibrationProfile(configLease.Value, calibrationShapes);
             }
-            NativeStatus.Check(TrtsNative.BuilderConfigSetInt8Calibrator(config.Value, calibrator.Handle.Value), "trts_builder_config_set_int8_calibrator");
+            using var calibratorLease = calibrator.Handle.Lease();
+            NativeStatus.Check(TrtsNative.BuilderConfigSetInt8Calibrator(configLease.Value, calibratorLease.Value), "trts_builder_config_set_int8_calibrator");
         }
 
         TrtsBlob* rawPlan = null;
-        status = TrtsNative.BuilderBuildSerializedNetwork(builder.Value, network.Value, config.Value, &rawPlan);
+        status = TrtsNative.BuilderBuildSerializedNetwork(builderLease.Value, networkLease.Value, configLease.Value, &rawPlan);
         if (calibrator?.Failure is { } calibrationFailure)
         {
             // A failing batch source looks like the end of the data to TensorRT: never let that pass as a calibrated engine.
@@ -84,7 +88,7 @@ public static unsafe class EngineBuilder
         if (options.TimingCachePath is { } cachePath)
         {
             TrtsBlob* rawCache = null;
-            status = TrtsNative.BuilderConfigGetTimingCache(config.Value, &rawCache);
+            status = TrtsNative.BuilderConfigGetTimingCache(configLease.Value, &rawCache);
             AtomicFile.WriteAllBytes(cachePath, ShimBlob.Take(rawCache, status, "trts_builder_config_get_timing_cache"));
         }
         return plan;
@@ -100,50 +104,26 @@ public static unsafe class EngineBuilder
         TrtsNetwork* raw = null;
         TrtsStatus status;
         byte[] path = Encoding.UTF8.GetBytes(Path.GetFullPath(onnxPath) + "\0");
+        using (var builderLease = builder.Lease())
         fixed (byte* p = path)
         {
-            status = TrtsNative.NetworkCreateFromOnnxFile(builder.Value, &networkOptions, p, &raw);
+            status = TrtsNative.NetworkCreateFromOnnxFile(builderLease.Value, &networkOptions, p, &raw);
         }
         network.Attach((nint)raw, builder);
-        if (status == TrtsStatus.EParse)
-        {
-            network.Dispose();
-            throw new TensorRtParseException(onnxPath, ReadParserErrors());
-        }
         if (status != TrtsStatus.Ok)
         {
             network.Dispose();
-            NativeStatus.Check(status, $"parsing {onnxPath}");
+            NativeStatus.Check(status, $"parsing {onnxPath}", modelPath: onnxPath);
         }
         return network;
-    }
-
-    private static List<TensorRtParserError> ReadParserErrors()
-    {
-        // Read right after the failed parse, on the same thread: the strings live until the next shim call.
-        var errors = new List<TensorRtParserError>();
-        int count;
-        if (TrtsNative.LastParserErrorCount(&count) != TrtsStatus.Ok)
-        {
-            return errors;
-        }
-        for (int i = 0; i < count; i++)
-        {
-            TrtsParserError e;
-            if (TrtsNative.ParserErrorInit(&e) != TrtsStatus.Ok || TrtsNative.LastParserError(i, &e) != TrtsStatus.Ok)
-            {
-                break;
-            }
-            errors.Add(new TensorRtParserError(e.Code.ToString(), e.NodeIndex, Utf8(e.NodeName), Utf8(e.NodeOperator), Utf8(e.Description)));
-        }
-        return errors;
     }
 
     private static string Utf8(byte* s) => Marshal.PtrToStringUTF8((nint)s) ?? string.Empty;
 
     private static Dictionary<string, long[]> Configure(BuilderConfigHandle config, NetworkHandle network, BuilderOptions options)
     {
-        var c = config.Value;
+        using var configLease = config.Lease();
+        var c = configLease.Value;
         if (options.WorkspaceBytes is { } workspace)
         {
             NativeStatus.Check(TrtsNative.BuilderConfigSetMemoryPoolLimit(c, TrtsMemoryPool.Workspace, workspace), "setting the workspace limit");
@@ -203,28 +183,25 @@ public static unsafe class EngineBuilder
         {
             return;
         }
-        var status = TrtsNative.BuilderConfigSetFlag(config, flag, 1);
-        if (status == TrtsStatus.EUnsupported)
-        {
-            throw new TensorRtUnsupportedException($"builder flag {flag} is not supported by this TensorRT ({NativeStatus.LastErrorMessage()}); use Q/DQ quantization ('trtsharp quantize') instead");
-        }
-        NativeStatus.Check(status, $"setting builder flag {flag}");
+        NativeStatus.Check(TrtsNative.BuilderConfigSetFlag(config, flag, 1), $"setting builder flag {flag}",
+            remedy: "for reduced precision use Q/DQ quantization ('trtsharp quantize') instead");
     }
 
     /// <returns>Each input's calibration shape: its profile's opt shape, or its static shape.</returns>
     private static Dictionary<string, long[]> AddProfile(TrtsBuilderConfig* config, NetworkHandle network, BuilderOptions options)
     {
+        using var networkLease = network.Lease();
         var calibrationShapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
         // Every dynamic input needs shapes and every shape-tensor input values; report all the missing ones at once.
         int inputs, outputs;
-        NativeStatus.Check(TrtsNative.NetworkGetIoCount(network.Value, &inputs, &outputs), "trts_network_get_io_count");
+        NativeStatus.Check(TrtsNative.NetworkGetIoCount(networkLease.Value, &inputs, &outputs), "trts_network_get_io_count");
         var dynamicInputs = new List<string>();
         var shapeTensors = new List<string>();
         for (int i = 0; i < inputs; i++)
         {
             TrtsTensorInfo info;
             NativeStatus.Check(TrtsNative.TensorInfoInit(&info), "trts_tensor_info_init");
-            NativeStatus.Check(TrtsNative.NetworkGetIoInfo(network.Value, 0, i, &info), "trts_network_get_io_info");
+            NativeStatus.Check(TrtsNative.NetworkGetIoInfo(networkLease.Value, 0, i, &info), "trts_network_get_io_info");
             string name = Utf8(info.Name);
             long[] shape = ShimDims.ToArray(info.Shape);
             if (info.IsShapeInferenceIo != 0 && !options.ShapeValues.ContainsKey(name))

@@ -24,7 +24,15 @@ public sealed class LayerProfiler : IDisposable
     /// <summary>Exceptions thrown by the report callback, swallowed so they never cross into TensorRT.</summary>
     public int CallbackErrors { get; private set; }
 
-    internal IntPtr UserPointer => GCHandle.ToIntPtr(_self);
+    internal IntPtr UserPointer
+    {
+        get
+        {
+            // After Dispose the pointer would name a freed GCHandle: attaching it must fail here, not in a callback.
+            ObjectDisposedException.ThrowIf(!_self.IsAllocated, this);
+            return GCHandle.ToIntPtr(_self);
+        }
+    }
 
     internal static unsafe delegate* unmanaged[Cdecl]<void*, byte*, float, void> Trampoline => &OnLayerTime;
 

@@ -15,7 +15,8 @@ internal static unsafe class ShimBlob
         NativeStatus.Check(status, operation);
         void* data;
         ulong size;
-        NativeStatus.Check(TrtsNative.BlobGet(blob.Value, &data, &size), "trts_blob_get");
+        using var lease = blob.Lease();
+        NativeStatus.Check(TrtsNative.BlobGet(lease.Value, &data, &size), "trts_blob_get");
         return new ReadOnlySpan<byte>(data, checked((int)size)).ToArray();
     }
 }

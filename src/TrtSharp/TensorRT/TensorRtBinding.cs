@@ -232,7 +232,7 @@ public sealed class TensorRtBinding : IInferenceBinding
     {
         lock (_context.Gate)
         {
-            if (!_context.Handle.IsClosed)
+            if (!_context.Handle.IsDisposed)
             {
                 // TensorRT must never call into a freed allocator, nor copies still queued touch freed buffers.
                 if (_allocator is not null)

@@ -32,7 +32,8 @@ public sealed unsafe class TensorRtContext : IInferenceSession
         TrtsContext* raw = null;
         // A context belongs to its engine's device, whatever device the creating thread has current.
         CudaDevice.EnsureCurrent(engine.DeviceIndex);
-        var status = TrtsNative.ContextCreate(engine.Handle.Value, TrtsAllocationStrategy.Static, &raw);
+        using var engineLease = engine.Handle.Lease();
+        var status = TrtsNative.ContextCreate(engineLease.Value, TrtsAllocationStrategy.Static, &raw);
         Handle.Attach((nint)raw, engine.Handle);
         NativeStatus.Check(status, "trts_context_create");
         foreach (var t in engine.Tensors)
@@ -128,7 +129,8 @@ public sealed unsafe class TensorRtContext : IInferenceSession
             MakeDeviceCurrent();
             using (var lease = _stream.Lease())
             {
-                NativeStatus.Check(TrtsNative.ContextSetOptimizationProfile(Handle.Value, profile, (void*)lease.Value), $"selecting optimization profile {profile}");
+                using var context = Handle.Lease();
+                NativeStatus.Check(TrtsNative.ContextSetOptimizationProfile(context.Value, profile, (void*)lease.Value), $"selecting optimization profile {profile}");
             }
             // The switch is enqueued on this context's stream; a caller's stream must not overtake it.
             _stream.Synchronize();
@@ -146,7 +148,8 @@ public sealed unsafe class TensorRtContext : IInferenceSession
         var dims = ShimDims.From(shape, name);
         fixed (byte* n = Utf8(name))
         {
-            NativeStatus.Check(TrtsNative.ContextSetInputShape(Handle.Value, n, &dims), $"setting the shape of input '{name}' to {HostTensor.FormatShape(shape)}");
+            using var context = Handle.Lease();
+            NativeStatus.Check(TrtsNative.ContextSetInputShape(context.Value, n, &dims), $"setting the shape of input '{name}' to {HostTensor.FormatShape(shape)}");
         }
     }
 
@@ -156,7 +159,8 @@ public sealed unsafe class TensorRtContext : IInferenceSession
         TrtsDims dims;
         fixed (byte* n = Utf8(name))
         {
-            NativeStatus.Check(TrtsNative.ContextGetTensorShape(Handle.Value, n, &dims), $"reading the shape of '{name}'");
+            using var context = Handle.Lease();
+            NativeStatus.Check(TrtsNative.ContextGetTensorShape(context.Value, n, &dims), $"reading the shape of '{name}'");
         }
         return ShimDims.ToArray(dims);
     }
@@ -167,7 +171,8 @@ public sealed unsafe class TensorRtContext : IInferenceSession
         State.Invalidate();
         fixed (byte* n = Utf8(name))
         {
-            NativeStatus.Check(TrtsNative.ContextSetTensorAddress(Handle.Value, n, (void*)devicePointer), $"binding '{name}'");
+            using var context = Handle.Lease();
+            NativeStatus.Check(TrtsNative.ContextSetTensorAddress(context.Value, n, (void*)devicePointer), $"binding '{name}'");
         }
     }
 
@@ -184,7 +189,8 @@ public sealed unsafe class TensorRtContext : IInferenceSession
         var desc = allocator.Describe();
         fixed (byte* n = Utf8(name))
         {
-            NativeStatus.Check(TrtsNative.ContextSetOutputAllocator(Handle.Value, n, &desc), $"installing the output allocator of '{name}'");
+            using var context = Handle.Lease();
+            NativeStatus.Check(TrtsNative.ContextSetOutputAllocator(context.Value, n, &desc), $"installing the output allocator of '{name}'");
         }
         _outputAllocators[name] = allocator;
     }
@@ -192,7 +198,7 @@ public sealed unsafe class TensorRtContext : IInferenceSession
     /// <summary>Detaches <paramref name="allocator"/> wherever it is installed, before it is freed (TensorRT must never call into it again).</summary>
     internal void DetachOutputAllocator(OutputAllocator allocator)
     {
-        if (Handle.IsClosed)
+        if (Handle.IsDisposed)
         {
             return;
         }
@@ -202,7 +208,8 @@ public sealed unsafe class TensorRtContext : IInferenceSession
             {
                 fixed (byte* n = Utf8(name))
                 {
-                    NativeStatus.Check(TrtsNative.ContextSetOutputAllocator(Handle.Value, n, null), $"removing the output allocator of '{name}'");
+                    using var context = Handle.Lease();
+                    NativeStatus.Check(TrtsNative.ContextSetOutputAllocator(context.Value, n, null), $"removing the output allocator of '{name}'");
                 }
                 _outputAllocators.Remove(name);
             }
@@ -219,9 +226,10 @@ public sealed unsafe class TensorRtContext : IInferenceSession
         // profiling events only as it was captured (with or without a profiler), so graphs are recaptured after a change.
         lock (Gate)
         {
+            using var context = Handle.Lease();
             NativeStatus.Check(profiler is null
-                ? TrtsNative.ContextSetProfiler(Handle.Value, null, null)
-                : TrtsNative.ContextSetProfiler(Handle.Value, LayerProfiler.Trampoline, (void*)profiler.UserPointer), "trts_context_set_profiler");
+                ? TrtsNative.ContextSetProfiler(context.Value, null, null)
+                : TrtsNative.ContextSetProfiler(context.Value, LayerProfiler.Trampoline, (void*)profiler.UserPointer), "trts_context_set_profiler");
             _profiler = profiler;
             State.Invalidate();
         }
@@ -250,7 +258,8 @@ public sealed unsafe class TensorRtContext : IInferenceSession
         // Hold the stream across the call: a concurrent Dispose must not destroy it while TensorRT enqueues on it.
         using (var lease = stream.Lease())
         {
-            NativeStatus.Check(TrtsNative.ContextEnqueue(Handle.Value, (void*)lease.Value), "trts_context_enqueue");
+            using var context = Handle.Lease();
+            NativeStatus.Check(TrtsNative.ContextEnqueue(context.Value, (void*)lease.Value), "trts_context_enqueue");
         }
         if (reportProfile)
         {
@@ -268,7 +277,8 @@ public sealed unsafe class TensorRtContext : IInferenceSession
         {
             return;
         }
-        var status = TrtsNative.ContextReportToProfiler(Handle.Value);
+        using var context = Handle.Lease();
+        var status = TrtsNative.ContextReportToProfiler(context.Value);
         if (status != TrtsStatus.Ok)
         {
             TensorRtLogBridge.Warn("no layer times for the last run: " + NativeStatus.LastErrorMessage());
@@ -348,7 +358,7 @@ public sealed unsafe class TensorRtContext : IInferenceSession
         // Wait for a run in progress on another thread: TensorRT must not lose its context mid-enqueue.
         lock (Gate)
         {
-            if (!Handle.IsClosed)
+            if (!Handle.IsDisposed)
             {
                 try
                 {

@@ -42,7 +42,8 @@ public sealed unsafe class TensorRtRuntime : IDisposable
             }
             if (!info.IsFull)
             {
-                return "the native shim was built without TensorRT (core-only); install TensorRT 10 or 11 (libnvinfer, libnvonnxparser and headers) and rebuild it with 'cmake -S . -B build/native -DTensorRT_ROOT=<path> && cmake --build build/native'";
+                return "the native shim was built without TensorRT (core-only); install TensorRT 10 or 11 and use a shim built with it: " +
+                    $"the TrtSharp package's runtimes/<rid>/native/ one, or one built from the TrtSharp sources with CMake against TensorRT, found through {Interop.NativeLibraryResolver.PathVariable}";
             }
             string? cuda = CudaRuntime.UnavailableReason;
             return cuda is null ? null : $"TensorRT needs a CUDA device: {cuda}";
@@ -96,7 +97,8 @@ public sealed unsafe class TensorRtRuntime : IDisposable
         {
             try
             {
-                NativeStatus.Check(TrtsNative.RuntimeSetEngineHostCodeAllowed(handle.Value, 1), "trts_runtime_set_engine_host_code_allowed");
+                using var runtime = handle.Lease();
+                NativeStatus.Check(TrtsNative.RuntimeSetEngineHostCodeAllowed(runtime.Value, 1), "trts_runtime_set_engine_host_code_allowed");
             }
             catch
             {
@@ -110,13 +112,14 @@ public sealed unsafe class TensorRtRuntime : IDisposable
     /// <summary>Deserializes a plan into an engine; the engine keeps this runtime alive.</summary>
     public Engine Deserialize(ReadOnlySpan<byte> plan)
     {
-        ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(Handle.IsDisposed, this);
         var engine = new EngineHandle();
         TrtsEngine* raw = null;
         TrtsStatus status;
+        using (var runtime = Handle.Lease())
         fixed (byte* data = plan)
         {
-            status = TrtsNative.RuntimeDeserializeEngine(Handle.Value, data, (ulong)plan.Length, &raw);
+            status = TrtsNative.RuntimeDeserializeEngine(runtime.Value, data, (ulong)plan.Length, &raw);
         }
         engine.Attach((nint)raw, Handle);
         NativeStatus.Check(status, "trts_runtime_deserialize_engine");

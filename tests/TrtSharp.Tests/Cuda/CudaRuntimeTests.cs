@@ -132,7 +132,7 @@ public partial class CudaRuntimeTests
     public void WithoutADeviceEveryResourceRefusesWithCudaUnavailable()
     {
         CudaTestEnvironment.RequireNoDevice();
-        long leaksBefore = CudaLeakTracker.Count;
+        long leaksBefore = TrtSharp.Interop.NativeLeakTracker.Count;
         Assert.Multiple(() =>
         {
             Assert.Throws<CudaUnavailableException>(() => new CudaStream().Dispose());
@@ -145,6 +145,6 @@ public partial class CudaRuntimeTests
         // Nothing was allocated, so nothing can leak.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.That(CudaLeakTracker.Count, Is.EqualTo(leaksBefore));
+        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(leaksBefore));
     }
 }

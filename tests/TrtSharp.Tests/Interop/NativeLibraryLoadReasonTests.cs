@@ -15,6 +15,39 @@ public class NativeLibraryLoadReasonTests
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
     [Test]
+    public void TheNotLoadedMessageHelpsAnInstalledApplication()
+    {
+        // An application installed from the package has no checkout: the remedies must not be repository paths.
+        string message = NativeLibraryResolver.NotLoadedMessage("\n  /opt/app/libtrtsharp_native.so (not found)");
+        Assert.That(message, Does.Contain($"runtimes/{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}/native/"));
+        Assert.That(message, Does.Contain("set TRTSHARP_NATIVE_PATH to the folder"));
+        Assert.That(message, Does.Not.Contain("build/native").And.Not.Contain("cake").And.Not.Contain("checkout"));
+        Assert.That(message, Does.EndWith("(not found)"));
+    }
+
+    [Test]
+    public void TheCoreOnlyMessageHelpsAnInstalledApplication()
+    {
+        NativeShimFixture.RequireShim();
+        if (TrtSharp.TensorRT.TensorRtRuntime.BuildInfo.IsFull)
+        {
+            Assert.Ignore("the shim was built with TensorRT");
+        }
+        Assert.That(ShimUnavailableMessage(), Does.Contain("runtimes/<rid>/native/").And.Contain("TRTSHARP_NATIVE_PATH")
+            .And.Not.Contain("build/native"));
+        string reason = TrtSharp.TensorRT.TensorRtRuntime.UnavailableReason!;
+        Assert.That(reason, Does.Contain("runtimes/<rid>/native/").And.Contain("TRTSHARP_NATIVE_PATH"));
+        Assert.That(reason, Does.Not.Contain("build/native"));
+    }
+
+    private static unsafe string ShimUnavailableMessage()
+    {
+        TrtSharp.Interop.Generated.TrtsBuilder* raw = null;
+        Assert.That(TrtSharp.Interop.Generated.TrtsNative.BuilderCreate(&raw), Is.EqualTo(TrtSharp.Interop.Generated.TrtsStatus.EUnavailable));
+        return NativeStatus.LastErrorMessage();
+    }
+
+    [Test]
     public void AFileThatIsNoLibrarySaysSo()
     {
         string path = Path.Combine(_dir, "libtrtsharp_native.so");

@@ -86,7 +86,10 @@ public class OnnxRuntimeBadInputTests
         using var binding = _session.CreateBinding(new Dictionary<string, long[]> { ["x"] = [1, 4] });
         Assert.Throws<TensorNotFoundException>(() => binding.Input("y"));
         Assert.Throws<TensorNotFoundException>(() => binding.Output("x"));
-        Assert.Throws<UnsupportedDataTypeException>(() => binding.Input<double>("x"));
+        // The same kind of mistake as a wrong element type given to Run: one exception type for both.
+        var ex = Assert.Throws<TensorShapeException>(() => binding.Input<double>("x"))!;
+        Assert.That(ex.TensorName, Is.EqualTo("x"));
+        Assert.Throws<TensorShapeException>(() => binding.Output<double>("y"));
     }
 
     [Test]

@@ -5,7 +5,7 @@ namespace TrtSharp.Tests.OnnxRuntime;
 
 /// <summary>Sessions and bindings found by the garbage collector are reported; disposed ones never are.</summary>
 [TestFixture]
-public class OnnxRuntimeLeakTrackerTests
+public class OnnxRuntimeLeakTests
 {
     [Test]
     [LeaksOnPurpose]
@@ -21,8 +21,8 @@ public class OnnxRuntimeLeakTrackerTests
         }
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long before = OnnxRuntimeLeakTracker.Count;
-        OnnxRuntimeLeakTracker.LeakDetected += OnLeak;
+        long before = TrtSharp.Interop.NativeLeakTracker.Count;
+        TrtSharp.Interop.NativeLeakTracker.LeakDetected += OnLeak;
         try
         {
             Abandon();
@@ -31,9 +31,9 @@ public class OnnxRuntimeLeakTrackerTests
         }
         finally
         {
-            OnnxRuntimeLeakTracker.LeakDetected -= OnLeak;
+            TrtSharp.Interop.NativeLeakTracker.LeakDetected -= OnLeak;
         }
-        Assert.That(OnnxRuntimeLeakTracker.Count, Is.EqualTo(before + 2));
+        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(before + 2));
         lock (seen)
         {
             Assert.That(seen, Has.Some.StartsWith("OnnxRuntimeSession").And.Some.StartsWith("OnnxRuntimeBinding"));
@@ -43,11 +43,11 @@ public class OnnxRuntimeLeakTrackerTests
     [Test]
     public void DisposedSessionsAndBindingsAreNotLeaks()
     {
-        long before = OnnxRuntimeLeakTracker.Count;
+        long before = TrtSharp.Interop.NativeLeakTracker.Count;
         DisposeBoth();
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.That(OnnxRuntimeLeakTracker.Count, Is.EqualTo(before));
+        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(before));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

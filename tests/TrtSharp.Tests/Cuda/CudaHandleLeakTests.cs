@@ -5,7 +5,7 @@ namespace TrtSharp.Tests.Cuda;
 
 /// <summary>The finalizer path of CUDA handles reports a leak instead of calling CUDA.</summary>
 [TestFixture]
-public class CudaLeakTrackerTests
+public class CudaHandleLeakTests
 {
     [Test]
     [LeaksOnPurpose]
@@ -18,8 +18,8 @@ public class CudaLeakTrackerTests
                 kinds.Add(kind);
         }
 
-        long before = CudaLeakTracker.Count;
-        CudaLeakTracker.LeakDetected += OnLeak;
+        long before = TrtSharp.Interop.NativeLeakTracker.Count;
+        TrtSharp.Interop.NativeLeakTracker.LeakDetected += OnLeak;
         try
         {
             AbandonHandle();
@@ -28,10 +28,10 @@ public class CudaLeakTrackerTests
         }
         finally
         {
-            CudaLeakTracker.LeakDetected -= OnLeak;
+            TrtSharp.Interop.NativeLeakTracker.LeakDetected -= OnLeak;
         }
 
-        Assert.That(CudaLeakTracker.Count, Is.EqualTo(before + 1));
+        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(before + 1));
         lock (kinds)
             Assert.That(kinds, Is.EqualTo(new[] { "DeviceBuffer" }));
     }
@@ -39,11 +39,11 @@ public class CudaLeakTrackerTests
     [Test]
     public void AHandleThatNeverHeldAPointerIsNotALeak()
     {
-        long before = CudaLeakTracker.Count;
+        long before = TrtSharp.Interop.NativeLeakTracker.Count;
         AbandonEmptyHandle();
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.That(CudaLeakTracker.Count, Is.EqualTo(before));
+        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(before));
     }
 
     [Test]
@@ -51,14 +51,14 @@ public class CudaLeakTrackerTests
     {
         CudaTestEnvironment.RequireLibrary();
         CudaLibrary.EnsureLoaded();
-        long before = CudaLeakTracker.Count;
+        long before = TrtSharp.Interop.NativeLeakTracker.Count;
         var handle = new DeviceMemoryHandle();
         // Not a real allocation: cudaFree validates the pointer and returns an error, which disposal ignores.
-        handle.Set(new IntPtr(0x1000));
-        handle.DisposeFromOwner();
-        handle.DisposeFromOwner();
+        handle.Attach(new IntPtr(0x1000));
+        handle.Dispose();
+        handle.Dispose();
         Assert.That(handle.IsClosed, Is.True);
-        Assert.That(CudaLeakTracker.Count, Is.EqualTo(before));
+        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(before));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -66,7 +66,7 @@ public class CudaLeakTrackerTests
     {
         // An address no CUDA call will ever see: the finalizer must only report it.
         var handle = new DeviceMemoryHandle();
-        handle.Set(new IntPtr(0x1000));
+        handle.Attach(new IntPtr(0x1000));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
