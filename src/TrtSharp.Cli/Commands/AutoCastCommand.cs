@@ -74,7 +74,7 @@ internal static class AutoCastCommand
 
             // Normalized before any data is read: a model that cannot be converted to opset 13 is refused here, naming the node.
             OnnxModel original = OnnxModel.LoadNormalized(modelPath);
-            using var datasets = QuantizeData.Open(modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
+            using var datasets = QuantizeData.Open(original, modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
                 parse.GetRequiredValue(holdout), parse.GetValue(batch), needCalibration: false, cancellationToken);
             if (goal is not null && datasets.Holdout is null)
             {

@@ -82,7 +82,7 @@ internal static class QuantizeCommand
             {
                 console.WriteLine($"normalized: {normalized.Normalization.Summary()}");
             }
-            using var datasets = QuantizeData.Open(modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
+            using var datasets = QuantizeData.Open(normalized, modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
                 parse.GetRequiredValue(holdout), parse.GetValue(batch), needCalibration: parse.GetValue(fromCache) is null, cancellationToken);
             if (goal is not null && datasets.Holdout is null)
             {

@@ -1,6 +1,7 @@
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Datasets;
 using TrtSharp.Inference;
+using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Tools.Models;
 using TrtSharp.Tools.Speech;
@@ -31,6 +32,22 @@ internal sealed class QuantizeData : IDisposable
         {
             inputs = probe.Inputs;
         }
+        return Open(modelPath, inputs, data, speechManifest, melPath, holdout, batchSize, needCalibration, cancellationToken);
+    }
+
+    /// <summary>As the path overload, for a model the command has loaded and normalized already: it is not read again.</summary>
+    public static QuantizeData Open(OnnxModel normalized, string modelPath, string[] data, string? speechManifest, string? melPath, string[] holdout, int batchSize, bool needCalibration, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<TensorDescriptor> inputs;
+        using (var probe = SessionFactory.OpenOrt(normalized, new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error }))
+        {
+            inputs = probe.Inputs;
+        }
+        return Open(modelPath, inputs, data, speechManifest, melPath, holdout, batchSize, needCalibration, cancellationToken);
+    }
+
+    private static QuantizeData Open(string modelPath, IReadOnlyList<TensorDescriptor> inputs, string[] data, string? speechManifest, string? melPath, string[] holdout, int batchSize, bool needCalibration, CancellationToken cancellationToken)
+    {
         if (speechManifest is not null)
         {
             if (data.Length > 0)

@@ -71,7 +71,7 @@ internal static class SensitivityCommand
             var runtime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error };
 
             OnnxModel loaded = OnnxModel.LoadNormalized(modelPath);
-            using var datasets = QuantizeData.Open(modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
+            using var datasets = QuantizeData.Open(loaded, modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),
                 parse.GetRequiredValue(holdout), parse.GetValue(batch), needCalibration: int8, cancellationToken);
             ICalibrationDataset held = datasets.Holdout
                 ?? throw new ArgumentException("sensitivity needs held-out data: --holdout, or --speech (its holdout split)");

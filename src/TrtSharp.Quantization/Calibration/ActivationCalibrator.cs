@@ -146,9 +146,8 @@ public static class ActivationCalibrator
         {
             return OnnxRuntimeSession.FromFile(path, tapped);
         }
-        return model.HasExternalData
-            ? OnnxRuntimeSession.FromBytes(model.SelfContainedBytes(model.Proto), tapped)
-            : OnnxRuntimeSession.FromModel(model.Proto, tapped);
+        // Taps edit a copy of the proto: serialized once, never parsed back (external weights are read inline first).
+        return OnnxRuntimeSession.FromModel(model.SelfContained(model.Proto), tapped);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Quantization.Precision;
@@ -12,7 +13,7 @@ internal static class FloatOnlyOps
     /// <summary>Why <paramref name="node"/> stays float, or null when it is not one of these operators.</summary>
     public static string? Reason(NodeProto node)
     {
-        if (!GraphIndex.IsDefaultDomain(node))
+        if (!OnnxGraphIndex.IsDefaultDomain(node))
         {
             return null;
         }

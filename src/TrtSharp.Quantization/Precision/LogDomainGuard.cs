@@ -1,3 +1,4 @@
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.Quantization.Calibration;
 
@@ -29,7 +30,7 @@ internal static class LogDomainGuard
     /// Why <paramref name="layer"/> stays float, or null. <paramref name="input"/> is its activation input and
     /// <paramref name="amax"/> the range it would be quantized with; the histogram comes from calibration.
     /// </summary>
-    public static string? Reason(NodeProto layer, string input, float amax, GraphIndex index, IReadOnlyDictionary<string, Histogram>? histograms)
+    public static string? Reason(NodeProto layer, string input, float amax, OnnxGraphIndex index, IReadOnlyDictionary<string, Histogram>? histograms)
     {
         if (histograms is null || !histograms.TryGetValue(input, out var histogram) || histogram.TotalCount == 0 || amax <= 0f)
         {
@@ -69,7 +70,7 @@ internal static class LogDomainGuard
     }
 
     /// <summary>Display name of a Log the layer's output reaches through <see cref="Transparent"/> ops, or null.</summary>
-    private static string? FindLog(NodeProto layer, GraphIndex index)
+    private static string? FindLog(NodeProto layer, OnnxGraphIndex index)
     {
         var frontier = new List<string>(layer.Output);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -80,7 +81,7 @@ internal static class LogDomainGuard
             {
                 foreach (var (consumer, _) in index.Consumers(tensor))
                 {
-                    if (!GraphIndex.IsDefaultDomain(consumer))
+                    if (!OnnxGraphIndex.IsDefaultDomain(consumer))
                     {
                         continue;
                     }

@@ -67,7 +67,8 @@ public static class ModelQuantizer
         var histograms = statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal);
         var runtime = (runtimeOptions ?? new OnnxRuntimeOptions()).Clone();
         runtime.LogSeverity = OnnxRuntimeLogSeverity.Error;
-        using var reference = OnnxRuntimeSession.FromModel(model.Proto, runtime);
+        // External weights are read inline: a session created from memory has no folder to resolve them against.
+        using var reference = OnnxRuntimeSession.FromModel(model.SelfContained(model.Proto), runtime);
         ICalibrationDataset data = judgeOn;
         // The float32 outputs of the judging batches, computed once for all candidates.
         var expected = new List<IReadOnlyDictionary<string, HostTensor>>();

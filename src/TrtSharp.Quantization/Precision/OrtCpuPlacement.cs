@@ -1,3 +1,5 @@
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Quantization.Precision;
@@ -21,7 +23,7 @@ internal static class OrtCpuPlacement
         var index = editor.Index;
         var options = context.Options;
         var keepFloat = new NodeFilter(options.KeepFloatNodes, [], "kept in float");
-        var convs = index.Graph.Node.Where(n => n.OpType == "Conv" && GraphIndex.IsDefaultDomain(n)).ToList();
+        var convs = index.Graph.Node.Where(n => n.OpType == "Conv" && OnnxGraphIndex.IsDefaultDomain(n)).ToList();
         var edgeConvs = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         if (options.KeepFirstAndLastConvInFloat && convs.Count > 0)
         {
@@ -44,8 +46,8 @@ internal static class OrtCpuPlacement
                 continue;
             }
 
-            var isConv = node.OpType == "Conv" && GraphIndex.IsDefaultDomain(node);
-            var isCarrier = GraphIndex.IsDefaultDomain(node) && Carriers.Contains(node.OpType);
+            var isConv = node.OpType == "Conv" && OnnxGraphIndex.IsDefaultDomain(node);
+            var isCarrier = OnnxGraphIndex.IsDefaultDomain(node) && Carriers.Contains(node.OpType);
             var isFold = node.OpType == "Max" && folds.ContainsKey(node);
             var isMatMul = GraphIndex.IsDefaultDomain(node) && node.OpType is "MatMul" or "Gemm";
             if (GraphIndex.IsDefaultDomain(node) && node.OpType == "ConvTranspose")
@@ -180,7 +182,7 @@ internal static class OrtCpuPlacement
         context.Decide(node, name, NodeStatus.Folded, $"Max(x, {c}) folded into the uint8 quantizer of '{source}' (zero point {p.ZeroPoint}, q = 0 is exactly {c})");
     }
 
-    private static bool IsFoldParams(QuantParams p, float c) => p.ElementType == TensorData.UInt8Type && -p.ZeroPoint * p.Scale == c;
+    private static bool IsFoldParams(QuantParams p, float c) => p.ElementType == (int)TensorElementType.UInt8 && -p.ZeroPoint * p.Scale == c;
 
     /// <summary>Parameters of input <paramref name="slot"/>: its producer's when already quantized, else a new uint8 Q/DQ from its range.</summary>
     internal static QuantParams QuantizeInput(QdqGraphEditor editor, QdqContext context, NodeProto node, int slot)
@@ -257,7 +259,7 @@ internal static class OrtCpuPlacement
         }
 
         var (scale, zeroPoint) = QuantizationMath.AsymmetricUInt8(min ?? range.Min, range.Max);
-        return new QuantParams(TensorData.UInt8Type, scale, zeroPoint);
+        return new QuantParams((int)TensorElementType.UInt8, scale, zeroPoint);
     }
 
     /// <summary>
@@ -268,7 +270,7 @@ internal static class OrtCpuPlacement
     {
         if (c == 0f)
         {
-            return new QuantParams(TensorData.UInt8Type, max > 0f ? max / 255f : QuantizationMath.ZeroAmaxScale, 0);
+            return new QuantParams((int)TensorElementType.UInt8, max > 0f ? max / 255f : QuantizationMath.ZeroAmaxScale, 0);
         }
 
         var top = MathF.Max(max, 0f);
@@ -282,7 +284,7 @@ internal static class OrtCpuPlacement
             zeroPoint--;
         }
 
-        return new QuantParams(TensorData.UInt8Type, scale, zeroPoint);
+        return new QuantParams((int)TensorElementType.UInt8, scale, zeroPoint);
     }
 
     private static bool TryExactScale(float c, int zeroPoint, out float scale)
@@ -306,10 +308,10 @@ internal static class OrtCpuPlacement
     /// If <paramref name="tensor"/>'s only reader is LeakyRelu(alpha &gt; 0) whose only reader is a foldable Max(·, c),
     /// the input value c/alpha below which that chain's output is constant.
     /// </summary>
-    private static float? SaturatingActivation(GraphIndex index, string tensor, Dictionary<NodeProto, float> folds)
+    private static float? SaturatingActivation(OnnxGraphIndex index, string tensor, Dictionary<NodeProto, float> folds)
     {
         var consumers = index.Consumers(tensor);
-        if (consumers.Count != 1 || consumers[0].Node is not { OpType: "LeakyRelu" } relu || !GraphIndex.IsDefaultDomain(relu))
+        if (consumers.Count != 1 || consumers[0].Node is not { OpType: "LeakyRelu" } relu || !OnnxGraphIndex.IsDefaultDomain(relu))
         {
             return null;
         }
@@ -320,31 +322,31 @@ internal static class OrtCpuPlacement
     }
 
     /// <summary>If <paramref name="tensor"/>'s only reader is a foldable Max, that Max's constant.</summary>
-    private static float? FoldingMax(GraphIndex index, string tensor, Dictionary<NodeProto, float> folds)
+    private static float? FoldingMax(OnnxGraphIndex index, string tensor, Dictionary<NodeProto, float> folds)
     {
         var consumers = index.Consumers(tensor);
         return consumers.Count == 1 && folds.TryGetValue(consumers[0].Node, out var c) ? c : null;
     }
 
     /// <summary>Max nodes of the form Max(x, c), c a constant scalar ≤ 0, x read by nothing else, neither a graph output.</summary>
-    private static Dictionary<NodeProto, float> FoldCandidates(GraphIndex index, QdqContext context)
+    private static Dictionary<NodeProto, float> FoldCandidates(OnnxGraphIndex index, QdqContext context)
     {
         var result = new Dictionary<NodeProto, float>(ReferenceEqualityComparer.Instance);
         foreach (var node in index.Graph.Node)
         {
-            if (node.OpType != "Max" || !GraphIndex.IsDefaultDomain(node) || node.Input.Count != 2 || index.GraphOutputs.Contains(node.Output[0]))
+            if (node.OpType != "Max" || !OnnxGraphIndex.IsDefaultDomain(node) || node.Input.Count != 2 || index.GraphOutputs.Contains(node.Output[0]))
             {
                 continue;
             }
 
             var constantSlot = index.IsConstant(node.Input[1]) ? 1 : index.IsConstant(node.Input[0]) ? 0 : -1;
-            if (constantSlot < 0 || index.Constant(node.Input[constantSlot]) is not { DataType: TensorData.FloatType } constant)
+            if (constantSlot < 0 || index.Constant(node.Input[constantSlot]) is not { DataType: (int)TensorElementType.Float } constant)
             {
                 continue;
             }
 
             var x = node.Input[1 - constantSlot];
-            var values = TensorData.ReadFloats(constant);
+            var values = OnnxTensors.ReadFiniteFloats(constant);
             if (values.Length != 1 || values[0] > 0f || index.IsConstant(x) || index.GraphOutputs.Contains(x) || index.Consumers(x).Count != 1)
             {
                 continue;

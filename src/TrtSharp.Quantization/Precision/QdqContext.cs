@@ -1,4 +1,6 @@
 using TrtSharp.Errors;
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Quantization.Precision;
@@ -9,9 +11,9 @@ internal sealed class QdqContext
     private readonly IReadOnlyDictionary<string, TensorRange> _ranges;
     private readonly NodeFilter _exclusions;
     private readonly HashSet<string> _zeroWarned = new(StringComparer.Ordinal);
-    private readonly GraphIndex _index;
+    private readonly OnnxGraphIndex _index;
 
-    public QdqContext(QdqOptions options, IReadOnlyDictionary<string, TensorRange> ranges, GraphIndex index, QdqReport report)
+    public QdqContext(QdqOptions options, IReadOnlyDictionary<string, TensorRange> ranges, OnnxGraphIndex index, QdqReport report)
     {
         Options = options;
         _ranges = ranges;
@@ -25,7 +27,7 @@ internal sealed class QdqContext
     public QdqReport Report { get; }
 
     /// <summary>A node's name for reports: its own, or "OpType#position" when it has none.</summary>
-    public static string DisplayName(NodeProto node, GraphIndex index) =>
+    public static string DisplayName(NodeProto node, OnnxGraphIndex index) =>
         node.Name.Length > 0 ? node.Name : $"{node.OpType}#{index.Graph.Node.IndexOf(node)}";
 
     /// <summary>The exclusion reason for the node, or null.</summary>
@@ -82,7 +84,7 @@ internal sealed class QdqContext
 
             var name = node.Input[i];
             var type = _index.Constant(name)?.DataType ?? _index.ElementType(name);
-            if (type is int t && t != TensorData.FloatType)
+            if (type is int t && t != (int)TensorElementType.Float)
             {
                 return $"input '{name}' has element type {(Onnx.Protobuf.TensorProto.Types.DataType)t}; only float32 tensors are quantized";
             }

@@ -1,3 +1,5 @@
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Quantization.Precision;
@@ -17,14 +19,16 @@ internal sealed class QdqGraphEditor
     private readonly HashSet<string> _replacedConstants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _dqSources = new(StringComparer.Ordinal);
     private readonly HashSet<NodeProto> _removed = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _names;
 
-    public QdqGraphEditor(GraphIndex index, QdqReport report)
+    public QdqGraphEditor(OnnxGraphIndex index, QdqReport report)
     {
         Index = index;
         Report = report;
+        _names = index.NamesInUse();
     }
 
-    public GraphIndex Index { get; }
+    public OnnxGraphIndex Index { get; }
 
     public QdqReport Report { get; }
 
@@ -42,17 +46,17 @@ internal sealed class QdqGraphEditor
             return existing;
         }
 
-        var scale = Index.UniqueName(tensor + "_scale");
-        var zeroPoint = Index.UniqueName(tensor + "_zero_point");
-        var quantized = Index.UniqueName(tensor + "_quantized");
-        var dequantized = Index.UniqueName(tensor + "_dequantized");
-        Index.Graph.Initializer.Add(TensorData.Floats(scale, [p.Scale], scalar: true));
-        Index.Graph.Initializer.Add(p.ElementType == TensorData.UInt8Type
-            ? TensorData.UInt8Scalar(zeroPoint, (byte)p.ZeroPoint)
-            : TensorData.Int8(zeroPoint, [], [(sbyte)p.ZeroPoint]));
+        var scale = UniqueName(tensor + "_scale");
+        var zeroPoint = UniqueName(tensor + "_zero_point");
+        var quantized = UniqueName(tensor + "_quantized");
+        var dequantized = UniqueName(tensor + "_dequantized");
+        Index.Graph.Initializer.Add(OnnxTensors.Floats(scale, [p.Scale], scalar: true));
+        Index.Graph.Initializer.Add(p.ElementType == (int)TensorElementType.UInt8
+            ? OnnxTensors.UInt8Scalar(zeroPoint, (byte)p.ZeroPoint)
+            : OnnxTensors.Int8(zeroPoint, [], [(sbyte)p.ZeroPoint]));
 
-        var q = Node("QuantizeLinear", Index.UniqueName(tensor + "_QuantizeLinear"), [tensor, scale, zeroPoint], quantized);
-        var dq = Node("DequantizeLinear", Index.UniqueName(tensor + "_DequantizeLinear"), [quantized, scale, zeroPoint], dequantized);
+        var q = Node("QuantizeLinear", UniqueName(tensor + "_QuantizeLinear"), [tensor, scale, zeroPoint], quantized);
+        var dq = Node("DequantizeLinear", UniqueName(tensor + "_DequantizeLinear"), [quantized, scale, zeroPoint], dequantized);
         var producer = Index.Producer(tensor);
         var list = producer is null ? _prologue : AfterList(producer);
         list.Add(q);
@@ -77,7 +81,7 @@ internal sealed class QdqGraphEditor
             return existing;
         }
 
-        var values = TensorData.ReadFloats(constant);
+        var values = OnnxTensors.ReadFiniteFloats(constant);
         var dims = constant.Dims;
         var amax = axis is int a ? QuantizationMath.PerChannelAmax(values, dims, a) : [values.Length == 0 ? 0f : values.Max(MathF.Abs)];
         var scales = amax.Select(QuantizationMath.SymmetricScale).ToArray();
@@ -89,14 +93,14 @@ internal sealed class QdqGraphEditor
 
         var q = QuantizationMath.QuantizeSymmetricInt8(values, dims, axis ?? 0, scales);
         var suffix = axis is null ? string.Empty : $"_axis{axis}";
-        var quantizedName = Index.UniqueName(name + "_quantized" + suffix);
-        var scaleName = Index.UniqueName(name + "_scale" + suffix);
-        var zeroName = Index.UniqueName(name + "_zero_point" + suffix);
-        var output = Index.UniqueName(name + "_dequantized" + suffix);
-        Index.Graph.Initializer.Add(TensorData.Int8(quantizedName, dims, q));
-        Index.Graph.Initializer.Add(TensorData.Floats(scaleName, scales, scalar: axis is null));
-        Index.Graph.Initializer.Add(TensorData.Int8Zeros(zeroName, scales.Length, scalar: axis is null));
-        var dq = Node("DequantizeLinear", Index.UniqueName(name + "_DequantizeLinear" + suffix), [quantizedName, scaleName, zeroName], output);
+        var quantizedName = UniqueName(name + "_quantized" + suffix);
+        var scaleName = UniqueName(name + "_scale" + suffix);
+        var zeroName = UniqueName(name + "_zero_point" + suffix);
+        var output = UniqueName(name + "_dequantized" + suffix);
+        Index.Graph.Initializer.Add(OnnxTensors.Int8(quantizedName, dims, q));
+        Index.Graph.Initializer.Add(OnnxTensors.Floats(scaleName, scales, scalar: axis is null));
+        Index.Graph.Initializer.Add(OnnxTensors.Int8Zeros(zeroName, scales.Length, scalar: axis is null));
+        var dq = Node("DequantizeLinear", UniqueName(name + "_DequantizeLinear" + suffix), [quantizedName, scaleName, zeroName], output);
         if (axis is int ax)
         {
             dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = ax });
@@ -105,27 +109,27 @@ internal sealed class QdqGraphEditor
         _prologue.Add(dq);
         _constantDq[key] = (output, scales);
         _replacedConstants.Add(name);
-        Report._tensors.Add(new QuantizedTensor(name, QuantizedTensorKind.Weight, TensorData.Int8Type, scales, new int[scales.Length], axis, note));
+        Report._tensors.Add(new QuantizedTensor(name, QuantizedTensorKind.Weight, (int)TensorElementType.Int8, scales, new int[scales.Length], axis, note));
         return (output, scales);
     }
 
     /// <summary>Output of DequantizeLinear over an int32 copy of bias <paramref name="name"/> with the given per-channel scales.</summary>
     public string QuantizeBias(string name, TensorProto constant, float[] scales, string note)
     {
-        var values = TensorData.ReadFloats(constant);
+        var values = OnnxTensors.ReadFiniteFloats(constant);
         var q = QuantizationMath.QuantizeBiasInt32(values, scales);
-        var quantizedName = Index.UniqueName(name + "_quantized");
-        var scaleName = Index.UniqueName(name + "_scale");
-        var zeroName = Index.UniqueName(name + "_zero_point");
-        var output = Index.UniqueName(name + "_dequantized");
-        Index.Graph.Initializer.Add(TensorData.Int32(quantizedName, constant.Dims, q));
-        Index.Graph.Initializer.Add(TensorData.Floats(scaleName, scales, scalar: false));
-        Index.Graph.Initializer.Add(TensorData.Int32(zeroName, [scales.Length], new int[scales.Length]));
-        var dq = Node("DequantizeLinear", Index.UniqueName(name + "_DequantizeLinear"), [quantizedName, scaleName, zeroName], output);
+        var quantizedName = UniqueName(name + "_quantized");
+        var scaleName = UniqueName(name + "_scale");
+        var zeroName = UniqueName(name + "_zero_point");
+        var output = UniqueName(name + "_dequantized");
+        Index.Graph.Initializer.Add(OnnxTensors.Int32(quantizedName, constant.Dims, q));
+        Index.Graph.Initializer.Add(OnnxTensors.Floats(scaleName, scales, scalar: false));
+        Index.Graph.Initializer.Add(OnnxTensors.Int32(zeroName, [scales.Length], new int[scales.Length]));
+        var dq = Node("DequantizeLinear", UniqueName(name + "_DequantizeLinear"), [quantizedName, scaleName, zeroName], output);
         dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
         _prologue.Add(dq);
         _replacedConstants.Add(name);
-        Report._tensors.Add(new QuantizedTensor(name, QuantizedTensorKind.Bias, TensorData.Int32Type, scales, new int[scales.Length], 0, note));
+        Report._tensors.Add(new QuantizedTensor(name, QuantizedTensorKind.Bias, (int)TensorElementType.Int32, scales, new int[scales.Length], 0, note));
         return output;
     }
 
@@ -197,6 +201,9 @@ internal sealed class QdqGraphEditor
             }
         }
     }
+
+    // A tensor or node name not used anywhere in the graph yet (nor by an earlier edit).
+    private string UniqueName(string wanted) => UniqueNames.Unique(wanted, _names);
 
     private List<NodeProto> AfterList(NodeProto producer)
     {

@@ -48,7 +48,7 @@ public static class QdqInserter
             throw new QuantizationException(null, "the model has no graph");
         }
 
-        var alreadyQuantized = model.Graph.Node.FirstOrDefault(n => GraphIndex.IsDefaultDomain(n)
+        var alreadyQuantized = model.Graph.Node.FirstOrDefault(n => OnnxGraphIndex.IsDefaultDomain(n)
             && n.OpType is "QuantizeLinear" or "DequantizeLinear" or "QLinearConv" or "QLinearMatMul" or "ConvInteger" or "MatMulInteger");
         if (alreadyQuantized is not null)
         {
@@ -65,7 +65,7 @@ public static class QdqInserter
             report._warnings.Add($"default-domain opset raised from {originalOpset} to {RequiredOpset} for per-channel DequantizeLinear ({conversion.Conversions.Count} nodes converted)");
         }
 
-        var index = new GraphIndex(output.Graph);
+        var index = new OnnxGraphIndex(output.Graph);
         var editor = new QdqGraphEditor(index, report);
         var context = new QdqContext(options, ranges, index, report);
         if (options.Profile == QdqProfile.OrtCpu)

@@ -1,3 +1,5 @@
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Quantization.Precision;
@@ -29,7 +31,7 @@ internal static class TensorRtPlacement
                 continue;
             }
 
-            if (!GraphIndex.IsDefaultDomain(node) || node.OpType is not ("Conv" or "ConvTranspose" or "Gemm" or "MatMul" or "Add"))
+            if (!OnnxGraphIndex.IsDefaultDomain(node) || node.OpType is not ("Conv" or "ConvTranspose" or "Gemm" or "MatMul" or "Add"))
             {
                 context.Decide(node, name, NodeStatus.Inherits,
                     "not a TensorRT quantization point; runs in the precision its producer's fusion gives it");
@@ -89,7 +91,7 @@ internal static class TensorRtPlacement
                         context.WarnZeroRange(tensor);
                     }
 
-                    replacement = editor.QuantizeActivation(tensor, new QuantParams(TensorData.Int8Type, QuantizationMath.SymmetricScale(amax), 0), note);
+                    replacement = editor.QuantizeActivation(tensor, new QuantParams((int)TensorElementType.Int8, QuantizationMath.SymmetricScale(amax), 0), note);
                 }
 
                 node.Input[input] = replacement;
@@ -100,11 +102,11 @@ internal static class TensorRtPlacement
     }
 
     /// <summary>Residual Add: both operands are runtime tensors (neither an initializer nor a Constant output).</summary>
-    private static bool IsResidualAdd(NodeProto node, GraphIndex index) =>
+    private static bool IsResidualAdd(NodeProto node, OnnxGraphIndex index) =>
         node.Input.Count == 2 && node.Input.All(i => i.Length > 0 && !index.IsConstant(i));
 
     /// <summary>The inputs to quantize: (input slot, per-channel axis or null, whether the slot is the weight slot).</summary>
-    private static List<(int Input, int? Axis, bool WeightSlot)> Plan(NodeProto node, GraphIndex index, bool perChannel)
+    private static List<(int Input, int? Axis, bool WeightSlot)> Plan(NodeProto node, OnnxGraphIndex index, bool perChannel)
     {
         var plan = new List<(int, int?, bool)>();
         switch (node.OpType)
@@ -139,7 +141,7 @@ internal static class TensorRtPlacement
         return plan;
     }
 
-    private static int? WeightAxis(NodeProto node, GraphIndex index, int input, int axis, bool perChannel)
+    private static int? WeightAxis(NodeProto node, OnnxGraphIndex index, int input, int axis, bool perChannel)
     {
         if (!perChannel || index.Constant(node.Input[input]) is not { } constant)
         {

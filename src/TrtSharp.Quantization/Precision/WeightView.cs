@@ -1,3 +1,5 @@
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Quantization.Precision;
@@ -16,13 +18,13 @@ internal sealed record WeightView(string Source, TensorProto Constant, NodeProto
     /// <paramref name="axis"/> is the per-channel axis in the layer's view of the weight; <paramref name="rank2Only"/>
     /// drops per-channel when the stored tensor is not 2-D (MatMul/Gemm weights).
     /// </summary>
-    public static WeightView? Find(string tensor, GraphIndex index, int? axis, bool rank2Only)
+    public static WeightView? Find(string tensor, OnnxGraphIndex index, int? axis, bool rank2Only)
     {
         var ops = new List<string>();
         var current = tensor;
         for (var depth = 0; depth < MaxDepth; depth++)
         {
-            if (index.Producer(current) is not { } producer || !GraphIndex.IsDefaultDomain(producer)
+            if (index.Producer(current) is not { } producer || !OnnxGraphIndex.IsDefaultDomain(producer)
                 || producer.OpType is not ("Identity" or "Transpose" or "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze")
                 || producer.Input.Skip(1).Any(i => i.Length > 0 && !index.IsConstant(i)))
             {
@@ -40,7 +42,7 @@ internal sealed record WeightView(string Source, TensorProto Constant, NodeProto
             current = producer.Input[0];
             if (index.Constant(current) is { } constant)
             {
-                if (constant.DataType != TensorData.FloatType)
+                if (constant.DataType != (int)TensorElementType.Float)
                 {
                     return null;
                 }

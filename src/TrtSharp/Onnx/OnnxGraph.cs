@@ -9,8 +9,6 @@ namespace TrtSharp.Onnx;
 /// </summary>
 public sealed class OnnxGraph
 {
-    private readonly Dictionary<string, OnnxNode> _producers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<OnnxNode>> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OnnxInitializerInfo> _initializers = new(StringComparer.Ordinal);
     private readonly string? _sourcePath;
 
@@ -46,29 +44,11 @@ public sealed class OnnxGraph
         Outputs = [.. graph.Output.Select(v => new OnnxValueInfo(v))];
         ValueInfos = [.. graph.ValueInfo.Select(v => new OnnxValueInfo(v))];
         Nodes = [.. graph.Node.Select((n, i) => new OnnxNode(n, i))];
-        foreach (var node in Nodes)
-        {
-            foreach (string output in node.Outputs)
-            {
-                if (output.Length > 0)
-                {
-                    _producers[output] = node;
-                }
-            }
-            foreach (string input in node.Inputs.Distinct(StringComparer.Ordinal))
-            {
-                if (input.Length == 0)
-                {
-                    continue;
-                }
-                if (!_consumers.TryGetValue(input, out var list))
-                {
-                    _consumers[input] = list = [];
-                }
-                list.Add(node);
-            }
-        }
+        Index = new OnnxGraphIndex(graph);
     }
+
+    /// <summary>The protobuf-level look-ups this view answers from (producers, consumers by slot, constants, types).</summary>
+    internal OnnxGraphIndex Index { get; }
 
     /// <summary>The protobuf it was read from.</summary>
     public GraphProto Proto { get; }
@@ -101,11 +81,10 @@ public sealed class OnnxGraph
     public OnnxInitializerInfo? FindInitializer(string name) => _initializers.GetValueOrDefault(name);
 
     /// <summary>The node that produces tensor <paramref name="tensorName"/>, or null (graph input, initializer, unknown).</summary>
-    public OnnxNode? GetProducer(string tensorName) => _producers.GetValueOrDefault(tensorName);
+    public OnnxNode? GetProducer(string tensorName) => Index.ProducerPosition(tensorName) is var i and >= 0 ? Nodes[i] : null;
 
     /// <summary>The nodes that read tensor <paramref name="tensorName"/> (each once), in file order.</summary>
-    public IReadOnlyList<OnnxNode> GetConsumers(string tensorName) =>
-        _consumers.TryGetValue(tensorName, out var list) ? list : [];
+    public IReadOnlyList<OnnxNode> GetConsumers(string tensorName) => [.. Index.ConsumerPositions(tensorName).Select(i => Nodes[i])];
 
     /// <summary>Number of nodes per operator ("Conv", or "domain:Op" outside the default domain), most frequent first.</summary>
     public IReadOnlyList<KeyValuePair<string, int>> OpHistogram() =>
@@ -132,9 +111,9 @@ public sealed class OnnxGraph
             var deps = new HashSet<int>();
             foreach (string input in ReferencedNames(Nodes[i].Proto))
             {
-                if (_producers.TryGetValue(input, out var producer) && producer.Index != i)
+                if (Index.ProducerPosition(input) is var producer and >= 0 && producer != i)
                 {
-                    deps.Add(producer.Index);
+                    deps.Add(producer);
                 }
             }
             pending[i] = deps.Count;

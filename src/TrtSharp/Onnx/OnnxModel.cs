@@ -265,7 +265,15 @@ public sealed class OnnxModel
     /// inline, for ONNX Runtime sessions created from memory; <paramref name="proto"/> itself is not changed.
     /// </summary>
     /// <exception cref="ModelFormatException">The result would be 2 GB or larger.</exception>
-    internal byte[] SelfContainedBytes(ModelProto proto)
+    internal byte[] SelfContainedBytes(ModelProto proto) => SelfContained(proto).ToByteArray();
+
+    /// <summary>
+    /// <paramref name="proto"/> (this model or a graph derived from it) with every external tensor read inline: itself
+    /// when it has none, else a copy. For ONNX Runtime sessions created from memory that edit the model first (taps),
+    /// so the model is serialized once and never parsed back.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The result would be 2 GB or larger.</exception>
+    internal ModelProto SelfContained(ModelProto proto)
     {
         if (OnnxTensorWalker.AllTensors(proto).Any(ExternalDataReference.IsExternal))
         {
@@ -280,7 +288,7 @@ public sealed class OnnxModel
         {
             throw new ModelFormatException(FilePath, $"model serializes to {size} bytes, beyond protobuf's 2 GB limit");
         }
-        return proto.ToByteArray();
+        return proto;
     }
 
     /// <summary>Reads every external tensor into <c>raw_data</c>, so the model no longer depends on its data files.</summary>

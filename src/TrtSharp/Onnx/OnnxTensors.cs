@@ -99,6 +99,83 @@ public static class OnnxTensors
         return proto;
     }
 
+    /// <summary>
+    /// The values of a float32 constant that is about to be quantized or converted (inline data only); NaN and
+    /// infinity are refused, since no scale can represent them.
+    /// </summary>
+    /// <exception cref="UnsupportedDataTypeException">The tensor is not float32.</exception>
+    /// <exception cref="QuantizationException">External data, data that does not match the shape, or a non-finite value.</exception>
+    internal static float[] ReadFiniteFloats(TensorProto tensor)
+    {
+        if (tensor.DataType != (int)TensorElementType.Float)
+        {
+            throw new UnsupportedDataTypeException($"tensor '{tensor.Name}': element type {tensor.DataType} is not float32");
+        }
+        if (tensor.HasDataLocation && tensor.DataLocation == TensorProto.Types.DataLocation.External)
+        {
+            throw new QuantizationException(tensor.Name, "weights stored as external data are not supported; load them into the model first");
+        }
+        float[] values;
+        try
+        {
+            values = ((HostTensor<float>)ToHostTensor(tensor)).Data;
+        }
+        catch (TensorShapeException e)
+        {
+            throw new QuantizationException(tensor.Name, e.Message);
+        }
+        foreach (var v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                throw new QuantizationException(tensor.Name, "the constant holds NaN or infinity and cannot be quantized");
+            }
+        }
+        return values;
+    }
+
+    // The small constants Q/DQ insertion writes. Their encodings (raw_data for int8/uint8, int32_data, float_data)
+    // are what quantized models have always held, so a model quantized twice is the same file.
+
+    /// <summary>An int8 tensor in <c>raw_data</c>.</summary>
+    internal static TensorProto Int8(string name, IEnumerable<long> dims, sbyte[] values) =>
+        Raw(name, TensorElementType.Int8, dims, MemoryMarshal.AsBytes(values.AsSpan()));
+
+    /// <summary>A uint8 scalar in <c>raw_data</c>.</summary>
+    internal static TensorProto UInt8Scalar(string name, byte value) => Raw(name, TensorElementType.UInt8, [], [value]);
+
+    /// <summary><paramref name="count"/> int8 zeros in <c>raw_data</c>: a scalar when <paramref name="scalar"/>, else shape [count].</summary>
+    internal static TensorProto Int8Zeros(string name, int count, bool scalar) =>
+        Raw(name, TensorElementType.Int8, scalar ? [] : [count], new byte[count]);
+
+    /// <summary>An int32 tensor in <c>int32_data</c>.</summary>
+    internal static TensorProto Int32(string name, IEnumerable<long> dims, int[] values)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)TensorElementType.Int32 };
+        t.Dims.AddRange(dims);
+        t.Int32Data.AddRange(values);
+        return t;
+    }
+
+    /// <summary>A float32 tensor in <c>float_data</c>: a scalar when <paramref name="scalar"/> (one value), else shape [values.Length].</summary>
+    internal static TensorProto Floats(string name, float[] values, bool scalar)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)TensorElementType.Float };
+        if (!scalar)
+        {
+            t.Dims.Add(values.Length);
+        }
+        t.FloatData.AddRange(values);
+        return t;
+    }
+
+    private static TensorProto Raw(string name, TensorElementType type, IEnumerable<long> dims, ReadOnlySpan<byte> bytes)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(bytes) };
+        t.Dims.AddRange(dims);
+        return t;
+    }
+
     /// <summary>The element type of <paramref name="tensor"/>, refusing undefined and unknown codes.</summary>
     public static TensorElementType ElementTypeOf(TensorProto tensor)
     {

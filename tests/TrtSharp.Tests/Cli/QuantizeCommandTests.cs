@@ -1,4 +1,5 @@
 using TrtSharp.Inference;
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.Tests.Quantization;
 
@@ -55,6 +56,18 @@ public class QuantizeCommandTests
         run.AssertExit(0);
         Assert.That(File.Exists(Path.Combine(_f.Directory, "again.onnx")), Is.True);
         Assert.That(File.ReadAllText(cache), Is.EqualTo(before), "an input cache is never rewritten");
+    }
+
+    [Test]
+    public void AModelWithExternalWeightsQuantizesWithTheAutomaticMethodChoice()
+    {
+        // The float32 reference the candidates are judged against runs from memory: its external weights must be read in.
+        string model = Path.Combine(_f.Directory, "external", "net.onnx");
+        OnnxModel.Load(_f.ModelPath).Save(model, new OnnxSaveOptions { UseExternalData = true, ExternalDataThreshold = 16 });
+        Assert.That(OnnxModel.Load(model).Graph.FindInitializer("w2")!.IsExternal, Is.True);
+        var run = CliRun.Of("quantize", model, "--data", _f.CalibrationDir, "--holdout", _f.HoldoutDir);
+        run.AssertExit(0);
+        Assert.That(File.Exists(Path.Combine(_f.Directory, "external", "net.int8.qdq.onnx")), Is.True);
     }
 
     [Test]

@@ -35,6 +35,16 @@ public class LibraryDependencyTests
     }
 
     [Test]
+    public void CalibrationDoesNotUsePrecision()
+    {
+        // Calibration measures ranges; Precision turns them into Q/DQ and FP16 decisions. The dependency runs one way only.
+        string folder = RepositoryFiles.PathOf("src/TrtSharp.Quantization/Calibration");
+        var files = Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories);
+        Assert.That(files, Is.Not.Empty);
+        Assert.That(files.Where(f => File.ReadAllText(f).Contains("Quantization.Precision", StringComparison.Ordinal)).Select(Path.GetFileName), Is.Empty);
+    }
+
+    [Test]
     public void CorePackageDependsOnlyOnTheManagedRuntimeAndBasics()
     {
         // Assembly references show only what the IL uses; the project file is what the package will declare.

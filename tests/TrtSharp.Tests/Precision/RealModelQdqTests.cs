@@ -1,3 +1,4 @@
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.Quantization.Precision;
 
@@ -37,7 +38,7 @@ public class RealModelQdqTests
         var normalized = TrtSharp.Onnx.OnnxModel.FromProto(model.Clone());
         TrtSharp.Onnx.Normalization.ModelNormalizer.Normalize(normalized);
         var fp32Model = normalized.Proto;
-        var expected = TensorData.ReadFloats(TensorProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(dir, "test_data_set_0", "output_0.pb"))));
+        var expected = OnnxTensors.ReadFiniteFloats(TensorProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(dir, "test_data_set_0", "output_0.pb"))));
         var actual = OrtHarness.Run(fp32Model, reference)[fp32Model.Graph.Output[0].Name];
         Assert.That(actual, Is.EqualTo(expected).Within(1e-4f));
 
@@ -98,7 +99,7 @@ public class RealModelQdqTests
         for (var i = 0; i < inputs.Count; i++)
         {
             var tensor = TensorProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(dir, "test_data_set_0", $"input_{i}.pb")));
-            feeds[inputs[i].Name] = (TensorData.ReadFloats(tensor), [.. tensor.Dims]);
+            feeds[inputs[i].Name] = (OnnxTensors.ReadFiniteFloats(tensor), [.. tensor.Dims]);
         }
 
         return new OrtHarness.Sample(feeds);

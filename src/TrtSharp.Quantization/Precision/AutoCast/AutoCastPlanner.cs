@@ -126,7 +126,7 @@ internal static class AutoCastPlanner
             return known;
         }
         ReducedPrecision target = options.Target;
-        float[] values = TensorData.ReadFloats(weight);
+        float[] values = OnnxTensors.ReadFiniteFloats(weight);
         // Weights are exact: no headroom for overflow; a value below half the smallest subnormal becomes zero.
         TensorMagnitude m = TensorMagnitude.Of(weight.Name, values, target.MinSubnormal() / 2);
         (KeepRule, string)? why = m.MaxAbs > target.MaxValue()

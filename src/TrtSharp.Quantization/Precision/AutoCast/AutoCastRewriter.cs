@@ -117,7 +117,7 @@ internal static class AutoCastRewriter
             {
                 continue;
             }
-            long bytes = TensorData.ReadFloats(weight).LongLength * sizeof(float);
+            long bytes = OnnxTensors.ReadFiniteFloats(weight).LongLength * sizeof(float);
             weightBytes += bytes;
             if (!demands.TryGetValue(weight.Name, out var d) || !d.Contains(Want.Reduced))
             {
@@ -247,7 +247,7 @@ internal static class AutoCastRewriter
     /// <summary>The float32 weight in the reduced type (round to nearest even).</summary>
     internal static TensorProto Convert(TensorProto weight, ReducedPrecision target, string name)
     {
-        float[] values = TensorData.ReadFloats(weight);
+        float[] values = OnnxTensors.ReadFiniteFloats(weight);
         long[] shape = [.. weight.Dims];
         HostTensor tensor = target == ReducedPrecision.Float16
             ? new HostTensor<Half>(shape, [.. values.Select(v => (Half)v)])

@@ -45,7 +45,7 @@ internal static class NodeAttributes
     }
 
     /// <summary>True when the node is in the default ONNX domain.</summary>
-    public static bool IsDefaultDomain(NodeProto node) => node.Domain.Length == 0 || node.Domain == "ai.onnx";
+    public static bool IsDefaultDomain(NodeProto node) => OnnxGraphIndex.IsDefaultDomain(node);
 
     /// <summary>The subgraphs held by the node's attributes (If branches, Loop/Scan bodies).</summary>
     public static IEnumerable<GraphProto> Subgraphs(NodeProto node)

@@ -1,4 +1,4 @@
-namespace TrtSharp.Quantization.Precision.AutoCast;
+namespace TrtSharp.Onnx;
 
 /// <summary>New value and node names that collide with nothing in the graph.</summary>
 internal static class UniqueNames
