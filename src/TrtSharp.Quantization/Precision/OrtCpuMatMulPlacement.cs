@@ -1,3 +1,4 @@
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Quantization.Precision;
@@ -105,7 +106,7 @@ internal static class OrtCpuMatMulPlacement
     }
 
     /// <summary>Why QGemm cannot take Gemm's C as an int32 bias, or null.</summary>
-    private static string? BiasProblem(NodeProto node, GraphIndex index, TensorProto weight)
+    private static string? BiasProblem(NodeProto node, OnnxGraphIndex index, TensorProto weight)
     {
         var columns = Attr(node, "transB") == 1 ? weight.Dims[0] : weight.Dims[^1];
         if (index.Constant(node.Input[2]) is not { } bias || bias.Dims.Count != 1 || bias.Dims[0] != columns)

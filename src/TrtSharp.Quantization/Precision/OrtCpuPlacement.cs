@@ -49,8 +49,8 @@ internal static class OrtCpuPlacement
             var isConv = node.OpType == "Conv" && OnnxGraphIndex.IsDefaultDomain(node);
             var isCarrier = OnnxGraphIndex.IsDefaultDomain(node) && Carriers.Contains(node.OpType);
             var isFold = node.OpType == "Max" && folds.ContainsKey(node);
-            var isMatMul = GraphIndex.IsDefaultDomain(node) && node.OpType is "MatMul" or "Gemm";
-            if (GraphIndex.IsDefaultDomain(node) && node.OpType == "ConvTranspose")
+            var isMatMul = OnnxGraphIndex.IsDefaultDomain(node) && node.OpType is "MatMul" or "Gemm";
+            if (OnnxGraphIndex.IsDefaultDomain(node) && node.OpType == "ConvTranspose")
             {
                 context.Decide(node, name, NodeStatus.Inherits,
                     "ONNX Runtime's CPU provider fuses no Q/DQ around ConvTranspose (QLinearConvTranspose exists only in other providers), so Q/DQ would only add work; stays float");
