@@ -29,7 +29,7 @@ internal sealed class QuantizeData : IDisposable
         // Normalized like every model a command loads, so an opset ONNX Runtime no longer runs as shipped still opens.
         using (var probe = SessionFactory.Open(modelPath, InferenceBackend.OnnxRuntime, o => o.LogSeverity = OnnxRuntimeLogSeverity.Error))
         {
-            inputs = probe.Inputs;
+            inputs = probe.Session.Inputs;
         }
         if (speechManifest is not null)
         {
