@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TrtSharp.Inference;
+using TrtSharp.Tests.Onnx;
 
 namespace TrtSharp.Tests.Cli;
 
@@ -9,18 +10,6 @@ namespace TrtSharp.Tests.Cli;
 /// </summary>
 public sealed class BackendChoiceCliTests
 {
-    private string _dir = string.Empty;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "trtsharp-choice-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>What auto must say here: TensorRT's concrete reason where it cannot run, else that it runs.</summary>
     private static string ExpectedChoiceStart(string prefix) => InferenceSessionFactory.TensorRtUnavailableReason() is { } reason
         ? $"{prefix}: onnxruntime (TensorRT: {reason}; "
@@ -62,7 +51,8 @@ public sealed class BackendChoiceCliTests
     [Test]
     public void BenchOnAutoSaysTheChoiceAndExportsItsReasons()
     {
-        string times = Path.Combine(_dir, "t.json");
+        using var dir = new TempDir();
+        string times = dir.File("t.json");
         var run = CliRun.Of("bench", CliModels.Conv2d, "--iterations", "3", "--warmup-ms", "0", "--export-times", times);
         run.AssertExit(0);
         Assert.That(run.Out, Does.Contain(ExpectedChoiceStart("backend")));
@@ -80,7 +70,8 @@ public sealed class BackendChoiceCliTests
     [Test]
     public void CompareOnAutoSaysBothChoicesAndWritesThemToJson()
     {
-        string json = Path.Combine(_dir, "c.json");
+        using var dir = new TempDir();
+        string json = dir.File("c.json");
         var run = CliRun.Of("compare", CliModels.Conv2d, CliModels.Conv2d, "--backend-b", "ort", "--json", json);
         run.AssertExit(0);
         Assert.That(run.Out, Does.Contain(ExpectedChoiceStart("backend a")));
@@ -100,7 +91,8 @@ public sealed class BackendChoiceCliTests
     public void ForcingTensorRtOnAPlanIsOneLineNamingTheReason()
     {
         string reason = TensorRtMustBeMissing();
-        string plan = Path.Combine(_dir, "model.plan");
+        using var dir = new TempDir();
+        string plan = dir.File("model.plan");
         File.WriteAllBytes(plan, [1, 2, 3]);
         string expected = $"model.plan is a TensorRT plan, and TensorRT cannot run here: {reason}";
         CliRun.Of("run", plan, "--backend", "trt").AssertOneLineError(expected);
@@ -118,7 +110,8 @@ public sealed class BackendChoiceCliTests
     [Test]
     public void OnnxRuntimeCannotRunAPlan()
     {
-        string plan = Path.Combine(_dir, "model.plan");
+        using var dir = new TempDir();
+        string plan = dir.File("model.plan");
         File.WriteAllBytes(plan, [1, 2, 3]);
         CliRun.Of("run", plan, "--backend", "ort").AssertOneLineError("model.plan is a TensorRT plan; ONNX Runtime cannot run it");
     }
