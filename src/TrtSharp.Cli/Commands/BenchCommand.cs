@@ -19,7 +19,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "The model (.onnx, ONNX Runtime) or plan (.plan/.engine, TensorRT) to time." };
-        var backend = new Option<string>("--backend") { Description = "auto (by file type), ort or trt.", DefaultValueFactory = _ => "auto" };
+        var backend = new Option<string>("--backend") { Description = "auto (TensorRT where it can run, else ONNX Runtime; a plan needs TensorRT), ort or trt.", DefaultValueFactory = _ => "auto" };
         backend.AcceptOnlyFromAmong(SessionFactory.Backends);
         var shapes = new Option<string?>("--shapes") { Description = "Input shapes, trtexec style: name:1x3x224x224[,…]. Dynamic dimensions default to 1." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs.", DefaultValueFactory = _ => 42 };
@@ -50,8 +50,14 @@ internal static class BenchCommand
         CommandRunner.SetAction(command, (parse, cancellationToken) =>
         {
             string path = parse.GetRequiredValue(model);
-            InferenceBackend resolved = SessionFactory.Resolve(path, parse.GetRequiredValue(backend));
-            CheckBackendFlags(parse, resolved, streams, cudaGraph, noTransfers, threads, interOp);
+            InferenceBackend? requested = SessionFactory.Parse(parse.GetRequiredValue(backend));
+            var gpu = new GpuFlags(parse.GetValue(streams), parse.GetValue(cudaGraph), parse.GetValue(noTransfers));
+            bool ortThreads = parse.GetValue(threads) is not null || parse.GetValue(interOp) is not null;
+            // What is known before opening (an explicit backend, a plan) is checked now; auto's choice once it is made.
+            if ((requested ?? (InferenceSessionFactory.IsPlan(path) ? InferenceBackend.TensorRt : null)) is { } known)
+            {
+                CheckBackendFlags(gpu, ortThreads, known);
+            }
             if (parse.GetValue(iterations) is { } and not > 0 || parse.GetValue(duration) is { } and not > 0 || parse.GetValue(warmUp) < 0)
             {
                 throw new ArgumentException("--iterations and --duration must be positive, --warmup-ms non-negative");
@@ -98,16 +104,15 @@ internal static class BenchCommand
                     o.OptimizedModelPath = target;
                 }
             };
-            var context = new BenchContext(path, resolved, configure, shapeOverrides, parse.GetValue(seed), parse.GetValue(data), settings,
-                CliConsole.Create(parse.InvocationConfiguration.Output),
-                new GpuFlags(parse.GetValue(streams) ?? 1, parse.GetValue(cudaGraph), parse.GetValue(noTransfers)), cancellationToken);
+            var context = new BenchContext(path, requested, configure, shapeOverrides, parse.GetValue(seed), parse.GetValue(data), settings,
+                CliConsole.Create(parse.InvocationConfiguration.Output), gpu, ortThreads, cancellationToken);
             if (isMatrix)
             {
                 RunMatrix(context, parse.GetValue(int8), parse.GetValue(fp16), parse.GetValue(plot));
             }
             else if (parse.GetValue(compareWith) is { } other)
             {
-                RunInterleaved(context, other, SessionFactory.Resolve(other, parse.GetRequiredValue(compareBackend)), parse.GetValue(exportTimes));
+                RunInterleaved(context, other, SessionFactory.Parse(parse.GetRequiredValue(compareBackend)), parse.GetValue(exportTimes));
             }
             else
             {
@@ -118,32 +123,57 @@ internal static class BenchCommand
         return command;
     }
 
-    private sealed record BenchContext(string Path, InferenceBackend Backend, Action<OnnxRuntimeOptions> Configure, Dictionary<string, long[]>? Shapes,
-        int Seed, string? Data, BenchmarkSettings Settings, CliConsole Console, GpuFlags Gpu, CancellationToken CancellationToken);
+    /// <param name="Backend">The backend asked for; null lets <see cref="InferenceSessionFactory"/> choose (auto).</param>
+    private sealed record BenchContext(string Path, InferenceBackend? Backend, Action<OnnxRuntimeOptions> Configure, Dictionary<string, long[]>? Shapes,
+        int Seed, string? Data, BenchmarkSettings Settings, CliConsole Console, GpuFlags Gpu, bool OrtThreads, CancellationToken CancellationToken);
 
     /// <summary>TensorRT-only settings: concurrent streams (one context each), CUDA-graph replay, no host/device copies.</summary>
-    private sealed record GpuFlags(int Streams, bool CudaGraph, bool NoTransfers);
+    private sealed record GpuFlags(int? Streams, bool CudaGraph, bool NoTransfers)
+    {
+        public int StreamCount => Streams ?? 1;
+
+        /// <summary>The first TensorRT-only flag given, or null.</summary>
+        public string? FirstGiven => Streams is not null ? "--streams" : CudaGraph ? "--cuda-graph" : NoTransfers ? "--no-transfers" : null;
+    }
 
     /// <summary>Flags that only one backend understands fail loudly on the other rather than being ignored.</summary>
-    private static void CheckBackendFlags(ParseResult parse, InferenceBackend backend, Option<int?> streams, Option<bool> cudaGraph, Option<bool> noTransfers,
-        Option<int?> threads, Option<int?> interOp)
+    private static void CheckBackendFlags(GpuFlags gpu, bool ortThreads, InferenceBackend backend)
     {
         if (backend == InferenceBackend.OnnxRuntime)
         {
-            string? flag = parse.GetValue(streams) is not null ? "--streams" : parse.GetValue(cudaGraph) ? "--cuda-graph" : parse.GetValue(noTransfers) ? "--no-transfers" : null;
-            if (flag is not null)
+            if (gpu.FirstGiven is { } flag)
             {
                 throw new ArgumentException($"{flag} applies to the TensorRT backend only; this model runs on ONNX Runtime (CPU), which has no CUDA streams, graphs or transfers");
             }
         }
-        else if (parse.GetValue(threads) is not null || parse.GetValue(interOp) is not null)
+        else if (ortThreads)
         {
             throw new ArgumentException("--threads and --inter-op-threads apply to the ONNX Runtime backend only, not TensorRT");
         }
-        if (parse.GetValue(streams) is { } n && n < 1)
+        if (gpu.Streams is { } n && n < 1)
         {
             throw new ArgumentException("--streams must be at least 1");
         }
+    }
+
+    /// <summary>Opens <paramref name="path"/> as asked, checks the flags against the backend it got, and for auto says which and why.</summary>
+    private static OpenedSession Open(BenchContext c, string path, InferenceBackend? requested, string? side = null)
+    {
+        OpenedSession opened = SessionFactory.Open(path, requested, c.Configure);
+        try
+        {
+            CheckBackendFlags(c.Gpu, c.OrtThreads, opened.Choice.Backend);
+        }
+        catch
+        {
+            opened.Dispose();
+            throw;
+        }
+        if (requested is null)
+        {
+            c.Console.WriteLine(SessionFactory.ChoiceLine(opened.Choice, side));
+        }
+        return opened;
     }
 
     private static void Describe(BenchContext c, IInferenceSession session, PreparedRun run, string label, InputFiles.Loaded? files)
@@ -172,12 +202,14 @@ internal static class BenchCommand
 
     private static void RunSingle(BenchContext c, string? exportPath)
     {
-        if (c.Backend == InferenceBackend.TensorRt)
+        OpenedSession opened = Open(c, c.Path, c.Backend);
+        if (opened.Session is TensorRtContext first)
         {
-            RunTensorRt(c, exportPath);
+            RunTensorRt(c, first, opened.Choice, exportPath);
             return;
         }
-        using IInferenceSession session = SessionFactory.Open(c.Path, c.Backend, c.Configure);
+        using var owned = opened;
+        IInferenceSession session = opened.Session;
         using PreparedRun run = Prepare(c, session, out InputFiles.Loaded? files);
         Describe(c, session, run, "A", files);
         c.Console.WriteLine(Measuring(c.Settings));
@@ -185,7 +217,7 @@ internal static class BenchCommand
         BenchRenderer.Latencies(c.Console, [(Path.GetFileName(c.Path), report)]);
         if (exportPath is not null)
         {
-            LatencyExport.Write(exportPath, c.Path, session.Backend, report);
+            LatencyExport.Write(exportPath, c.Path, session.Backend, report, opened.Choice);
             c.Console.WriteLine($"times written to {exportPath}");
         }
     }
@@ -194,21 +226,24 @@ internal static class BenchCommand
     /// TensorRT: one context per stream, each timed on its own thread; per run the CUDA-event phases (H2D, compute, D2H)
     /// and the host enqueue time are recorded, trtexec style.
     /// </summary>
-    private static void RunTensorRt(BenchContext c, string? exportPath)
+    private static void RunTensorRt(BenchContext c, TensorRtContext first, BackendChoice choice, string? exportPath)
     {
-        var contexts = new List<TensorRT.TensorRtContext>();
+        var contexts = new List<TensorRtContext> { first };
         var runs = new List<PreparedRun>();
         try
         {
-            for (int i = 0; i < c.Gpu.Streams; i++)
+            for (int i = 0; i < c.Gpu.StreamCount; i++)
             {
-                var context = (TensorRT.TensorRtContext)SessionFactory.Open(c.Path, c.Backend, c.Configure);
-                contexts.Add(context);
+                TensorRtContext context = i == 0 ? first : (TensorRtContext)SessionFactory.Open(c.Path, InferenceBackend.TensorRt, c.Configure).Session;
+                if (i > 0)
+                {
+                    contexts.Add(context);
+                }
                 context.UseCudaGraph = c.Gpu.CudaGraph;
                 runs.Add(Prepare(c, context, out _));
             }
             Describe(c, contexts[0], runs[0], "A", Inputs(c, contexts[0]));
-            c.Console.WriteLine($"{Measuring(c.Settings)} on {c.Gpu.Streams} stream(s){(c.Gpu.CudaGraph ? ", CUDA graph replay" : "")}{(c.Gpu.NoTransfers ? ", no host/device transfers" : "")}");
+            c.Console.WriteLine($"{Measuring(c.Settings)} on {c.Gpu.StreamCount} stream(s){(c.Gpu.CudaGraph ? ", CUDA graph replay" : "")}{(c.Gpu.NoTransfers ? ", no host/device transfers" : "")}");
             var phases = runs.Select(_ => new List<TensorRtPhases>()).ToArray();
             var timed = runs.Select((run, i) =>
             {
@@ -228,13 +263,13 @@ internal static class BenchCommand
             double wall = clock.Elapsed.TotalSeconds;
             BenchRenderer.Latencies(c.Console, reports.Select((r, i) => ($"stream {i}", r.Result)).ToList());
             BenchRenderer.Phases(c.Console, phases.SelectMany(p => p).ToList());
-            if (c.Gpu.Streams > 1)
+            if (c.Gpu.StreamCount > 1)
             {
                 c.Console.WriteLine($"all streams: {Numbers.F(reports.Sum(r => r.Result.Iterations) / wall, 1)} qps over {Numbers.F(wall)} s");
             }
             if (exportPath is not null)
             {
-                LatencyExport.Write(exportPath, c.Path, InferenceBackend.TensorRt, reports[0].Result);
+                LatencyExport.Write(exportPath, c.Path, InferenceBackend.TensorRt, reports[0].Result, choice);
                 c.Console.WriteLine($"times of stream 0 written to {exportPath}");
             }
         }
@@ -251,10 +286,11 @@ internal static class BenchCommand
         }
     }
 
-    private static void RunInterleaved(BenchContext c, string otherPath, InferenceBackend otherBackend, string? exportPath)
+    private static void RunInterleaved(BenchContext c, string otherPath, InferenceBackend? otherBackend, string? exportPath)
     {
-        using IInferenceSession a = SessionFactory.Open(c.Path, c.Backend, c.Configure);
-        using IInferenceSession b = SessionFactory.Open(otherPath, otherBackend, c.Configure);
+        using OpenedSession openedA = Open(c, c.Path, c.Backend, "A");
+        using OpenedSession openedB = Open(c, otherPath, otherBackend, "B");
+        IInferenceSession a = openedA.Session, b = openedB.Session;
         using PreparedRun runA = Prepare(c, a, out InputFiles.Loaded? filesA);
         using PreparedRun runB = Prepare(c, b, out InputFiles.Loaded? filesB);
         Describe(c, a, runA, "A", filesA);
@@ -265,7 +301,7 @@ internal static class BenchCommand
         BenchRenderer.Ratio(c.Console, report);
         if (exportPath is not null)
         {
-            LatencyExport.Write(exportPath, c.Path, a.Backend, report.A);
+            LatencyExport.Write(exportPath, c.Path, a.Backend, report.A, openedA.Choice);
             c.Console.WriteLine($"times of A written to {exportPath}");
         }
     }
@@ -279,13 +315,13 @@ internal static class BenchCommand
                 throw new FileNotFoundException($"file not found: {given}", given);
             }
         }
-        if (c.Backend != InferenceBackend.OnnxRuntime)
+        if (c.Backend == InferenceBackend.TensorRt || InferenceSessionFactory.IsPlan(c.Path))
         {
             throw new ArgumentException("--matrix starts from the FP32 ONNX model (ORT CPU FP32 is the 1x baseline); give the .onnx file");
         }
-        IReadOnlyList<MatrixVariant> variants = MatrixVariant.Discover(c.Path, int8Path, fp16Path, SessionFactory.TensorRtUnavailableReason);
+        IReadOnlyList<MatrixVariant> variants = MatrixVariant.Discover(c.Path, int8Path, fp16Path, InferenceSessionFactory.TensorRtUnavailableReason());
         c.Console.WriteLine($"matrix for {c.Path}: {Measuring(c.Settings)} per engine, round-robin");
-        IReadOnlyList<MatrixRow> rows = BenchmarkMatrix.Run(variants, v => SessionFactory.Open(v.ModelPath!, v.Backend, c.Configure),
+        IReadOnlyList<MatrixRow> rows = BenchmarkMatrix.Run(variants, v => SessionFactory.Open(v.ModelPath!, v.Backend, c.Configure).Session,
             c.Shapes, c.Seed, c.Settings, c.CancellationToken);
         BenchRenderer.Matrix(c.Console, rows);
         if (plotPath is not null)

@@ -17,10 +17,10 @@ internal static class CompareCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var a = new Argument<string>("a") { Description = "The model or plan to check (.onnx runs on ONNX Runtime, .plan/.engine on TensorRT)." };
+        var a = new Argument<string>("a") { Description = "The model or plan to check (.onnx on TensorRT where it can run, else ONNX Runtime; .plan/.engine on TensorRT)." };
         var b = new Argument<string>("b") { Description = "The reference model or plan." };
-        var backendA = BackendOption("--backend-a", "Backend for a: auto (by file type), ort or trt.");
-        var backendB = BackendOption("--backend-b", "Backend for b: auto (by file type), ort or trt.");
+        var backendA = BackendOption("--backend-a", "Backend for a: auto (the best one usable here), ort or trt.");
+        var backendB = BackendOption("--backend-b", "Backend for b: auto (the best one usable here), ort or trt.");
         var input = new Option<string[]>("--input") { Description = "An input from a file: name=file.npy or name=file.pb (repeatable).", DefaultValueFactory = _ => [] };
         var data = new Option<string?>("--data") { Description = "Inputs from files, in the layouts quantize --data reads: a folder of <name>.npy, .npz or input_N.pb files, per-sample sub-folders or a .csv manifest (its first sample is used)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs (inputs not given as files).", DefaultValueFactory = _ => 42 };
@@ -55,12 +55,13 @@ internal static class CompareCommand
             var settings = new ComparisonSettings(new ErrorCheck(new Tolerance(relative, absolute), statistic, quantile),
                 parse.GetRequiredValue(perOutput).Select(ComparisonSettings.ParsePerOutput).ToDictionary(p => p.Name, p => p.Tolerance, StringComparer.Ordinal));
             Dictionary<string, long[]>? shapeOverrides = parse.GetValue(shapes) is { } s ? ShapeSpec.Parse(s) : null;
-            InferenceBackend resolvedA = SessionFactory.Resolve(pathA, parse.GetRequiredValue(backendA));
-            InferenceBackend resolvedB = SessionFactory.Resolve(pathB, parse.GetRequiredValue(backendB));
+            InferenceBackend? requestedA = SessionFactory.Parse(parse.GetRequiredValue(backendA));
+            InferenceBackend? requestedB = SessionFactory.Parse(parse.GetRequiredValue(backendB));
             bool layerwise = parse.GetValue(markAll);
-            if (layerwise && (resolvedA != InferenceBackend.OnnxRuntime || resolvedB != InferenceBackend.OnnxRuntime))
+            if (layerwise)
             {
-                throw new ArgumentException("--mark-all needs both a and b as ONNX models on ONNX Runtime (it taps intermediate tensors there)");
+                // The taps run on ONNX Runtime, so both sides do too: auto means ONNX Runtime here.
+                (requestedA, requestedB) = (LayerwiseBackend(pathA, requestedA), LayerwiseBackend(pathB, requestedB));
             }
             int intraOp = parse.GetValue(threads);
             Action<OnnxRuntimeOptions> configure = o =>
@@ -70,8 +71,9 @@ internal static class CompareCommand
             };
             int seedValue = parse.GetValue(seed);
 
-            using IInferenceSession reference = SessionFactory.Open(pathB, resolvedB, configure);
-            using IInferenceSession actual = SessionFactory.Open(pathA, resolvedA, configure);
+            using OpenedSession openedB = SessionFactory.Open(pathB, requestedB, configure);
+            using OpenedSession openedA = SessionFactory.Open(pathA, requestedA, configure);
+            IInferenceSession reference = openedB.Session, actual = openedA.Session;
             InputFiles.Loaded files = InputFiles.Load(reference.Inputs, parse.GetRequiredValue(input), parse.GetValue(data));
             Dictionary<string, HostTensor> inputs = ComparisonInputs.Create(reference.Inputs, files.Tensors, shapeOverrides, seedValue);
             var sources = inputs.Keys.ToDictionary(k => k, k => files.Sources.GetValueOrDefault(k) ?? $"random (seed {seedValue})", StringComparer.Ordinal);
@@ -79,6 +81,14 @@ internal static class CompareCommand
             LayerwiseReport? layers = layerwise ? LayerwiseComparison.Run(pathA, pathB, inputs, settings.Default, configure) : null;
 
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            if (parse.GetRequiredValue(backendA) == "auto")
+            {
+                console.WriteLine(SessionFactory.ChoiceLine(openedA.Choice, "a"));
+            }
+            if (parse.GetRequiredValue(backendB) == "auto")
+            {
+                console.WriteLine(SessionFactory.ChoiceLine(openedB.Choice, "b"));
+            }
             if (files.DataSamples > 1)
             {
                 console.WriteLine($"note: --data holds {files.DataSamples} samples; this run uses the first");
@@ -86,7 +96,7 @@ internal static class CompareCommand
             CompareRenderer.Render(console, report, layers, parse.GetValue(allLayers));
             if (parse.GetValue(json) is { } jsonPath)
             {
-                ComparisonJson.Write(jsonPath, report, layers);
+                ComparisonJson.Write(jsonPath, report, layers, new ComparedBackends(openedA.Choice, openedB.Choice));
                 console.WriteLine($"report written to {jsonPath}");
             }
             if (parse.GetValue(plots) is { } plotFolder)
@@ -100,6 +110,11 @@ internal static class CompareCommand
         });
         return command;
     }
+
+    /// <summary>--mark-all's backend for one side: ONNX Runtime, refusing a plan or an explicit trt.</summary>
+    private static InferenceBackend LayerwiseBackend(string path, InferenceBackend? requested) =>
+        requested is null or InferenceBackend.OnnxRuntime && !InferenceSessionFactory.IsPlan(path) ? InferenceBackend.OnnxRuntime
+            : throw new ArgumentException("--mark-all needs both a and b as ONNX models on ONNX Runtime (it taps intermediate tensors there)");
 
     private static Option<string> BackendOption(string name, string description)
     {

@@ -25,7 +25,7 @@ internal static class InspectCommand
         CommandRunner.SetAction(command, parse =>
         {
             string path = parse.GetRequiredValue(model);
-            if (SessionFactory.ByFileType(path) == InferenceBackend.TensorRt)
+            if (InferenceSessionFactory.IsPlan(path))
             {
                 throw new BackendUnavailableException($"{path}: inspecting a TensorRT plan needs the TensorRT runtime, which is not available here");
             }

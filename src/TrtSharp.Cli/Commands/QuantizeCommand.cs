@@ -3,6 +3,7 @@ using Spectre.Console;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
 using TrtSharp.Datasets;
+using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Quantization.Calibration;
@@ -104,9 +105,9 @@ internal static class QuantizeCommand
             IReadOnlyList<OutputAgreement>? validation = null;
             if (datasets.Holdout is not null)
             {
-                using var fp32 = SessionFactory.OpenOrt(normalized, runtime);
+                using var fp32 = InferenceSessionFactory.Open(normalized, new InferenceSessionOptions { Backend = InferenceBackend.OnnxRuntime, OnnxRuntime = runtime });
                 using var int8 = OnnxRuntimeSession.FromFile(outputPath, runtime);
-                validation = QuantizationValidation.Compare(fp32, int8, datasets.Holdout, cancellationToken);
+                validation = QuantizationValidation.Compare(fp32.Session, int8, datasets.Holdout, cancellationToken);
             }
             ExclusionSearchResult<QuantizeResult>? search = null;
             if (goal is not null && validation is not null && !goal.IsMet(validation))

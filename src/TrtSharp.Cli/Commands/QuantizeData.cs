@@ -30,7 +30,7 @@ internal sealed class QuantizeData : IDisposable
         // Normalized like every model a command loads, so an opset ONNX Runtime no longer runs as shipped still opens.
         using (var probe = SessionFactory.Open(modelPath, InferenceBackend.OnnxRuntime, o => o.LogSeverity = OnnxRuntimeLogSeverity.Error))
         {
-            inputs = probe.Inputs;
+            inputs = probe.Session.Inputs;
         }
         return Open(modelPath, inputs, data, speechManifest, melPath, holdout, batchSize, needCalibration, cancellationToken);
     }

@@ -17,7 +17,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "An ONNX model (.onnx, ONNX Runtime) or a TensorRT plan (.plan)." };
-        var backend = new Option<string>("--backend") { Description = "auto (by file type), ort or trt.", DefaultValueFactory = _ => "auto" };
+        var backend = new Option<string>("--backend") { Description = "auto (TensorRT where it can run, else ONNX Runtime; a plan needs TensorRT), ort or trt.", DefaultValueFactory = _ => "auto" };
         var input = new Option<string[]>("--input") { Description = "An input from a file: name=file.npy or name=file.pb (repeatable). Inputs not given are random.", DefaultValueFactory = _ => [] };
         var data = new Option<string?>("--data") { Description = "Inputs from files, in the layouts quantize --data reads: a folder of <name>.npy, .npz or input_N.pb files, per-sample sub-folders or a .csv manifest (its first sample is used)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs.", DefaultValueFactory = _ => 42 };
@@ -32,7 +32,9 @@ internal static class RunCommand
         {
             string path = parse.GetRequiredValue(model);
             int intraOp = parse.GetValue(threads);
-            using IInferenceSession session = SessionFactory.Open(path, SessionFactory.Resolve(path, parse.GetRequiredValue(backend)), o => o.IntraOpThreads = intraOp);
+            InferenceBackend? requested = SessionFactory.Parse(parse.GetRequiredValue(backend));
+            using OpenedSession opened = SessionFactory.Open(path, requested, o => o.IntraOpThreads = intraOp);
+            IInferenceSession session = opened.Session;
             InputFiles.Loaded files = InputFiles.Load(session.Inputs, parse.GetRequiredValue(input), parse.GetValue(data));
             var shapeOverrides = parse.GetValue(shapes) is { } s ? ShapeSpec.Parse(s) : null;
             var inputs = ComparisonInputs.Create(session.Inputs, files.Tensors, shapeOverrides, parse.GetValue(seed));
@@ -42,6 +44,10 @@ internal static class RunCommand
             double ms = clock.Elapsed.TotalMilliseconds;
 
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
+            if (requested is null)
+            {
+                console.WriteLine(SessionFactory.ChoiceLine(opened.Choice));
+            }
             if (files.DataSamples > 1)
             {
                 console.WriteLine($"note: --data holds {files.DataSamples} samples; this run uses the first");

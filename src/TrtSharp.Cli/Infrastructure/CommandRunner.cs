@@ -33,8 +33,7 @@ internal static class CommandRunner
             {
                 // The invocation's writer, not Console.Error, so that in-process runs (tests) see the line too.
                 TextWriter error = parseResult.InvocationConfiguration.Error;
-                // Messages from native libraries may span lines; the contract is one line.
-                error.WriteLine($"trtsharp: {string.Join(' ', line.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
+                error.WriteLine($"trtsharp: {OneLine(line)}");
                 if (Environment.GetEnvironmentVariable("TRTSHARP_DEBUG") == "1")
                 {
                     error.WriteLine(ex);
@@ -47,6 +46,10 @@ internal static class CommandRunner
     /// <summary>Attaches a synchronous body.</summary>
     public static void SetAction(Command command, Func<ParseResult, int> body) =>
         SetAction(command, (parseResult, _) => Task.FromResult(body(parseResult)));
+
+    /// <summary>Text joined onto one line: messages from native libraries may span lines; the contract is one line.</summary>
+    internal static string OneLine(string text) =>
+        string.Join(' ', text.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>One line for any exception; the type name only where the message alone would be unclear.</summary>
     internal static string Describe(Exception ex) => ex switch

@@ -6,14 +6,18 @@ namespace TrtSharp.Benchmarking;
 /// <summary>Writes per-iteration latencies as JSON, for plotting or gating elsewhere.</summary>
 public static class LatencyExport
 {
-    /// <summary>The JSON text: what was measured, the summary, and every latency in ms in measurement order.</summary>
-    public static string Serialize(string model, InferenceBackend backend, LatencyReport report)
+    /// <summary>
+    /// The JSON text: what was measured, the summary, and every latency in ms in measurement order; with
+    /// <paramref name="choice"/>, also why the session runs on <paramref name="backend"/> (<c>backendReasons</c>).
+    /// </summary>
+    public static string Serialize(string model, InferenceBackend backend, LatencyReport report, BackendChoice? choice = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         var document = new
         {
             model,
             backend = backend.Name(),
+            backendReasons = choice?.Reasons,
             iterations = report.Iterations,
             totalSeconds = report.TotalSeconds,
             throughputQps = report.Throughput,
@@ -35,6 +39,6 @@ public static class LatencyExport
     }
 
     /// <summary>Writes <see cref="Serialize"/>'s text to <paramref name="path"/> atomically.</summary>
-    public static void Write(string path, string model, InferenceBackend backend, LatencyReport report) =>
-        AtomicFile.WriteAllText(path, Serialize(model, backend, report));
+    public static void Write(string path, string model, InferenceBackend backend, LatencyReport report, BackendChoice? choice = null) =>
+        AtomicFile.WriteAllText(path, Serialize(model, backend, report, choice));
 }

@@ -1,3 +1,4 @@
+using TrtSharp.Inference;
 using TrtSharp.IO;
 
 namespace TrtSharp.Comparison;
@@ -5,8 +6,11 @@ namespace TrtSharp.Comparison;
 /// <summary>Machine-readable comparison reports (the shared <see cref="ReportJson"/> style).</summary>
 public static class ComparisonJson
 {
-    /// <summary>The report as JSON text, with the overall verdict first.</summary>
-    public static string Serialize(ComparisonReport report, LayerwiseReport? layers = null)
+    /// <summary>
+    /// The report as JSON text, with the overall verdict first; <paramref name="backends"/>, where given, says which backend
+    /// ran each side and why (<c>actual_backend</c>, <c>reference_backend</c>).
+    /// </summary>
+    public static string Serialize(ComparisonReport report, LayerwiseReport? layers = null, ComparedBackends? backends = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         var document = new
@@ -14,6 +18,8 @@ public static class ComparisonJson
             passed = report.Passed,
             actual = report.Actual,
             reference = report.Reference,
+            actualBackend = Choice(backends?.Actual),
+            referenceBackend = Choice(backends?.Reference),
             check = new
             {
                 statistic = report.Check.Statistic,
@@ -56,6 +62,8 @@ public static class ComparisonJson
     }
 
     /// <summary>Writes the report to <paramref name="path"/> atomically.</summary>
-    public static void Write(string path, ComparisonReport report, LayerwiseReport? layers = null) =>
-        AtomicFile.WriteAllText(path, Serialize(report, layers));
+    public static void Write(string path, ComparisonReport report, LayerwiseReport? layers = null, ComparedBackends? backends = null) =>
+        AtomicFile.WriteAllText(path, Serialize(report, layers, backends));
+
+    private static object? Choice(BackendChoice? choice) => choice is null ? null : new { backend = choice.Backend.Name(), reasons = choice.Reasons };
 }

@@ -24,7 +24,7 @@ public static class InferenceSessionFactory
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         ExistingFile.Require(modelPath);
         options ??= new InferenceSessionOptions();
-        if (Path.GetExtension(modelPath).ToLowerInvariant() is ".plan" or ".engine")
+        if (IsPlan(modelPath))
         {
             return OpenPlan(modelPath, options);
         }
@@ -40,6 +40,9 @@ public static class InferenceSessionFactory
         string? file = model.FilePath is { } path && model.Normalization is not { Changed: true } ? path : null;
         return Open(new ModelSource(file, file is null ? model : null), options ?? new InferenceSessionOptions());
     }
+
+    /// <summary>Whether <paramref name="path"/> names a TensorRT plan (<c>.plan</c>/<c>.engine</c>), which only TensorRT runs, rather than an ONNX model.</summary>
+    public static bool IsPlan(string path) => Path.GetExtension(path).ToLowerInvariant() is ".plan" or ".engine";
 
     /// <summary>Why TensorRT cannot run here, each fact concrete (the shim, libnvinfer, the CUDA device), or null when it can.</summary>
     public static string? TensorRtUnavailableReason()
