@@ -88,9 +88,15 @@ internal static class BenchCommand
             Dictionary<string, long[]>? shapeOverrides = parse.GetValue(shapes) is { } s ? ShapeSpec.Parse(s) : null;
             int intra = parse.GetValue(threads) ?? 0, inter = parse.GetValue(interOp) ?? 0;
             string? optimizedPath = parse.GetValue(saveOptimized);
-            if (optimizedPath is not null && (isMatrix || resolved != InferenceBackend.OnnxRuntime))
+            bool plan = InferenceSessionFactory.IsPlan(path);
+            if (optimizedPath is not null && (isMatrix || plan || requested == InferenceBackend.TensorRt))
             {
                 throw new ArgumentException("--save-optimized applies to an ONNX Runtime model timed alone or with --compare-with, not to TensorRT plans or --matrix");
+            }
+            // Only ONNX Runtime writes an optimized graph, so asking for one settles auto's choice.
+            if (optimizedPath is not null)
+            {
+                requested = InferenceBackend.OnnxRuntime;
             }
             // Each session opened writes its optimized graph to the next path: the timed model first, then the compared one.
             var optimizedPaths = new Queue<string>(optimizedPath is null ? [] : [optimizedPath, System.IO.Path.ChangeExtension(optimizedPath, ".compared.onnx")]);

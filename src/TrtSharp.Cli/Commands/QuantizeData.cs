@@ -39,9 +39,10 @@ internal sealed class QuantizeData : IDisposable
     public static QuantizeData Open(OnnxModel normalized, string modelPath, string[] data, string? speechManifest, string? melPath, string[] holdout, int batchSize, bool needCalibration, CancellationToken cancellationToken)
     {
         IReadOnlyList<TensorDescriptor> inputs;
-        using (var probe = SessionFactory.OpenOrt(normalized, new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error }))
+        var options = new InferenceSessionOptions { Backend = InferenceBackend.OnnxRuntime, OnnxRuntime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error } };
+        using (var probe = InferenceSessionFactory.Open(normalized, options))
         {
-            inputs = probe.Inputs;
+            inputs = probe.Session.Inputs;
         }
         return Open(modelPath, inputs, data, speechManifest, melPath, holdout, batchSize, needCalibration, cancellationToken);
     }

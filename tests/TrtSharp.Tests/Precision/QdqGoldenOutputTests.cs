@@ -19,17 +19,17 @@ public class QdqGoldenOutputTests
 
     private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
     {
-        ["hey_jarvis OrtCpu"] = "69c4075cda5c4fe43f46bdfaa5a80deee07e28d1491d7509403b66e8ef52327d",
+        ["hey_jarvis OrtCpu"] = "161fc9f0b417ec442eeba7f5e8bce0a0bfb4a2a513beaa46781d329573c13c62",
         ["hey_jarvis TensorRt"] = "e7dcb596a3d32437777ed8feab62ad2122017a05ce4a38551ad5d8368593b7c0",
-        ["ocr-cls OrtCpu"] = "bb96fb11eb9b619b3f732ad65c3fd7b8d9ceddf6839f2dc2e0858f0f5ae01ca1",
+        ["ocr-cls OrtCpu"] = "dcd54b0ed8b7e3eba5e91c7894f2641d32d16996ec708cbc5f81a37ced417f93",
         ["ocr-cls TensorRt"] = "4632b5a755ae6d3055facb17fa0ebb3796a6dfe91d5ade8e298475cd28a7b290",
         ["ocr-det OrtCpu"] = "d8bcd239b123be14d8960f679df1791084e21fc2d4c6a1176563fe2b73c129ed",
         ["ocr-det TensorRt"] = "e21985b978529eb846120cae326460095b7e41f958287a89759d46288e8b4de6",
-        ["ocr-rec OrtCpu"] = "7d04aa909d5264fd882886798996616217701fc6003f1f323bf63a7a14f3475f",
+        ["ocr-rec OrtCpu"] = "4aaf5df0d86887474f972a134890fe84205d6e4b69e48fb203051fdc76275a20",
         ["ocr-rec TensorRt"] = "9697a9836e55a1da9a7c84217dc7b16b8fe5c402531e164a77121e9f88c31fb9",
         ["pytorch-converted/test_ConvTranspose2d OrtCpu"] = "04a28c69b6eab66c9a143d9e7955fd2aee7ef44849a3da28654119695a6fc34a",
         ["pytorch-converted/test_ConvTranspose2d TensorRt"] = "50303aff018bfe3ac2d3e4a74907a9acb36d758757e79afdadc2ec74578a0dd5",
-        ["pytorch-converted/test_Linear OrtCpu"] = "98160f159c72d7311022652d9bcfd2f4cfb01bb32717df750da9be0d57e322eb",
+        ["pytorch-converted/test_Linear OrtCpu"] = "58fb789df8232e288819562dee2a3e997d6ccded9439d30cfbbdc95f823a0253",
         ["pytorch-converted/test_Linear TensorRt"] = "303b9643509ffdddd7a4e90cba82d3447200d99521ab8e48267b09b1821d2106",
         ["pytorch-operator/test_operator_addmm OrtCpu"] = "9432042c41acaf97de017d0562898a0c573631b04df32a38f75e162982c2241b",
         ["pytorch-operator/test_operator_addmm TensorRt"] = "bc8602a821e4d57ae8d8990bd62eea91a29f66530d22f7791d805de2f0501164",
