@@ -4,6 +4,8 @@ using TrtSharp.IO;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Normalization;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.TensorRT;
+using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Cli.Infrastructure;
 
@@ -30,6 +32,12 @@ internal static class SessionFactory
         ExistingFile.Require(path);
         var options = new InferenceSessionOptions { Backend = backend };
         configure?.Invoke(options.OnnxRuntime);
+        if (backend is not InferenceBackend.OnnxRuntime && !InferenceSessionFactory.IsPlan(path) && InferenceSessionFactory.TensorRtUnavailableReason() is null)
+        {
+            // Where TensorRT runs, an .onnx given to run/bench/compare is built into an engine: cache it so the next
+            // command on the same model and GPU loads the engine instead of building again (minutes for large models).
+            options.EngineCache = new EngineCache(EngineCacheFolder, DefaultEngineCacheBytes);
+        }
         if (!normalize || InferenceSessionFactory.IsPlan(path))
         {
             return InferenceSessionFactory.Open(path, options);
@@ -48,6 +56,12 @@ internal static class SessionFactory
         }
         return InferenceSessionFactory.Open(model, options);
     }
+
+    /// <summary>Where run/bench/compare keep the engines they build: <c>&lt;cache root&gt;/engines</c> (see <see cref="ModelCache.Root"/>).</summary>
+    public static string EngineCacheFolder => Path.Combine(ModelCache.Root, "engines");
+
+    /// <summary>Size limit of that folder: the oldest engines are evicted beyond it.</summary>
+    private const long DefaultEngineCacheBytes = 8L << 30;
 
     /// <summary>The one line that says which backend "auto" chose and why, e.g. "backend: onnxruntime (TensorRT: …)".</summary>
     public static string ChoiceLine(BackendChoice choice, string? side = null) =>
