@@ -22,7 +22,7 @@ public sealed class DisposedObjectTests
     private static readonly Type[] CpuChecked =
     [
         typeof(OnnxRuntimeSession), typeof(OnnxRuntimeBinding), typeof(PreparedRun), typeof(LayerProfiler),
-        typeof(DatasetCalibrationSource), typeof(PendingFile),
+        typeof(DatasetCalibrationSource), typeof(PendingFile), typeof(OpenedSession),
     ];
 
     // Checked by UsesAfterDisposeThrowOnTheGpu (ignored without a CUDA device and TensorRT).
@@ -68,6 +68,15 @@ public sealed class DisposedObjectTests
         session.Dispose();
         Assert.Throws<ObjectDisposedException>(() => session.Run(new Dictionary<string, HostTensor> { ["x"] = new HostTensor<float>(1, 4) }));
         Assert.Throws<ObjectDisposedException>(() => session.CreateBinding(new Dictionary<string, long[]> { ["x"] = [1, 4] }));
+    }
+
+    [Test]
+    public void AnOpenedSessionDisposesTheSessionItOwns()
+    {
+        var opened = InferenceSessionFactory.Open(TrtSharp.Onnx.OnnxModel.FromProto(TestModels.ReluMul()), new InferenceSessionOptions { Backend = InferenceBackend.OnnxRuntime });
+        opened.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => opened.Session.Run(new Dictionary<string, HostTensor> { ["x"] = new HostTensor<float>(1, 4) }));
+        Assert.Throws<ObjectDisposedException>(() => opened.Session.CreateBinding(new Dictionary<string, long[]> { ["x"] = [1, 4] }));
     }
 
     [Test]
