@@ -3,7 +3,7 @@ using TrtSharp.IO;
 namespace TrtSharp.Benchmarking;
 
 /// <summary>Writes per-iteration latencies as JSON, for plotting or gating elsewhere.</summary>
-public static class LatencyExport
+internal static class LatencyExport
 {
     /// <summary>The JSON text: what was measured, the summary, and every latency in ms in measurement order.</summary>
     public static string Serialize(string model, string backend, LatencyReport report)
