@@ -9,7 +9,7 @@ namespace TrtSharp.Cuda;
 /// without <c>Dispose</c> is leaked on purpose (its memory returns to the driver when the process exits) and reported
 /// here. Tests and applications can assert that <see cref="Count"/> does not grow. Thread-safe.
 /// </remarks>
-internal static class CudaLeakTracker
+public static class CudaLeakTracker
 {
     private static long s_count;
 

@@ -8,7 +8,7 @@ namespace TrtSharp.OnnxRuntime;
 /// until then a forgotten session keeps its weights, arena and threads, at a time nobody chose. Tests and
 /// applications can assert that <see cref="Count"/> does not grow. Thread-safe.
 /// </remarks>
-internal static class OnnxRuntimeLeakTracker
+public static class OnnxRuntimeLeakTracker
 {
     private static long s_count;
 
