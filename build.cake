@@ -494,15 +494,19 @@ Task("PublicApi")
         System.IO.File.WriteAllText(dir.CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath, Header + "\n");
     }
     Run("dotnet", "restore TrtSharp.sln");
-    // One workspace load for all projects: RS0016 adds every undeclared public symbol, RS0017 marks shipped ones that are gone.
-    Run("dotnet", "format analyzers TrtSharp.sln --diagnostics RS0016 RS0017 --severity info --no-restore");
     foreach (var project in projects)
     {
+        // RS0016's fix adds every undeclared public symbol, RS0017's marks shipped ones that are gone. One project per call:
+        // given the solution, dotnet format applies the fixes of only one project's baseline.
+        Run("dotnet", $"format analyzers \"{project.FullPath}\" --diagnostics RS0016 RS0017 --severity info --no-restore");
         // One symbol per line, ordinal order: the file diffs and merges line by line.
         var unshipped = project.GetDirectory().CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath;
         var lines = System.IO.File.ReadAllLines(unshipped).Where(l => l.Length > 0 && l != Header).Distinct().OrderBy(l => l, StringComparer.Ordinal);
         System.IO.File.WriteAllText(unshipped, string.Join("\n", new[] { Header }.Concat(lines)) + "\n");
         Information($"{unshipped}: {lines.Count()} symbols");
+    }
+    foreach (var project in projects)
+    {
         // Warnings are errors: a symbol the fixer missed fails here (RS0016/RS0017), not in someone else's build.
         DotNetBuild(project.FullPath, new DotNetBuildSettings { Configuration = configuration, NoRestore = true });
     }
