@@ -582,6 +582,52 @@ Task("OrtGpuCheck")
     }
 });
 
+Task("PublicApi")
+    .Description("Regenerates PublicAPI.Unshipped.txt of every packable library from its public surface, then builds to prove the baseline matches.")
+    .Does(() =>
+{
+    // Which projects declare an API: Directory.Build.targets sets TrtSharpPublicApi for packable libraries.
+    var projects = GetFiles("src/*/*.csproj").Where(p =>
+    {
+        StartProcess("dotnet", new ProcessSettings { Arguments = $"msbuild \"{p}\" -getProperty:TrtSharpPublicApi", RedirectStandardOutput = true }, out var lines);
+        return lines.Any(l => l.Trim() == "true");
+    }).ToList();
+    if (projects.Count == 0)
+    {
+        throw new Exception("no project sets TrtSharpPublicApi (see Directory.Build.targets)");
+    }
+    const string Header = "#nullable enable";
+    foreach (var project in projects)
+    {
+        // Shipped is what a release froze: kept as it is (created empty for a new project). Unshipped is rebuilt from scratch,
+        // so symbols that are gone disappear and nothing stale survives.
+        var dir = project.GetDirectory();
+        var shipped = dir.CombineWithFilePath("PublicAPI.Shipped.txt").FullPath;
+        if (!System.IO.File.Exists(shipped))
+        {
+            System.IO.File.WriteAllText(shipped, Header + "\n");
+        }
+        System.IO.File.WriteAllText(dir.CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath, Header + "\n");
+    }
+    Run("dotnet", "restore TrtSharp.sln");
+    foreach (var project in projects)
+    {
+        // RS0016's fix adds every undeclared public symbol, RS0017's marks shipped ones that are gone. One project per call:
+        // given the solution, dotnet format applies the fixes of only one project's baseline.
+        Run("dotnet", $"format analyzers \"{project.FullPath}\" --diagnostics RS0016 RS0017 --severity info --no-restore");
+        // One symbol per line, ordinal order: the file diffs and merges line by line.
+        var unshipped = project.GetDirectory().CombineWithFilePath("PublicAPI.Unshipped.txt").FullPath;
+        var lines = System.IO.File.ReadAllLines(unshipped).Where(l => l.Length > 0 && l != Header).Distinct().OrderBy(l => l, StringComparer.Ordinal);
+        System.IO.File.WriteAllText(unshipped, string.Join("\n", new[] { Header }.Concat(lines)) + "\n");
+        Information($"{unshipped}: {lines.Count()} symbols");
+    }
+    foreach (var project in projects)
+    {
+        // Warnings are errors: a symbol the fixer missed fails here (RS0016/RS0017), not in someone else's build.
+        DotNetBuild(project.FullPath, new DotNetBuildSettings { Configuration = configuration, NoRestore = true });
+    }
+});
+
 Task("CliDocs")
     .Description("Regenerates docs/cli.md from every command's --help (the test CliReferenceDocTests checks it is current).")
     .IsDependentOn("Build")

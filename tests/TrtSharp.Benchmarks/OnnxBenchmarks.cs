@@ -69,7 +69,8 @@ public class OnnxBenchmarks
     public HostTensor TensorProtoToHostTensor() => OnnxTensors.ToHostTensor(_proto);
 
     [Benchmark]
-    public TensorProto HostTensorToTensorProto() => OnnxTensors.FromHostTensor(_tensor, "w");
+    // object: the protobuf types are internal to the library, and a benchmark method must be public.
+    public object HostTensorToTensorProto() => OnnxTensors.FromHostTensor(_tensor, "w");
 
     [Benchmark]
     public HostTensor NpyRead() => NpyFile.Read(_npyPath);

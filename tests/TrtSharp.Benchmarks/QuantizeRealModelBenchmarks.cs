@@ -59,10 +59,10 @@ public class QuantizeRealModelBenchmarks
     /// <summary>Default quantization (normalization, automatic method choice, TensorRT placement) over the same pages.</summary>
     [Benchmark]
     public int QuantizeDefault() =>
-        ModelQuantizer.Quantize(_detector, _pages, new QuantizeOptions(), Options).Model.Graph.Node.Count;
+        ModelQuantizer.Quantize(_detector, _pages, new QuantizeOptions(), Options).Model.Graph.Nodes.Count;
 
     /// <summary>Quantization with the method given (entropy): calibration and Q/DQ without the automatic method comparison.</summary>
     [Benchmark]
     public int QuantizeEntropy() =>
-        ModelQuantizer.Quantize(_detector, _pages, new QuantizeOptions { Method = TrtSharp.Quantization.Calibration.CalibrationMethod.Entropy }, Options).Model.Graph.Node.Count;
+        ModelQuantizer.Quantize(_detector, _pages, new QuantizeOptions { Method = TrtSharp.Quantization.Calibration.CalibrationMethod.Entropy }, Options).Model.Graph.Nodes.Count;
 }

@@ -75,14 +75,14 @@ internal static class DemoCommand
                 var trt = ConsoleProgress.Run(progress => ModelQuantizer.Quantize(models.Embedding, calibration, new QuantizeOptions { Method = CalibrationMethod.Mse },
                     new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error }, progress, cancellationToken));
                 string trtModel = Path.Combine(output, "embedding_model.int8.qdq.onnx");
-                OnnxModel.FromProto(trt.Model).Save(trtModel);
+                trt.Model.Save(trtModel);
                 string cacheFile = Path.Combine(output, "embedding_model.calib.cache");
                 trt.Cache.Write(cacheFile);
                 // ONNX Runtime's CPU integer kernels want max calibration and their own placement (99.99 percentile measured worse).
                 var ortCpu = ModelQuantizer.FromStatistics(models.Embedding, trt.Statistics,
                     new QuantizeOptions { Method = CalibrationMethod.Max, Qdq = new QdqOptions { Profile = QdqProfile.OrtCpu } }, trt.CalibrationTime);
                 string ortModel = Path.Combine(output, "embedding_model.int8.ort.onnx");
-                OnnxModel.FromProto(ortCpu.Model).Save(ortModel);
+                ortCpu.Model.Save(ortModel);
                 // FP16 for TensorRT 11's strong typing: AutoCast with the range rules fed by the calibration windows.
                 AutoCastResult fp16 = AutoCaster.Convert(OnnxModel.Load(models.Embedding), new AutoCastOptions(), calibration, cancellationToken: cancellationToken);
                 string fp16Model = Path.Combine(output, "embedding_model.fp16.onnx");

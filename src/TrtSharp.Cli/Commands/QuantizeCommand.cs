@@ -93,7 +93,7 @@ internal static class QuantizeCommand
                 ? ModelQuantizer.FromCache(normalized, CalibrationCache.Read(cacheIn), options)
                 : ConsoleProgress.Run(progress => ModelQuantizer.Quantize(normalized, datasets.Calibration!, options, runtime, progress, cancellationToken));
 
-            OnnxModel.FromProto(result.Model).Save(outputPath);
+            result.Model.Save(outputPath);
             // With --from-cache the cache is an input: write it only where --cache names another file.
             bool writeCache = parse.GetValue(fromCache) is not { } source
                 || (parse.GetValue(cache) is { } explicitCache && Path.GetFullPath(explicitCache) != Path.GetFullPath(source));
@@ -119,7 +119,7 @@ internal static class QuantizeCommand
                     parse.GetValue(targets.MaxExcluded), null, runtime, progress, cancellationToken));
                 result = search.Final;
                 validation = search.Agreement;
-                OnnxModel.FromProto(result.Model).Save(outputPath);
+                result.Model.Save(outputPath);
             }
             var files = QuantizeReportWriter.Write(reportDir, modelPath, result, validation, search is null ? null : TargetSearch.Section(goal!, search)).ToList();
             if (parse.GetValue(plots))

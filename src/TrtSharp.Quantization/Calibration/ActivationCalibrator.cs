@@ -12,7 +12,7 @@ namespace TrtSharp.Quantization.Calibration;
 /// Runs a float model over a calibration dataset on ONNX Runtime with every floating-point activation tapped,
 /// streaming each batch's values straight into per-tensor histograms (nothing of the activations is kept).
 /// </summary>
-public static class ActivationCalibrator
+internal static class ActivationCalibrator
 {
     /// <summary>Bindings kept alive at once: two (ping-pong) per distinct set of input shapes, for two shapes (full batches and the last one).</summary>
     private const int MaxCachedBindings = 4;

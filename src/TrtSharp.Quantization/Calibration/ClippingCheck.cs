@@ -4,7 +4,7 @@ namespace TrtSharp.Quantization.Calibration;
 /// Flags ranges that clip a tensor hard: a method (typically entropy) can pick an amax far below what the data reaches
 /// and saturate a real share of values, which can ruin a model's outputs while every number still looks plausible.
 /// </summary>
-public static class ClippingCheck
+internal static class ClippingCheck
 {
     /// <summary>Clipped share (percent) above which a range is suspect whatever its amax.</summary>
     public const double ClippedPercentLimit = 1.0;

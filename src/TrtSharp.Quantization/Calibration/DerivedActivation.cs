@@ -14,7 +14,7 @@ namespace TrtSharp.Quantization.Calibration;
 /// <param name="Source">The tensor it is computed from.</param>
 /// <param name="Lower">Lower clamp (−∞ when none).</param>
 /// <param name="Upper">Upper clamp (+∞ when none).</param>
-public sealed record DerivedActivation(string Name, string Source, float Lower, float Upper)
+internal sealed record DerivedActivation(string Name, string Source, float Lower, float Upper)
 {
     /// <summary>Writes <c>min(max(source, Lower), Upper)</c> into <paramref name="destination"/>.</summary>
     public void Compute(ReadOnlySpan<float> source, Span<float> destination)

@@ -31,7 +31,7 @@ namespace TrtSharp.Quantization.Calibration;
 /// the L logarithms per candidate run four at a time through <see cref="Vector256.Log(Vector256{double})"/>, fused with the
 /// group sums (a shift instead of a division finds the group boundaries when L is a power of two).</para>
 /// </remarks>
-public sealed class EntropyRangeAlgorithm : IRangeAlgorithm
+internal sealed class EntropyRangeAlgorithm : IRangeAlgorithm
 {
     private const double TieTolerance = 1e-12;
 

@@ -20,7 +20,7 @@ namespace TrtSharp.Quantization.Calibration;
 /// (see <see cref="HistogramKernels"/>). Spans of at least <see cref="ParallelThreshold"/> values are split over the
 /// calling thread and one pool thread when <see cref="UseTwoThreads"/> is set.</para>
 /// </remarks>
-public sealed class HistogramCollector
+internal sealed class HistogramCollector
 {
     /// <summary>Spans at least this long are split across two threads (when enabled); below it the hand-off costs more than it saves.</summary>
     public const int ParallelThreshold = 1 << 18;

@@ -1,7 +1,7 @@
 namespace TrtSharp.Quantization.Calibration;
 
 /// <summary>Chooses the clipping threshold amax (scale = amax / 127 for symmetric INT8) from a tensor's |x| histogram.</summary>
-public interface IRangeAlgorithm
+internal interface IRangeAlgorithm
 {
     /// <summary>The method this algorithm implements.</summary>
     CalibrationMethod Method { get; }

@@ -4,7 +4,7 @@ namespace TrtSharp.Quantization.Calibration;
 /// Max calibration: amax = the largest |x| seen (TensorRT's <c>MinMaxCalibration</c>, pytorch-quantization's
 /// <c>MaxCalibrator</c> with per-tensor axis). Uses the exact running maximum, not a bin edge.
 /// </summary>
-public sealed class MaxRangeAlgorithm : IRangeAlgorithm
+internal sealed class MaxRangeAlgorithm : IRangeAlgorithm
 {
     /// <inheritdoc/>
     public CalibrationMethod Method => CalibrationMethod.Max;

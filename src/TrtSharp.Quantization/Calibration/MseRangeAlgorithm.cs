@@ -14,7 +14,7 @@ namespace TrtSharp.Quantization.Calibration;
 /// </summary>
 /// <remarks>Computed in units of the bin width (c_j = j + ½), which scales every error by the same 1/width² and leaves the
 /// argmin unchanged; Vector256 over the bins, double precision.</remarks>
-public sealed class MseRangeAlgorithm : IRangeAlgorithm
+internal sealed class MseRangeAlgorithm : IRangeAlgorithm
 {
     /// <summary>Creates the algorithm (defaults: start bin 128, stride 1, 8 bits).</summary>
     public MseRangeAlgorithm(int startBin = 128, int stride = 1, int numBits = 8)

@@ -7,7 +7,7 @@ namespace TrtSharp.Quantization.Calibration;
 /// <c>k</c> with <c>cdf[k] ≥ p/100</c> (NumPy <c>searchsorted</c>, side left; <c>k = bins</c> if none), amax = left edge of
 /// bin k, <c>k · range / bins</c>.
 /// </summary>
-public sealed class PercentileRangeAlgorithm : IRangeAlgorithm
+internal sealed class PercentileRangeAlgorithm : IRangeAlgorithm
 {
     /// <summary>The percentile used when none is given.</summary>
     public const double DefaultPercentile = 99.99;

@@ -1,7 +1,7 @@
 namespace TrtSharp.Quantization.Calibration;
 
 /// <summary>Creates the <see cref="IRangeAlgorithm"/> for a <see cref="CalibrationMethod"/>.</summary>
-public static class RangeAlgorithms
+internal static class RangeAlgorithms
 {
     /// <summary>The algorithm for <paramref name="method"/>; <paramref name="percentile"/> is used by <see cref="CalibrationMethod.Percentile"/> only.</summary>
     public static IRangeAlgorithm Create(CalibrationMethod method, double percentile = PercentileRangeAlgorithm.DefaultPercentile) => method switch

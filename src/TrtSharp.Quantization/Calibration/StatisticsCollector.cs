@@ -7,7 +7,7 @@ namespace TrtSharp.Quantization.Calibration;
 /// first use. Activation taps feed it batch by batch; nothing of the dataset is kept besides the histograms.
 /// Not thread-safe (the collectors themselves may use a second thread for large spans).
 /// </summary>
-public sealed class StatisticsCollector
+internal sealed class StatisticsCollector
 {
     private readonly Dictionary<string, HistogramCollector> _collectors = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];

@@ -194,6 +194,6 @@ public static class ModelQuantizer
         var algorithm = options.Method == CalibrationMethod.Max ? CalibrationCacheAlgorithm.MinMaxCalibration : CalibrationCacheAlgorithm.EntropyCalibration2;
         // A cache that was read is returned as it is: re-deriving scale = amax / 127 could change its last bits.
         var cache = existingCache ?? CalibrationCache.FromAmax(ranges.Select(r => new KeyValuePair<string, float>(r.Name, r.Amax)), options.CacheTensorRtVersion, algorithm);
-        return new QuantizeResult(qdq.Model, qdq.Report, cache, ranges, statistics, calibrationTime) { Normalization = model.Normalization };
+        return new QuantizeResult(OnnxModel.FromProto(qdq.Model, model.BaseDirectory), qdq.Report, cache, ranges, statistics, calibrationTime) { Normalization = model.Normalization };
     }
 }

@@ -10,7 +10,7 @@ namespace TrtSharp.Quantization.Precision;
 /// nodes, placed for TensorRT or for ONNX Runtime's CPU provider. A pure graph transformation: the input model is
 /// left untouched, nothing is read from or written to disk.
 /// </summary>
-public static class QdqInserter
+internal static class QdqInserter
 {
     /// <summary>Opset where DequantizeLinear/QuantizeLinear gained the <c>axis</c> attribute (per-channel).</summary>
     public const long RequiredOpset = 13;

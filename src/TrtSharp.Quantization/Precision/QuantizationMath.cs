@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace TrtSharp.Quantization.Precision;
 
 /// <summary>The arithmetic of linear quantization, kept apart from graph editing so it can be checked on its own.</summary>
-public static class QuantizationMath
+internal static class QuantizationMath
 {
     /// <summary>Largest symmetric INT8 level; TensorRT uses [-127, 127] so the range is symmetric around 0.</summary>
     public const int SymmetricLevels = 127;

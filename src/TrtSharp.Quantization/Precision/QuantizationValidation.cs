@@ -8,7 +8,7 @@ namespace TrtSharp.Quantization.Precision;
 public sealed record OutputAgreement(string Name, long Count, double MaxAbsoluteError, double MeanAbsoluteError, double Cosine, double SnrDb, double MinSampleCosine);
 
 /// <summary>Runs a reference model and a prepared (Q/DQ, FP16) model on the same held-out data and measures their agreement per output.</summary>
-public static class QuantizationValidation
+internal static class QuantizationValidation
 {
     /// <summary>Compares every float output of <paramref name="candidate"/> with <paramref name="reference"/> over <paramref name="data"/>.</summary>
     public static IReadOnlyList<OutputAgreement> Compare(IInferenceSession reference, IInferenceSession candidate, ICalibrationDataset data, CancellationToken cancellationToken = default) =>

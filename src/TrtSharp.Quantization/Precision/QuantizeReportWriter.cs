@@ -9,7 +9,7 @@ using TrtSharp.Quantization.Calibration;
 namespace TrtSharp.Quantization.Precision;
 
 /// <summary>Writes a quantization's report: JSON for machines, a text summary for people, histogram PNGs with thresholds.</summary>
-public static class QuantizeReportWriter
+internal static class QuantizeReportWriter
 {
     /// <summary>
     /// Writes <c>report.json</c> and <c>summary.txt</c> into <paramref name="directory"/>; returns the paths.

@@ -4,7 +4,7 @@ namespace TrtSharp.Tools.Audio;
 /// 16-bit PCM audio in memory: sample rate, channel count and the samples, interleaved by channel
 /// (left, right, left, … for stereo).
 /// </summary>
-public sealed class PcmAudio
+internal sealed class PcmAudio
 {
     /// <summary>Wraps <paramref name="samples"/> (not copied).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The rate is not positive, the channel count is not 1 or 2,

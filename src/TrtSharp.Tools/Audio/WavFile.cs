@@ -10,7 +10,7 @@ namespace TrtSharp.Tools.Audio;
 /// Reads and writes RIFF/WAVE files holding 16-bit PCM, mono or stereo. Other encodings are refused
 /// with a <see cref="ModelFormatException"/>; chunks other than <c>fmt </c> and <c>data</c> are skipped.
 /// </summary>
-public static class WavFile
+internal static class WavFile
 {
     private const ushort FormatPcm = 1;
     private const ushort FormatExtensible = 0xFFFE;

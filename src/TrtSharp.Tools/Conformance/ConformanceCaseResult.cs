@@ -7,4 +7,4 @@ namespace TrtSharp.Tools.Conformance;
 /// <param name="Reason">Why it did not pass (empty when it passed).</param>
 /// <param name="DataSets">Number of data sets run.</param>
 /// <param name="Milliseconds">Wall time for load and all data sets.</param>
-public sealed record ConformanceCaseResult(string Suite, string Name, ConformanceOutcome Outcome, string Reason, int DataSets, double Milliseconds);
+internal sealed record ConformanceCaseResult(string Suite, string Name, ConformanceOutcome Outcome, string Reason, int DataSets, double Milliseconds);

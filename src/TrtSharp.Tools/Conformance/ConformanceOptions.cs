@@ -3,7 +3,7 @@ using TrtSharp.Comparison;
 namespace TrtSharp.Tools.Conformance;
 
 /// <summary>How a conformance run compares outputs and which cases it runs.</summary>
-public sealed class ConformanceOptions
+internal sealed class ConformanceOptions
 {
     /// <summary>Tolerance for floating outputs unless a case has its own (default: rtol 1e-3, atol 1e-7).</summary>
     public Tolerance DefaultTolerance { get; init; } = Tolerance.OnnxBackendDefault;

@@ -1,7 +1,7 @@
 namespace TrtSharp.Tools.Conformance;
 
 /// <summary>How one backend test case ended.</summary>
-public enum ConformanceOutcome
+internal enum ConformanceOutcome
 {
     /// <summary>Every output matched the reference within tolerance.</summary>
     Passed,

@@ -1,7 +1,7 @@
 namespace TrtSharp.Tools.Conformance;
 
 /// <summary>All case results of one conformance run, with per-suite counts.</summary>
-public sealed record ConformanceReport(string Backend, IReadOnlyList<ConformanceCaseResult> Cases)
+internal sealed record ConformanceReport(string Backend, IReadOnlyList<ConformanceCaseResult> Cases)
 {
     /// <summary>Number of cases that passed.</summary>
     public int Passed => Cases.Count(c => c.Outcome == ConformanceOutcome.Passed);

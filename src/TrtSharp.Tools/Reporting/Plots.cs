@@ -4,7 +4,7 @@ using TrtSharp.IO;
 namespace TrtSharp.Tools.Reporting;
 
 /// <summary>PNG charts for reports (ScottPlot, rendered headless), written atomically.</summary>
-public static class Plots
+internal static class Plots
 {
     /// <summary>Default image size in pixels.</summary>
     public const int Width = 900, Height = 500;

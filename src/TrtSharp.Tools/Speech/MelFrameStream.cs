@@ -9,7 +9,7 @@ namespace TrtSharp.Tools.Speech;
 /// Allocates nothing per chunk.
 /// </summary>
 /// <remarks>Thread safety: one thread at a time (streaming state; docs/thread-safety.md).</remarks>
-public sealed class MelFrameStream : IDisposable
+internal sealed class MelFrameStream : IDisposable
 {
     private const int FrameValues = WakeWordFraming.WindowFrames * WakeWordFraming.MelBins;
     private const int ChunkValues = WakeWordFraming.FramesPerChunk * WakeWordFraming.MelBins;

@@ -1,7 +1,7 @@
 namespace TrtSharp.Tools.Speech;
 
 /// <summary>What a calibration clip contains.</summary>
-public enum SpeechClipKind
+internal enum SpeechClipKind
 {
     /// <summary>A wake-word phrase.</summary>
     Wake,
@@ -26,7 +26,7 @@ public enum SpeechClipKind
 /// <param name="WakeWord">The head that should fire (e.g. "hey_jarvis"), or null.</param>
 /// <param name="IsHoldout">True for the hold-out (validation) split, false for the calibration split.</param>
 /// <param name="Samples">Length in 16 kHz samples.</param>
-public sealed record SpeechClip(
+internal sealed record SpeechClip(
     string Path,
     string Text,
     string Voice,

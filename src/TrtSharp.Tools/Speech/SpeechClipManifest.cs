@@ -9,7 +9,7 @@ namespace TrtSharp.Tools.Speech;
 /// header <c>file,text,voice,speed_wpm,pitch,kind,wake_word,split,samples</c>, one clip per line,
 /// fields optionally in double quotes.
 /// </summary>
-public static class SpeechClipManifest
+internal static class SpeechClipManifest
 {
     private static readonly string[] Header = ["file", "text", "voice", "speed_wpm", "pitch", "kind", "wake_word", "split", "samples"];
 

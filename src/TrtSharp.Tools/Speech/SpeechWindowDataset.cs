@@ -8,7 +8,7 @@ namespace TrtSharp.Tools.Speech;
 /// WAV clips turned into the speech-embedding CNN's input: audio → melspectrogram model → 76-frame windows
 /// ([N, 76, 32, 1]), with openWakeWord's streaming framing (one window per 80 ms chunk). Clips are read one at a time.
 /// </summary>
-public sealed class SpeechWindowDataset : ICalibrationDataset
+internal sealed class SpeechWindowDataset : ICalibrationDataset
 {
     private readonly IReadOnlyList<SpeechClip> _clips;
     private readonly IInferenceSession _mel;

@@ -6,10 +6,10 @@ namespace TrtSharp.Tools.Speech;
 /// <summary>One clip's highest score per wake-word head.</summary>
 /// <param name="Clip">The clip.</param>
 /// <param name="MaxScores">Highest score per head, in the pipeline's head order.</param>
-public sealed record ClipScores(SpeechClip Clip, float[] MaxScores);
+internal sealed record ClipScores(SpeechClip Clip, float[] MaxScores);
 
 /// <summary>Runs the wake-word pipeline over a set of clips and judges its detections.</summary>
-public static class WakeWordEvaluation
+internal static class WakeWordEvaluation
 {
     /// <summary>The decision threshold openWakeWord uses by default.</summary>
     public const float DefaultThreshold = 0.5f;

@@ -6,7 +6,7 @@ namespace TrtSharp.Tools.Speech;
 /// The constants of openWakeWord's streaming feature framing, which the default models were trained with.
 /// Audio is 16 kHz mono at int16 scale (not divided by 32768).
 /// </summary>
-public static class WakeWordFraming
+internal static class WakeWordFraming
 {
     /// <summary>Audio sample rate the models expect.</summary>
     public const int SampleRate = 16000;

@@ -12,7 +12,7 @@ namespace TrtSharp.Tools.Speech;
 /// Steady state (<see cref="ProcessChunk"/>) allocates nothing. Sessions stay owned by the caller.
 /// </summary>
 /// <remarks>Thread safety: one thread at a time (streaming state); the sessions it runs may be shared (docs/thread-safety.md).</remarks>
-public sealed class WakeWordPipeline : IDisposable
+internal sealed class WakeWordPipeline : IDisposable
 {
     private const int WindowValues = WakeWordFraming.WindowFrames * WakeWordFraming.MelBins;
     private const int E = WakeWordFraming.EmbeddingSize;

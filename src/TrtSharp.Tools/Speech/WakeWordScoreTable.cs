@@ -8,7 +8,7 @@ namespace TrtSharp.Tools.Speech;
 /// Writes each clip's peak score per head for several runs of the same clips (e.g. FP32 and INT8 models) as CSV,
 /// so a flipped decision can be traced to its clip instead of only showing up in an agreement rate.
 /// </summary>
-public static class WakeWordScoreTable
+internal static class WakeWordScoreTable
 {
     /// <summary>Writes <c>clip,kind,wake_word,head,&lt;run…&gt;</c> rows, one per (clip, head), atomically.</summary>
     /// <param name="path">The CSV file.</param>

@@ -7,7 +7,7 @@ namespace TrtSharp.Tools.Speech;
 /// pipeline would feed them: one window (the newest 76 mel frames) per 1280-sample chunk.
 /// This is how calibration and validation see a WAV file.
 /// </summary>
-public sealed class WakeWordWindows : IDisposable
+internal sealed class WakeWordWindows : IDisposable
 {
     /// <summary>Values in one window (76 × 32).</summary>
     public const int WindowValues = WakeWordFraming.WindowFrames * WakeWordFraming.MelBins;

@@ -4,7 +4,7 @@ using TrtSharp.Inference;
 namespace TrtSharp.Benchmarking;
 
 /// <summary>Writes per-iteration latencies as JSON, for plotting or gating elsewhere.</summary>
-public static class LatencyExport
+internal static class LatencyExport
 {
     /// <summary>
     /// The JSON text: what was measured, the summary, and every latency in ms in measurement order; with

@@ -4,7 +4,7 @@ namespace TrtSharp.Comparison;
 /// Streams pairs of (actual, reference) values, batch after batch, into the agreement figures of a whole
 /// dataset — max and mean absolute error, cosine similarity, SNR — without keeping the values.
 /// </summary>
-public sealed class AgreementAccumulator
+internal sealed class AgreementAccumulator
 {
     private double _dot, _actualSquares, _referenceSquares, _noise, _absSum;
 

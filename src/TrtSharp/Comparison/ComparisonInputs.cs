@@ -7,7 +7,7 @@ namespace TrtSharp.Comparison;
 /// One set of inputs fed to both sides of a comparison: tensors the user gave, seeded random ones for the rest,
 /// converted where the compared model takes another floating-point type (e.g. an FP16 model against FP32).
 /// </summary>
-public static class ComparisonInputs
+internal static class ComparisonInputs
 {
     /// <summary>
     /// Inputs for a session with <paramref name="inputs"/>: <paramref name="given"/> tensors by name, the rest random

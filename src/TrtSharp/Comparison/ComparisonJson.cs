@@ -4,7 +4,7 @@ using TrtSharp.IO;
 namespace TrtSharp.Comparison;
 
 /// <summary>Machine-readable comparison reports (the shared <see cref="ReportJson"/> style).</summary>
-public static class ComparisonJson
+internal static class ComparisonJson
 {
     /// <summary>
     /// The report as JSON text, with the overall verdict first; <paramref name="backends"/>, where given, says which backend

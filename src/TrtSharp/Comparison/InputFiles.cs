@@ -11,7 +11,7 @@ namespace TrtSharp.Comparison;
 /// Input tensors from files: <c>name=file</c> pairs (.npy, .pb) and a data path in the layouts every command shares
 /// (<see cref="SampleLayout"/>: a file, a folder, per-sample sub-folders, a manifest), whose first sample is used.
 /// </summary>
-public static class InputFiles
+internal static class InputFiles
 {
     /// <summary>The tensors read and, per input name, the file it came from.</summary>
     /// <param name="Tensors">Tensors by input name.</param>

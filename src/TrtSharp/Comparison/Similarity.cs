@@ -1,7 +1,7 @@
 namespace TrtSharp.Comparison;
 
 /// <summary>Agreement measures between an output and its reference.</summary>
-public static class Similarity
+internal static class Similarity
 {
     /// <summary>Cosine similarity a·b / (|a||b|); 1 when both are all-zero, 0 when exactly one is.</summary>
     public static double Cosine(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

@@ -5,7 +5,7 @@ using TrtSharp.Inference;
 namespace TrtSharp.Comparison;
 
 /// <summary>Reads the numeric elements of any <see cref="HostTensor"/> as doubles, for comparisons and statistics.</summary>
-public static class TensorValues
+internal static class TensorValues
 {
     /// <summary>True when the tensor holds numbers that <see cref="ToDoubles(HostTensor)"/> can read.</summary>
     public static bool IsNumeric(HostTensor tensor) => tensor switch

@@ -9,7 +9,7 @@ namespace TrtSharp.Datasets;
 /// <param name="inner">The dataset to split.</param>
 /// <param name="every">Period of the split (e.g. 4: batches 3, 7, 11, … form the held-back part).</param>
 /// <param name="heldBack">True for the held-back part (one batch in <paramref name="every"/>), false for the rest.</param>
-public sealed class InterleavedSplit(ICalibrationDataset inner, int every, bool heldBack) : ICalibrationDataset
+internal sealed class InterleavedSplit(ICalibrationDataset inner, int every, bool heldBack) : ICalibrationDataset
 {
     /// <inheritdoc/>
     public string Description => heldBack

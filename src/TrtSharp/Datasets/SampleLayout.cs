@@ -15,7 +15,7 @@ namespace TrtSharp.Datasets;
 /// Files and folders are taken in ordinal name order; <c>output_*.pb</c> (reference outputs of ONNX backend tests) and
 /// other files in data folders are skipped.
 /// </summary>
-public static class SampleLayout
+internal static class SampleLayout
 {
     private static readonly string[] DataExtensions = [".npy", ".npz", ".pb"];
 

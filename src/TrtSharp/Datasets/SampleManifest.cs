@@ -12,7 +12,7 @@ namespace TrtSharp.Datasets;
 /// s001/x.npy,s001/mask.npy
 /// </code>
 /// </summary>
-public static class SampleManifest
+internal static class SampleManifest
 {
     /// <summary>Reads the samples <paramref name="path"/> lists; files are checked for existence here, contents when read.</summary>
     /// <exception cref="ModelFormatException">No header, a row with another number of cells, an empty cell, a file that does not exist.</exception>

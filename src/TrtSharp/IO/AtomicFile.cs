@@ -5,7 +5,7 @@ namespace TrtSharp.IO;
 /// data goes to a temporary file in the same folder, is flushed to disk, then renamed over the target.
 /// Every file TrtSharp writes goes through here (a process killed mid-write leaves at most a hidden temporary file).
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="write"/>'s output to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, Action<Stream> write)

@@ -3,7 +3,7 @@ using TrtSharp.Errors;
 namespace TrtSharp.IO;
 
 /// <summary>The check every command makes on a file it is given to read, so a wrong path says what is wrong with it.</summary>
-public static class ExistingFile
+internal static class ExistingFile
 {
     /// <summary>Throws unless <paramref name="path"/> is an existing file.</summary>
     /// <exception cref="ModelFormatException">The path is a directory ("is a directory") or does not exist ("file not found").</exception>

@@ -1,7 +1,7 @@
 namespace TrtSharp.IO;
 
 /// <summary>File names derived from tensor names, which may hold '/', ':' and other characters no file system accepts.</summary>
-public static class FileNames
+internal static class FileNames
 {
     private static readonly HashSet<char> Invalid = [.. Path.GetInvalidFileNameChars(), ':', '\\', '*', '?', '"', '<', '>', '|'];
 

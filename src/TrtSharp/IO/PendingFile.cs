@@ -4,7 +4,7 @@ namespace TrtSharp.IO;
 /// A file being written under a temporary name beside its final one (<see cref="AtomicFile.Begin"/>):
 /// <see cref="Commit"/> flushes it to disk and renames it into place; <see cref="Dispose"/> without a commit deletes it.
 /// </summary>
-public sealed class PendingFile : IDisposable
+internal sealed class PendingFile : IDisposable
 {
     private FileStream? _stream;
     private bool _done;

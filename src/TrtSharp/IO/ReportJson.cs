@@ -7,7 +7,7 @@ namespace TrtSharp.IO;
 /// The one JSON style of every report TrtSharp writes (compare, bench, quantize, conformance, inspect, plan manifests):
 /// snake_case names, enums as snake_case strings, NaN/∞ as named literals, indented; files written atomically.
 /// </summary>
-public static class ReportJson
+internal static class ReportJson
 {
     /// <summary>The serializer options shared by all reports.</summary>
     public static JsonSerializerOptions Options { get; } = new()

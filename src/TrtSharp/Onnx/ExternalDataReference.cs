@@ -9,7 +9,7 @@ namespace TrtSharp.Onnx;
 /// Where an ONNX tensor with <c>data_location = EXTERNAL</c> keeps its bytes: the <c>location</c>,
 /// <c>offset</c>, <c>length</c> and <c>checksum</c> keys of its <c>external_data</c> list.
 /// </summary>
-public sealed record ExternalDataReference(string Location, long Offset, long? Length, string? Checksum)
+internal sealed record ExternalDataReference(string Location, long Offset, long? Length, string? Checksum)
 {
     /// <summary>True when <paramref name="tensor"/> stores its data in an external file.</summary>
     public static bool IsExternal(TensorProto tensor) =>

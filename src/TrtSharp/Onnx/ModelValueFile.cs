@@ -10,7 +10,7 @@ namespace TrtSharp.Onnx;
 /// <see cref="SequenceProto"/> or <see cref="OptionalProto"/>. The file does not say which; the type the
 /// model declares for the input or output does.
 /// </summary>
-public static class ModelValueFile
+internal static class ModelValueFile
 {
     /// <summary>Reads <paramref name="path"/> as the kind of value <paramref name="declared"/> describes (a tensor when null or a tensor type).</summary>
     /// <exception cref="ModelFormatException">The file does not hold such a value, or an element is bad.</exception>

@@ -13,7 +13,7 @@ public sealed class OnnxGraph
     private readonly string? _sourcePath;
 
     /// <summary>Builds the view; <paramref name="irVersion"/> decides how initializer-backed inputs are read, <paramref name="sourcePath"/> names the file in errors.</summary>
-    public OnnxGraph(GraphProto graph, long irVersion = 0, string? sourcePath = null)
+    internal OnnxGraph(GraphProto graph, long irVersion = 0, string? sourcePath = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         Proto = graph;
@@ -51,7 +51,7 @@ public sealed class OnnxGraph
     internal OnnxGraphIndex Index { get; }
 
     /// <summary>The protobuf it was read from.</summary>
-    public GraphProto Proto { get; }
+    internal GraphProto Proto { get; }
 
     /// <summary>The graph's name.</summary>
     public string Name => Proto.Name;

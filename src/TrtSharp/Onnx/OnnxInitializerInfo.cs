@@ -19,7 +19,7 @@ public sealed class OnnxInitializerInfo
     }
 
     /// <summary>The protobuf it was read from.</summary>
-    public TensorProto Proto { get; }
+    internal TensorProto Proto { get; }
 
     /// <summary>The initializer's name.</summary>
     public string Name { get; }

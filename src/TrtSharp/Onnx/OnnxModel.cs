@@ -32,7 +32,7 @@ public sealed class OnnxModel
     }
 
     /// <summary>The protobuf model; edit it freely, then call <see cref="RefreshGraph"/> so <see cref="Graph"/> sees the changes.</summary>
-    public ModelProto Proto { get; }
+    internal ModelProto Proto { get; }
 
     /// <summary>The file the model came from, or null when loaded from memory.</summary>
     public string? FilePath { get; }
@@ -143,7 +143,7 @@ public sealed class OnnxModel
     }
 
     /// <summary>Wraps a model built in code (not copied); external data is resolved against <paramref name="baseDirectory"/>.</summary>
-    public static OnnxModel FromProto(ModelProto proto, string? baseDirectory = null)
+    internal static OnnxModel FromProto(ModelProto proto, string? baseDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(proto);
         return new OnnxModel(proto, null, baseDirectory is null ? null : Path.GetFullPath(baseDirectory));
@@ -241,7 +241,7 @@ public sealed class OnnxModel
     }
 
     /// <summary>Converts <paramref name="tensor"/> (an initializer or attribute of this model) to a host tensor, reading external data if needed.</summary>
-    public HostTensor ReadTensor(TensorProto tensor) => OnnxTensors.ToHostTensor(tensor, BaseDirectory, FilePath);
+    internal HostTensor ReadTensor(TensorProto tensor) => OnnxTensors.ToHostTensor(tensor, BaseDirectory, FilePath);
 
     /// <summary>The initializer called <paramref name="name"/> as a host tensor.</summary>
     /// <exception cref="TensorNotFoundException">No initializer of that name.</exception>

@@ -15,7 +15,7 @@ public sealed class OnnxNode
     }
 
     /// <summary>The protobuf it was read from.</summary>
-    public NodeProto Proto { get; }
+    internal NodeProto Proto { get; }
 
     /// <summary>Position in the graph's node list.</summary>
     public int Index { get; }

@@ -13,7 +13,7 @@ namespace TrtSharp.Onnx;
 /// Reading accepts <c>raw_data</c>, the typed fields the ONNX spec assigns to each type, and external data;
 /// writing always uses little-endian <c>raw_data</c>, except strings (<c>string_data</c>).
 /// </summary>
-public static class OnnxTensors
+internal static class OnnxTensors
 {
     /// <summary>
     /// Converts <paramref name="tensor"/> to a host tensor. External data is read relative to

@@ -5,7 +5,7 @@ using TrtSharp.Onnx.Protobuf;
 namespace TrtSharp.Onnx;
 
 /// <summary>Maps ONNX type protos to TrtSharp descriptors and back.</summary>
-public static class OnnxTypes
+internal static class OnnxTypes
 {
     /// <summary>
     /// The tensor descriptor of <paramref name="valueInfo"/>. Dimensions given as <c>dim_param</c> or

@@ -22,7 +22,7 @@ public sealed class OnnxValueInfo
     }
 
     /// <summary>The protobuf it was read from.</summary>
-    public ValueInfoProto Proto { get; }
+    internal ValueInfoProto Proto { get; }
 
     /// <summary>The value's name.</summary>
     public string Name { get; }

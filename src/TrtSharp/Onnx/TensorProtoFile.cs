@@ -10,7 +10,7 @@ namespace TrtSharp.Onnx;
 /// Standalone serialized <see cref="TensorProto"/> files, the format of the ONNX backend test data
 /// (<c>test_data_set_0/input_0.pb</c>).
 /// </summary>
-public static class TensorProtoFile
+internal static class TensorProtoFile
 {
     /// <summary>Reads the tensor in <paramref name="path"/>; its name is the proto's <c>name</c> (may be empty).</summary>
     /// <exception cref="ModelFormatException">The file is missing, empty, or not a TensorProto.</exception>

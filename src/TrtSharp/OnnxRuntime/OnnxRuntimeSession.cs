@@ -4,6 +4,7 @@ using Microsoft.ML.OnnxRuntime;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.IO;
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.OnnxRuntime;
@@ -140,8 +141,17 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
             : OnnxRuntimeSessionLoader.Create(model, null, [], options);
     }
 
-    /// <summary>Loads an in-memory model (e.g. one just edited with the protobuf classes).</summary>
-    public static OnnxRuntimeSession FromModel(ModelProto model, OnnxRuntimeOptions? options = null)
+    /// <summary>Loads an in-memory model (e.g. a normalized or quantized <see cref="OnnxModel"/>), without a file.</summary>
+    /// <exception cref="ModelFormatException">ONNX Runtime refuses the model.</exception>
+    /// <exception cref="BackendUnavailableException">None of the requested execution providers can be used.</exception>
+    public static OnnxRuntimeSession FromModel(OnnxModel model, OnnxRuntimeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return FromModel(model.Proto, options);
+    }
+
+    /// <summary>Loads an in-memory protobuf model (e.g. one just edited by a pass).</summary>
+    internal static OnnxRuntimeSession FromModel(ModelProto model, OnnxRuntimeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new OnnxRuntimeOptions();

@@ -8,7 +8,7 @@ namespace TrtSharp.OnnxRuntime;
 /// The minimal model edit behind taps: intermediate tensors appended as extra graph outputs so that
 /// ONNX Runtime returns them. ONNX Runtime infers their types and shapes, so a name is enough.
 /// </summary>
-public static class OnnxTaps
+internal static class OnnxTaps
 {
     /// <summary>
     /// Every tensor a main-graph node produces that is not already a graph output, in node order.

@@ -38,6 +38,14 @@ public class ApiConventionTests
     }
 
     [Test]
+    public void GeneratedProtobufIsNotPublic()
+    {
+        // OnnxModel and its read-only views are the public model; the protobuf messages stay an implementation detail.
+        var exposed = PublicTypes.Where(t => typeof(Google.Protobuf.IMessage).IsAssignableFrom(t) || t.Namespace?.EndsWith(".Protobuf", StringComparison.Ordinal) == true).ToList();
+        Assert.That(exposed, Is.Empty);
+    }
+
+    [Test]
     public void NamespacesStartWithTheProductName()
     {
         var foreign = PublicTypes.Where(t => t.Namespace is null || !t.Namespace.StartsWith("TrtSharp", StringComparison.Ordinal)).ToList();

@@ -54,8 +54,8 @@ public class QuantizePipelineTests
     {
         var result = ModelQuantizer.Quantize(_f.ModelPath, new TensorFileDataset([_f.CalibrationDir], Inputs()), new QuantizeOptions { Method = CalibrationMethod.Max });
         string qdq = Path.Combine(_f.Directory, "net.int8.qdq.onnx");
-        OnnxModel.FromProto(result.Model).Save(qdq);
-        Assert.That(result.Model.Graph.Node.Count(n => n.OpType == "QuantizeLinear"), Is.EqualTo(2), "activations x and r");
+        result.Model.Save(qdq);
+        Assert.That(result.Model.Graph.Nodes.Count(n => n.OpType == "QuantizeLinear"), Is.EqualTo(2), "activations x and r");
 
         using var fp32 = OnnxRuntimeSession.FromFile(_f.ModelPath);
         using var int8 = OnnxRuntimeSession.FromFile(qdq);
@@ -71,8 +71,8 @@ public class QuantizePipelineTests
 
         var again = ModelQuantizer.FromCache(_f.ModelPath, CalibrationCache.Read(cachePath), new QuantizeOptions { Method = CalibrationMethod.Max });
         Assert.That(again.Qdq.Tensors.Select(t => t.Name), Is.EqualTo(result.Qdq.Tensors.Select(t => t.Name)));
-        Assert.That(again.Model.Graph.Initializer.Where(i => i.Name.EndsWith("_scale", StringComparison.Ordinal)).Select(i => i.RawData.ToBase64()),
-            Is.EqualTo(result.Model.Graph.Initializer.Where(i => i.Name.EndsWith("_scale", StringComparison.Ordinal)).Select(i => i.RawData.ToBase64())));
+        Assert.That(again.Model.Proto.Graph.Initializer.Where(i => i.Name.EndsWith("_scale", StringComparison.Ordinal)).Select(i => i.RawData.ToBase64()),
+            Is.EqualTo(result.Model.Proto.Graph.Initializer.Where(i => i.Name.EndsWith("_scale", StringComparison.Ordinal)).Select(i => i.RawData.ToBase64())));
     }
 
     [Test]
@@ -82,7 +82,7 @@ public class QuantizePipelineTests
         OnnxModel.Load(_f.ModelPath).Save(external, new OnnxSaveOptions { UseExternalData = true, ExternalDataThreshold = 16 });
         Assert.That(OnnxModel.Load(external).Graph.Initializers.Any(i => i.IsExternal), Is.True);
         var result = ModelQuantizer.Quantize(external, new TensorFileDataset([_f.CalibrationDir], Inputs()), new QuantizeOptions { Method = CalibrationMethod.Max });
-        Assert.That(result.Model.Graph.Node.Count(n => n.OpType == "DequantizeLinear"), Is.GreaterThan(0));
+        Assert.That(result.Model.Graph.Nodes.Count(n => n.OpType == "DequantizeLinear"), Is.GreaterThan(0));
     }
 
     [Test]

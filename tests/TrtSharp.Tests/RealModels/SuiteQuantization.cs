@@ -31,7 +31,7 @@ internal static class SuiteQuantization
         var clock = Stopwatch.StartNew();
         QuantizeResult result = ModelQuantizer.Quantize(modelPath, calibration, new QuantizeOptions { Qdq = new QdqOptions { Profile = profile } }, Options);
         TestContext.Progress.WriteLine($"{Path.GetFileName(modelPath)} [{placement}]: quantized in {clock.Elapsed.TotalSeconds:0.0} s ({calibration.Description}; " +
-            $"{result.Model.Graph.Node.Count(n => n.OpType == "QuantizeLinear")} Q nodes, method {(result.Ranges.Count > 0 ? result.Ranges[0].ChosenMethod : "none")})");
+            $"{result.Model.Graph.Nodes.Count(n => n.OpType == "QuantizeLinear")} Q nodes, method {(result.Ranges.Count > 0 ? result.Ranges[0].ChosenMethod : "none")})");
         return (OnnxRuntimeSession.FromModel(result.Model, Options), result);
     }
 

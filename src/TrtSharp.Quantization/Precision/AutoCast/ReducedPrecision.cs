@@ -13,7 +13,7 @@ public enum ReducedPrecision
 }
 
 /// <summary>Facts about the reduced-precision types.</summary>
-public static class ReducedPrecisionInfo
+internal static class ReducedPrecisionInfo
 {
     /// <summary>The ONNX element type.</summary>
     public static TensorElementType ElementType(this ReducedPrecision p) => p == ReducedPrecision.Float16 ? TensorElementType.Float16 : TensorElementType.BFloat16;

@@ -37,5 +37,5 @@ internal sealed class Int8Trials : PrecisionTrials<QuantizeResult>
     public override QuantizeResult Build(IReadOnlyCollection<string> keptInFloat) =>
         ModelQuantizer.Rebuild(_model, _calibrated, _options, _options.Qdq with { ExcludeNodes = [.. _options.Qdq.ExcludeNodes, .. keptInFloat] });
 
-    protected override ModelProto Validated(QuantizeResult result) => result.Model;
+    protected override ModelProto Validated(QuantizeResult result) => result.Model.Proto;
 }

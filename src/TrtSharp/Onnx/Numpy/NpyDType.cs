@@ -4,7 +4,7 @@ using TrtSharp.Inference;
 namespace TrtSharp.Onnx.Numpy;
 
 /// <summary>Maps NumPy dtype strings (<c>'&lt;f4'</c>, <c>'|b1'</c>, ...) to element types and back.</summary>
-public static class NpyDType
+internal static class NpyDType
 {
     /// <summary>
     /// Parses a dtype <c>descr</c>; returns the element type and whether the data is big-endian

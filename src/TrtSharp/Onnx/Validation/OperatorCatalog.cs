@@ -8,7 +8,7 @@ namespace TrtSharp.Onnx.Validation;
 /// The operators of the standard ONNX domains (ai.onnx, ai.onnx.ml, ai.onnx.preview.training) with their
 /// versions and attribute types, read from the embedded table <c>OnnxOperators.txt</c>.
 /// </summary>
-public static class OperatorCatalog
+internal static class OperatorCatalog
 {
     /// <summary>The default domain's canonical name; "" means the same.</summary>
     public const string DefaultDomain = "ai.onnx";

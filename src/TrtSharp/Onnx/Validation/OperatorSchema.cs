@@ -8,7 +8,7 @@ namespace TrtSharp.Onnx.Validation;
 /// <param name="Versions">The opset versions that introduced or changed it, ascending.</param>
 /// <param name="DeprecatedAt">The opset that removed it, or null.</param>
 /// <param name="Attributes">Attribute name → the types it may have (several where the type changed between versions).</param>
-public sealed record OperatorSchema(
+internal sealed record OperatorSchema(
     string Domain,
     string Name,
     IReadOnlyList<int> Versions,
