@@ -64,7 +64,7 @@ public static class ModelQuantizer
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var reports = statistics.Select(s => TensorRangeReport.From(s, CalibrationMethod.Max, options.Percentile)).ToList();
+        var reports = TensorRangeReport.FromAll(statistics, CalibrationMethod.Max, options.Percentile);
         var histograms = statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal);
         var runtime = (runtimeOptions ?? new OnnxRuntimeOptions()).Clone();
         runtime.LogSeverity = OnnxRuntimeLogSeverity.Error;
@@ -124,11 +124,11 @@ public static class ModelQuantizer
         options.Validate();
         if (options.Method is { } method)
         {
-            var ranges = statistics.Select(s => TensorRangeReport.From(s, method, options.Percentile)).ToList();
+            var ranges = TensorRangeReport.FromAll(statistics, method, options.Percentile);
             return Build(model, statistics, ranges, options, calibrationTime);
         }
         // No data to judge methods on: MSE (the least quantization error of each tensor), collapse-guarded.
-        var reports = statistics.Select(s => TensorRangeReport.From(s, CalibrationMethod.Mse, options.Percentile)).ToList();
+        var reports = TensorRangeReport.FromAll(statistics, CalibrationMethod.Mse, options.Percentile);
         var guarded = GuardedRanges.For(reports, statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal), CalibrationMethod.Mse, out _);
         return Build(model, statistics, guarded, options with { Method = CalibrationMethod.Mse }, calibrationTime);
     }
