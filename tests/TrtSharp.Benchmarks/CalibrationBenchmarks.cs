@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using TrtSharp.Calibration;
+using TrtSharp.Quantization.Calibration;
 
 namespace TrtSharp.Benchmarks;
 

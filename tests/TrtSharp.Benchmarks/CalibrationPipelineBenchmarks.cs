@@ -1,10 +1,10 @@
 using BenchmarkDotNet.Attributes;
-using TrtSharp.Calibration;
-using TrtSharp.Calibration.Datasets;
+using TrtSharp.Datasets;
 using TrtSharp.Inference;
-using TrtSharp.Models;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Speech;
+using TrtSharp.Quantization.Calibration;
+using TrtSharp.Tools.Models;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Benchmarks;
 

@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using TrtSharp.Inference;
-using TrtSharp.Models;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Precision;
+using TrtSharp.Quantization.Precision;
 using TrtSharp.Tests.RealModels;
+using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Benchmarks;
 
@@ -67,10 +67,10 @@ public class QuantizeRealModelBenchmarks
     /// </summary>
     [Benchmark]
     public int QuantizeEntropyEveryTensor() =>
-        ModelQuantizer.Quantize(_detector, _pages, new QuantizeOptions { Method = TrtSharp.Calibration.CalibrationMethod.Entropy, CalibrateAllTensors = true }, Options).Model.Graph.Node.Count;
+        ModelQuantizer.Quantize(_detector, _pages, new QuantizeOptions { Method = TrtSharp.Quantization.Calibration.CalibrationMethod.Entropy, CalibrateAllTensors = true }, Options).Model.Graph.Node.Count;
 
     /// <summary>Quantization with the method given (entropy): calibration and Q/DQ without the automatic method comparison.</summary>
     [Benchmark]
     public int QuantizeEntropy() =>
-        ModelQuantizer.Quantize(_detector, _pages, new QuantizeOptions { Method = TrtSharp.Calibration.CalibrationMethod.Entropy }, Options).Model.Graph.Node.Count;
+        ModelQuantizer.Quantize(_detector, _pages, new QuantizeOptions { Method = TrtSharp.Quantization.Calibration.CalibrationMethod.Entropy }, Options).Model.Graph.Node.Count;
 }

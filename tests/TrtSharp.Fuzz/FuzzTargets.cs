@@ -1,11 +1,11 @@
 using System.Text;
 using Google.Protobuf;
-using TrtSharp.Audio;
-using TrtSharp.Calibration;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Quantization.Calibration;
 using TrtSharp.TensorRT;
+using TrtSharp.Tools.Audio;
 
 namespace TrtSharp.Fuzz;
 

@@ -1,12 +1,12 @@
 using Google.Protobuf;
-using TrtSharp.Audio;
-using TrtSharp.Calibration;
 using TrtSharp.Inference;
 using TrtSharp.IO;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Quantization.Calibration;
 using TrtSharp.TensorRT;
+using TrtSharp.Tools.Audio;
 
 namespace TrtSharp.Fuzz;
 

@@ -1,13 +1,14 @@
-using TrtSharp.Calibration.Datasets;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Datasets;
 using TrtSharp.Errors;
 using TrtSharp.IO;
-using TrtSharp.Calibration;
 using TrtSharp.Onnx;
+using TrtSharp.Quantization.Calibration;
 using TrtSharp.TensorRT;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Cli.Commands;
 

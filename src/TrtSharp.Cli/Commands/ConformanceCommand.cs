@@ -4,9 +4,9 @@ using System.Text.Json.Serialization;
 using Spectre.Console;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
-using TrtSharp.Conformance;
 using TrtSharp.IO;
 using TrtSharp.Onnx;
+using TrtSharp.Tools.Conformance;
 
 namespace TrtSharp.Cli.Commands;
 

@@ -2,18 +2,18 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using TrtSharp.Benchmarking;
-using TrtSharp.Calibration;
-using TrtSharp.Calibration.Datasets;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
+using TrtSharp.Datasets;
 using TrtSharp.Inference;
-using TrtSharp.Models;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Precision;
-using TrtSharp.Precision.AutoCast;
-using TrtSharp.Speech;
+using TrtSharp.Quantization.Calibration;
+using TrtSharp.Quantization.Precision;
+using TrtSharp.Quantization.Precision.AutoCast;
 using TrtSharp.TensorRT;
+using TrtSharp.Tools.Models;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Cli.Commands;
 
@@ -99,7 +99,7 @@ internal static class DemoCommand
                 var trtAgreement = QuantizationValidation.Compare(embedding, trtInt8, holdoutWindows, cancellationToken);
                 var ortAgreement = QuantizationValidation.Compare(embedding, ortInt8, holdoutWindows, cancellationToken);
                 QuantizeReportWriter.Write(Path.Combine(output, "report-trt"), models.Embedding, trt, trtAgreement);
-                QuantizeReportWriter.WritePlots(Path.Combine(output, "report-trt", "plots"), trt);
+                QuantizeReportWriter.WritePlots(Path.Combine(output, "report-trt", "plots"), trt, ReportPlots.Histogram);
                 QuantizeReportWriter.Write(Path.Combine(output, "report-ort-cpu"), models.Embedding, ortCpu, ortAgreement);
                 var fp32Holdout = fp32Scores.Where(s => s.Clip.IsHoldout).ToList();
                 var ortScores = ScoreAll(mel, ortInt8, heads, holdout, null, cancellationToken);

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
-using TrtSharp.Models;
+using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Cli.Commands;
 

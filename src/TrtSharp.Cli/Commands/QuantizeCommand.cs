@@ -1,15 +1,15 @@
 using System.CommandLine;
 using Spectre.Console;
-using TrtSharp.Calibration;
-using TrtSharp.Calibration.Datasets;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
-using TrtSharp.Models;
+using TrtSharp.Datasets;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Precision;
-using TrtSharp.Precision.Sensitivity;
-using TrtSharp.Speech;
+using TrtSharp.Quantization.Calibration;
+using TrtSharp.Quantization.Precision;
+using TrtSharp.Quantization.Precision.Sensitivity;
+using TrtSharp.Tools.Models;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Cli.Commands;
 
@@ -125,7 +125,7 @@ internal static class QuantizeCommand
             var files = QuantizeReportWriter.Write(reportDir, modelPath, result, validation, search is null ? null : TargetSearch.Section(goal!, search)).ToList();
             if (parse.GetValue(plots))
             {
-                files.AddRange(QuantizeReportWriter.WritePlots(Path.Combine(reportDir, "plots"), result));
+                files.AddRange(QuantizeReportWriter.WritePlots(Path.Combine(reportDir, "plots"), result, ReportPlots.Histogram));
             }
 
             Render(console, result, validation);

@@ -1,9 +1,9 @@
-using TrtSharp.Calibration.Datasets;
 using TrtSharp.Cli.Infrastructure;
+using TrtSharp.Datasets;
 using TrtSharp.Inference;
-using TrtSharp.Models;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Speech;
+using TrtSharp.Tools.Models;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Cli.Commands;
 

@@ -1,16 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using TrtSharp.Calibration.Datasets;
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Cli.Rendering;
+using TrtSharp.Datasets;
 using TrtSharp.IO;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Precision;
-using TrtSharp.Precision.AutoCast;
-using TrtSharp.Precision.Sensitivity;
-using TrtSharp.Reporting;
+using TrtSharp.Quantization.Precision;
+using TrtSharp.Quantization.Precision.AutoCast;
+using TrtSharp.Quantization.Precision.Sensitivity;
+using TrtSharp.Tools.Reporting;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Cli.Commands;
 

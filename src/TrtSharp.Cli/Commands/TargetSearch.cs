@@ -1,7 +1,7 @@
 using System.CommandLine;
 using TrtSharp.Cli.Rendering;
-using TrtSharp.Precision;
-using TrtSharp.Precision.Sensitivity;
+using TrtSharp.Quantization.Precision;
+using TrtSharp.Quantization.Precision.Sensitivity;
 
 namespace TrtSharp.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using Spectre.Console;
-using TrtSharp.Precision;
+using TrtSharp.Quantization.Precision;
 
 namespace TrtSharp.Cli.Rendering;
 

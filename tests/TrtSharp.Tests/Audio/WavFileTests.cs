@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using TrtSharp.Audio;
 using TrtSharp.Errors;
 using TrtSharp.Tests.Models;
+using TrtSharp.Tools.Audio;
 
 namespace TrtSharp.Tests.Audio;
 

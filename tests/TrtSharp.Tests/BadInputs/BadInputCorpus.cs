@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
-using TrtSharp.Models;
+using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Tests.BadInputs;
 

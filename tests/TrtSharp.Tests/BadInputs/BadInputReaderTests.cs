@@ -1,9 +1,9 @@
-using TrtSharp.Audio;
-using TrtSharp.Calibration;
 using TrtSharp.Errors;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
+using TrtSharp.Quantization.Calibration;
 using TrtSharp.TensorRT;
+using TrtSharp.Tools.Audio;
 using static TrtSharp.Tests.BadInputs.BadInputCorpus;
 
 namespace TrtSharp.Tests.BadInputs;

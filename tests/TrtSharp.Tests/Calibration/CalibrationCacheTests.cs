@@ -1,5 +1,5 @@
-using TrtSharp.Calibration;
 using TrtSharp.Errors;
+using TrtSharp.Quantization.Calibration;
 
 namespace TrtSharp.Tests.Calibration;
 

@@ -1,4 +1,4 @@
-using TrtSharp.Calibration;
+using TrtSharp.Quantization.Calibration;
 
 namespace TrtSharp.Tests.Calibration;
 

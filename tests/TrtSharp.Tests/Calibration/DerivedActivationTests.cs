@@ -1,11 +1,11 @@
 using Google.Protobuf;
-using TrtSharp.Calibration;
-using TrtSharp.Calibration.Datasets;
+using TrtSharp.Datasets;
 using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Speech;
+using TrtSharp.Quantization.Calibration;
 using TrtSharp.Tests.Models;
 using TrtSharp.Tests.Precision;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Tests.Calibration;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using TrtSharp.Calibration;
 using TrtSharp.Errors;
+using TrtSharp.Quantization.Calibration;
 
 namespace TrtSharp.Tests.Calibration;
 

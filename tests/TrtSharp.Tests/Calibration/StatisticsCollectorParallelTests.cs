@@ -1,7 +1,7 @@
-using TrtSharp.Calibration;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Quantization.Calibration;
 
 namespace TrtSharp.Tests.Calibration;
 

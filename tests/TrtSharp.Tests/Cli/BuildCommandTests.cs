@@ -81,7 +81,7 @@ public class BuildCommandTests
     [Test]
     public void LegacyCalibrationFromSpeechWithoutTensorRtFailsWithOneClearLine()
     {
-        string model = TrtSharp.Models.DefaultModels.EnsureInstalled().Embedding;
+        string model = TrtSharp.Tools.Models.DefaultModels.EnsureInstalled().Embedding;
         string manifest = Path.Combine(TrtSharp.Tests.Models.InstalledSpeechModels.CalibrationDataDirectory(), "manifest.csv");
         string plan = Path.Combine(Path.GetTempPath(), $"trtsharp-{Guid.NewGuid():N}.plan");
         string cache = plan + ".cache";

@@ -1,7 +1,7 @@
 using TrtSharp.Comparison;
 using TrtSharp.Inference;
 using TrtSharp.Onnx;
-using TrtSharp.Precision.AutoCast;
+using TrtSharp.Quantization.Precision.AutoCast;
 using TrtSharp.Tests.Cli;
 using TrtSharp.Tests.Precision.AutoCast;
 

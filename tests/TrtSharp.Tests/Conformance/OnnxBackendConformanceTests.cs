@@ -1,6 +1,6 @@
-using TrtSharp.Conformance;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tools.Conformance;
 
 namespace TrtSharp.Tests.Conformance;
 

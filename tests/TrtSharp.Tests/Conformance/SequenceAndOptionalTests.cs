@@ -1,8 +1,8 @@
-using TrtSharp.Conformance;
 using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tools.Conformance;
 
 namespace TrtSharp.Tests.Conformance;
 

@@ -1,16 +1,13 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using TrtSharp.Errors;
 
 namespace TrtSharp.Tests.Conventions;
 
-/// <summary>Checks the library's API conventions by reflection, so they hold as the code grows.</summary>
+/// <summary>Checks the libraries' API conventions by reflection, so they hold as the code grows.</summary>
 [TestFixture]
 public class ApiConventionTests
 {
-    private static readonly Assembly Library = typeof(TrtSharpException).Assembly;
-
-    private static IEnumerable<Type> PublicTypes => Library.GetExportedTypes();
+    private static IEnumerable<Type> PublicTypes => Libraries.All.SelectMany(a => a.GetExportedTypes());
 
     [Test]
     public void EveryPublicExceptionIsATrtSharpException()
@@ -29,7 +26,7 @@ public class ApiConventionTests
     [Test]
     public void EverySafeHandleIsSealed()
     {
-        var open = Library.GetTypes().Where(t => typeof(SafeHandle).IsAssignableFrom(t) && !t.IsAbstract && !t.IsSealed).ToList();
+        var open = Libraries.All.SelectMany(a => a.GetTypes()).Where(t => typeof(SafeHandle).IsAssignableFrom(t) && !t.IsAbstract && !t.IsSealed).ToList();
         Assert.That(open, Is.Empty, "one sealed SafeHandle per native type");
     }
 

@@ -1,8 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using TrtSharp.Errors;
-using TrtSharp.Models;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Tests.Models;
 

@@ -1,7 +1,7 @@
-using TrtSharp.Models;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.Tests.Cli;
 using TrtSharp.Tests.RealModels;
+using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Tests.Models;
 

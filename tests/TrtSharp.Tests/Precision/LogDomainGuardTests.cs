@@ -1,6 +1,6 @@
-using TrtSharp.Calibration;
 using TrtSharp.Onnx.Protobuf;
-using TrtSharp.Precision;
+using TrtSharp.Quantization.Calibration;
+using TrtSharp.Quantization.Precision;
 
 namespace TrtSharp.Tests.Precision;
 

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using TrtSharp.Onnx.Protobuf;
-using TrtSharp.Precision;
+using TrtSharp.Quantization.Precision;
 
 namespace TrtSharp.Tests.Precision;
 

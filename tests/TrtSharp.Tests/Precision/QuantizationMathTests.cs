@@ -1,4 +1,4 @@
-using TrtSharp.Precision;
+using TrtSharp.Quantization.Precision;
 
 namespace TrtSharp.Tests.Precision;
 

@@ -1,5 +1,5 @@
 using TrtSharp.Onnx.Protobuf;
-using TrtSharp.Precision;
+using TrtSharp.Quantization.Precision;
 
 namespace TrtSharp.Tests.Precision;
 

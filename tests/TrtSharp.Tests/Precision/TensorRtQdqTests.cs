@@ -1,6 +1,6 @@
 using TrtSharp.Errors;
 using TrtSharp.Onnx.Protobuf;
-using TrtSharp.Precision;
+using TrtSharp.Quantization.Precision;
 
 namespace TrtSharp.Tests.Precision;
 

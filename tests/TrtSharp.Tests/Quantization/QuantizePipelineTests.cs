@@ -1,12 +1,12 @@
 using Google.Protobuf;
-using TrtSharp.Calibration;
-using TrtSharp.Calibration.Datasets;
+using TrtSharp.Datasets;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Precision;
+using TrtSharp.Quantization.Calibration;
+using TrtSharp.Quantization.Precision;
 
 namespace TrtSharp.Tests.Quantization;
 

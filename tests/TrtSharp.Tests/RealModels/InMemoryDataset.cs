@@ -1,4 +1,4 @@
-using TrtSharp.Calibration.Datasets;
+using TrtSharp.Datasets;
 using TrtSharp.Inference;
 
 namespace TrtSharp.Tests.RealModels;

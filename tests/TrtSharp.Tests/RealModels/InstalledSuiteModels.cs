@@ -1,5 +1,5 @@
 using TrtSharp.Errors;
-using TrtSharp.Models;
+using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Tests.RealModels;
 

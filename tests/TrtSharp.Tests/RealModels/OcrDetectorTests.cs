@@ -1,6 +1,6 @@
 using TrtSharp.Inference;
-using TrtSharp.Models;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Tests.RealModels;
 

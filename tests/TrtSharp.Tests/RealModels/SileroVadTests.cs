@@ -1,10 +1,10 @@
-using TrtSharp.Audio;
 using TrtSharp.Inference;
-using TrtSharp.Models;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Precision;
-using TrtSharp.Speech;
+using TrtSharp.Quantization.Precision;
 using TrtSharp.Tests.Speech;
+using TrtSharp.Tools.Audio;
+using TrtSharp.Tools.Models;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Tests.RealModels;
 

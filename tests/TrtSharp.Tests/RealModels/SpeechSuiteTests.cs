@@ -1,10 +1,10 @@
-using TrtSharp.Audio;
-using TrtSharp.Calibration.Datasets;
+using TrtSharp.Datasets;
 using TrtSharp.Inference;
-using TrtSharp.Models;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Speech;
 using TrtSharp.Tests.Speech;
+using TrtSharp.Tools.Audio;
+using TrtSharp.Tools.Models;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Tests.RealModels;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using TrtSharp.Models;
 using TrtSharp.Tests.Cli;
+using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Tests.RealModels;
 

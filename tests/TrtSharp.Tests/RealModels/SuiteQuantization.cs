@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using TrtSharp.Calibration;
-using TrtSharp.Calibration.Datasets;
-using TrtSharp.OnnxRuntime;
+using TrtSharp.Datasets;
 using TrtSharp.Onnx;
-using TrtSharp.Precision;
-using TrtSharp.Precision.AutoCast;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Quantization.Calibration;
+using TrtSharp.Quantization.Precision;
+using TrtSharp.Quantization.Precision.AutoCast;
 
 namespace TrtSharp.Tests.RealModels;
 

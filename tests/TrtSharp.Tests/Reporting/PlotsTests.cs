@@ -1,4 +1,4 @@
-using TrtSharp.Reporting;
+using TrtSharp.Tools.Reporting;
 
 namespace TrtSharp.Tests.Reporting;
 

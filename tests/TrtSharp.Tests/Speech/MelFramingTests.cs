@@ -1,7 +1,7 @@
-using TrtSharp.Audio;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
-using TrtSharp.Speech;
+using TrtSharp.Tools.Audio;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Tests.Speech;
 

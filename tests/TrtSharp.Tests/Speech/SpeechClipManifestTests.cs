@@ -1,7 +1,7 @@
-using TrtSharp.Audio;
 using TrtSharp.Errors;
-using TrtSharp.Speech;
 using TrtSharp.Tests.Models;
+using TrtSharp.Tools.Audio;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Tests.Speech;
 

@@ -1,7 +1,7 @@
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Models;
-using TrtSharp.Speech;
 using TrtSharp.Tests.Models;
+using TrtSharp.Tools.Models;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Tests.Speech;
 

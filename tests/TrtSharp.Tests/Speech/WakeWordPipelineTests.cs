@@ -1,6 +1,6 @@
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Audio;
-using TrtSharp.Speech;
+using TrtSharp.Tools.Audio;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Tests.Speech;
 

@@ -1,4 +1,4 @@
-using TrtSharp.Speech;
+using TrtSharp.Tools.Speech;
 
 namespace TrtSharp.Tests.Speech;
 

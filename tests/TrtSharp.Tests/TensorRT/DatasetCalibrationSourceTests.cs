@@ -1,5 +1,5 @@
-using TrtSharp.Calibration.Datasets;
 using TrtSharp.Cuda;
+using TrtSharp.Datasets;
 using TrtSharp.Inference;
 using TrtSharp.TensorRT;
 

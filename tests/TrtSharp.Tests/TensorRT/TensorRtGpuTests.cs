@@ -1,10 +1,10 @@
 using TrtSharp.Cuda;
 using TrtSharp.Inference;
-using TrtSharp.Models;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
 using TrtSharp.Tests.Interop;
+using TrtSharp.Tools.Models;
 using Context = TrtSharp.TensorRT.ExecutionContext;
 
 namespace TrtSharp.Tests.TensorRT;
@@ -154,11 +154,11 @@ public class TensorRtGpuTests
             Assert.Ignore("TensorRT 11 has no legacy INT8 calibrator (quantize with Q/DQ instead)");
         }
         var models = DefaultModels.EnsureInstalled();
-        var clips = TrtSharp.Speech.SpeechClipManifest.Read(Path.Combine(TrtSharp.Tests.Models.InstalledSpeechModels.CalibrationDataDirectory(), "manifest.csv")).ToList();
+        var clips = TrtSharp.Tools.Speech.SpeechClipManifest.Read(Path.Combine(TrtSharp.Tests.Models.InstalledSpeechModels.CalibrationDataDirectory(), "manifest.csv")).ToList();
         using var mel = OnnxRuntimeSession.FromFile(models.Melspectrogram);
         using var ort = OnnxRuntimeSession.FromFile(models.Embedding);
         string input = ort.Inputs[0].Name;
-        var calibration = new TrtSharp.Calibration.Datasets.SpeechWindowDataset(clips.Where(c => !c.IsHoldout).ToList(), mel, input);
+        var calibration = new TrtSharp.Tools.Speech.SpeechWindowDataset(clips.Where(c => !c.IsHoldout).ToList(), mel, input);
         string cache = Path.Combine(Path.GetTempPath(), $"trtsharp-legacy-{Guid.NewGuid():N}.cache");
         try
         {
@@ -169,7 +169,7 @@ public class TensorRtGpuTests
             Assert.That(File.ReadAllText(cache), Does.StartWith("TRT-"), "TensorRT wrote its cache through the callback");
 
             using var context = engine.CreateContext();
-            var holdout = new TrtSharp.Calibration.Datasets.SpeechWindowDataset(clips.Where(c => c.IsHoldout).ToList(), mel, input);
+            var holdout = new TrtSharp.Tools.Speech.SpeechWindowDataset(clips.Where(c => c.IsHoldout).ToList(), mel, input);
             foreach (var batch in holdout.Batches().Take(5))
             {
                 var trt = F(context.Run(batch)[context.Outputs[0].Name]);

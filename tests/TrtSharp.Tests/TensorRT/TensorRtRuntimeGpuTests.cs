@@ -1,11 +1,11 @@
 using TrtSharp.Cuda;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
-using TrtSharp.Models;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
 using TrtSharp.Tests.Interop;
+using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Tests.TensorRT;
 

@@ -1,8 +1,8 @@
-using TrtSharp.Conformance;
 using TrtSharp.Errors;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Normalization;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tools.Conformance;
 
 namespace TrtSharp.Tests.Onnx.Normalization;
 

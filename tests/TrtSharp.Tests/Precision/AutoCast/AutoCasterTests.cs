@@ -1,10 +1,10 @@
-using TrtSharp.Calibration.Datasets;
+using TrtSharp.Datasets;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Precision.AutoCast;
+using TrtSharp.Quantization.Precision.AutoCast;
 using TrtSharp.Tests.OnnxRuntime;
 
 namespace TrtSharp.Tests.Precision.AutoCast;

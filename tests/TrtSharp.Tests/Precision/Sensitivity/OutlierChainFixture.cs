@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using TrtSharp.Calibration.Datasets;
+using TrtSharp.Datasets;
 using TrtSharp.Inference;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.OnnxRuntime;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using TrtSharp.Calibration;
 using TrtSharp.Onnx;
-using TrtSharp.Precision;
-using TrtSharp.Precision.AutoCast;
-using TrtSharp.Precision.Sensitivity;
+using TrtSharp.Quantization.Calibration;
+using TrtSharp.Quantization.Precision;
+using TrtSharp.Quantization.Precision.AutoCast;
+using TrtSharp.Quantization.Precision.Sensitivity;
 
 namespace TrtSharp.Tests.Precision.Sensitivity;
 

@@ -1,0 +1,226 @@
+using TrtSharp.Datasets;
+using TrtSharp.Diagnostics;
+using TrtSharp.Errors;
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
+using TrtSharp.Onnx.Normalization;
+using TrtSharp.OnnxRuntime;
+
+namespace TrtSharp.Quantization.Calibration;
+
+/// <summary>
+/// Runs a float model over a calibration dataset on ONNX Runtime with every floating-point activation tapped,
+/// streaming each batch's values straight into per-tensor histograms (nothing of the activations is kept).
+/// </summary>
+public static class ActivationCalibrator
+{
+    /// <summary>Bindings kept alive at once: two (ping-pong) per distinct set of input shapes, for two shapes (full batches and the last one).</summary>
+    private const int MaxCachedBindings = 4;
+
+    /// <summary>
+    /// Collects statistics of the graph inputs and every floating-point node output of <paramref name="modelPath"/>.
+    /// Outputs of Max/Min with a constant, Relu and Clip are computed exactly from their input on the histogram worker
+    /// instead of being tapped (see <see cref="DerivedActivation"/>).
+    /// </summary>
+    /// <exception cref="CalibrationException">The dataset is empty, or some value is NaN/∞ (naming tensor and sample).</exception>
+    public static IReadOnlyList<TensorStatistics> Collect(string modelPath, ICalibrationDataset data, OnnxRuntimeOptions? options = null,
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
+        Collect(OnnxModel.LoadNormalized(modelPath), data, options, progress, deriveClamps: true, cancellationToken);
+
+    /// <summary>As <see cref="Collect(string, ICalibrationDataset, OnnxRuntimeOptions?, IProgress{ProgressUpdate}?, CancellationToken)"/>
+    /// on a model already in memory, normalized first if it was not (<see cref="ModelNormalizer"/>, in place).</summary>
+    public static IReadOnlyList<TensorStatistics> Collect(OnnxModel model, ICalibrationDataset data, OnnxRuntimeOptions? options = null,
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
+        Collect(model, data, options, progress, deriveClamps: true, cancellationToken);
+
+    /// <summary>The path overload with <paramref name="deriveClamps"/> (tests compare both ways).</summary>
+    internal static IReadOnlyList<TensorStatistics> Collect(string modelPath, ICalibrationDataset data, OnnxRuntimeOptions? options,
+        IProgress<ProgressUpdate>? progress, bool deriveClamps, CancellationToken cancellationToken) =>
+        Collect(OnnxModel.LoadNormalized(modelPath), data, options, progress, deriveClamps, cancellationToken);
+
+    /// <summary>As the public overload; <paramref name="deriveClamps"/> false taps clamp-like activations too (tests compare both ways).</summary>
+    /// <param name="model">The float model; normalized in place first when it was not.</param>
+    /// <param name="data">The calibration batches.</param>
+    /// <param name="options">ONNX Runtime options (copied).</param>
+    /// <param name="progress">Batch progress.</param>
+    /// <param name="deriveClamps">Compute Max/Min/Relu/Clip outputs from their input instead of tapping them.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <param name="only">When given, only these tensors are tapped and collected (the ones a Q/DQ placement quantizes):
+    /// fewer ONNX Runtime outputs to materialize, fewer histograms, and ONNX Runtime keeps its fusions elsewhere.</param>
+    internal static IReadOnlyList<TensorStatistics> Collect(OnnxModel model, ICalibrationDataset data, OnnxRuntimeOptions? options,
+        IProgress<ProgressUpdate>? progress, bool deriveClamps, CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (model.Normalization is null)
+        {
+            ModelNormalizer.Normalize(model);
+        }
+        options = options?.Clone() ?? new OnnxRuntimeOptions();
+        if (only is null)
+        {
+            options.TapAllFloatingPoint = true;
+        }
+        int histogramThreads = SplitThreads(options, Environment.ProcessorCount);
+        // Clamp-like activations (Max/Min with a constant, Relu, Clip) are computed from their input on the worker:
+        // exactly the values ONNX Runtime would produce, without one more full-size output per batch.
+        var derivable = deriveClamps ? DerivedActivation.Find(model.Proto).ToList() : [];
+        var derivableNames = derivable.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        derivable.RemoveAll(d => derivableNames.Contains(d.Source)); // in a chain, the later ones stay taps
+        if (only is not null)
+        {
+            // Deriving only saves an output when the source is wanted anyway; otherwise the derived tensor is tapped itself.
+            derivable.RemoveAll(d => !only.Contains(d.Name) || !only.Contains(d.Source));
+        }
+        var session = OpenTapped(model, options, derivable, only);
+        // A tensor the caller tapped explicitly (or a graph input/output) is collected as tapped, never twice.
+        var present = session.Inputs.Concat(session.Outputs).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        derivable.RemoveAll(d => present.Contains(d.Name));
+        var sources = session.Inputs.Concat(session.Outputs).Where(t => t.ElementType == TensorElementType.Float).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        if (derivable.RemoveAll(d => !sources.Contains(d.Source)) > 0)
+        {
+            // Some source turned out not to be float32 once ONNX Runtime inferred the types: tap those tensors instead.
+            session.Dispose();
+            session = OpenTapped(model, options, derivable, only);
+        }
+        using var sessionScope = session;
+        // Histograms of batch k are built on worker threads while ONNX Runtime runs batch k+1 on the other of two
+        // bindings (ping-pong), so the histogram cost hides behind inference instead of adding to it.
+        var collector = new StatisticsCollector { UseTwoThreads = false };
+        var bindings = new Dictionary<string, IInferenceBinding>(StringComparer.Ordinal);
+        bool Wanted(TensorDescriptor t) => t.ElementType == TensorElementType.Float && (only is null || only.Contains(t.Name) || options.Taps.Contains(t.Name));
+        var floatOutputs = session.Outputs.Where(Wanted).Select(o => o.Name).ToArray();
+        var floatInputs = session.Inputs.Where(Wanted).Select(i => i.Name).ToArray();
+        var derived = derivable.ToLookup(d => d.Source, StringComparer.Ordinal);
+        long samples = 0, batches = 0;
+        Task pending = Task.CompletedTask;
+        int slot = 0;
+        try
+        {
+            foreach (var batch in data.Batches(cancellationToken))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var binding = BindingFor(session, batch, bindings, slot);
+                foreach (var (name, tensor) in batch)
+                {
+                    tensor.AsBytes().CopyTo(binding.Input(name).AsBytes());
+                }
+                binding.Run();
+                pending.GetAwaiter().GetResult(); // the previous batch's histograms, and the collector is free again
+                int batchSize = batch.Values.First().Rank > 0 ? (int)batch.Values.First().Shape[0] : 1;
+                long first = samples;
+                pending = Task.Run(() =>
+                {
+                    var tensors = floatInputs.Select(n => (n, (HostTensor<float>)batch[n]))
+                        .Concat(floatOutputs.Select(n => (n, (HostTensor<float>)binding.Output(n))));
+                    collector.AddParallel(tensors, derived, first, batchSize, histogramThreads, cancellationToken);
+                }, cancellationToken);
+                samples += batchSize;
+                batches++;
+                slot ^= 1;
+                progress?.Report(new ProgressUpdate("calibrating", batches, 0));
+            }
+            pending.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            try
+            {
+                pending.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+                // Already surfaced above, or superseded by the exception that brought us here.
+            }
+            foreach (var b in bindings.Values)
+            {
+                b.Dispose();
+            }
+        }
+        if (batches == 0)
+        {
+            throw new CalibrationException(null, null, $"the calibration dataset ({data.Description}) is empty");
+        }
+        return collector.ToStatistics();
+    }
+
+    private static OnnxRuntimeSession OpenTapped(OnnxModel model, OnnxRuntimeOptions options, IReadOnlyList<DerivedActivation> derived, IReadOnlySet<string>? only)
+    {
+        var tapped = options.Clone();
+        foreach (var d in derived)
+        {
+            tapped.TapExclusions.Add(d.Name);
+        }
+        if (only is not null)
+        {
+            // Node outputs only (graph inputs arrive as inputs), in node order, each once.
+            var excluded = derived.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+            var known = tapped.Taps.ToHashSet(StringComparer.Ordinal);
+            foreach (var output in model.Proto.Graph.Node.SelectMany(n => n.Output))
+            {
+                if (only.Contains(output) && !excluded.Contains(output) && known.Add(output))
+                {
+                    tapped.Taps.Add(output);
+                }
+            }
+        }
+        // The session runs the normalized model from memory, so calibrated names are exactly those Q/DQ placement sees;
+        // an unchanged model beyond protobuf's 2 GB limit is read by ONNX Runtime from its file instead.
+        if (model.FilePath is { } path && model.Normalization is { Changed: false } && model.Proto.CalculateSize() >= int.MaxValue / 2)
+        {
+            return OnnxRuntimeSession.FromFile(path, tapped);
+        }
+        return model.HasExternalData
+            ? OnnxRuntimeSession.FromBytes(model.SelfContainedBytes(model.Proto), tapped)
+            : OnnxRuntimeSession.FromModel(model.Proto, tapped);
+    }
+
+    /// <summary>
+    /// Splits the cores between ONNX Runtime and the histogram workers when the caller left ONNX Runtime's thread
+    /// count at its default (one per core): histogramming every activation costs about two thirds of a plain forward
+    /// pass on the speech CNN, so a third of the cores (at least one) build histograms and the rest run inference.
+    /// Without that split ONNX Runtime's threads and the worker fight over the same cores (2.9× instead of ~1.2× a
+    /// plain forward pass on two cores, see docs/benchmarks.md). An explicit thread count is kept as given.
+    /// </summary>
+    /// <returns>The number of histogram worker threads.</returns>
+    internal static int SplitThreads(OnnxRuntimeOptions options, int cores)
+    {
+        if (options.IntraOpThreads != 0 || options.UseGlobalThreadPool || cores < 2)
+        {
+            return 1;
+        }
+        int histogram = Math.Max(1, (cores + 1) / 3);
+        options.IntraOpThreads = cores - histogram;
+        return histogram;
+    }
+
+    private static IInferenceBinding BindingFor(IInferenceSession session, IReadOnlyDictionary<string, HostTensor> batch, Dictionary<string, IInferenceBinding> cache, int slot)
+    {
+        foreach (var input in session.Inputs)
+        {
+            if (!batch.TryGetValue(input.Name, out var t))
+            {
+                throw new TensorShapeException(input.Name, "the calibration sample has no value for this input");
+            }
+            if (t.ElementType != input.ElementType)
+            {
+                throw new TensorShapeException(input.Name, $"calibration data is {TensorElementTypeInfo.Name(t.ElementType)}, the model wants {TensorElementTypeInfo.Name(input.ElementType)}");
+            }
+        }
+        string key = slot + "|" + string.Join(";", batch.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + HostTensor.FormatShape(p.Value.Shape)));
+        if (cache.TryGetValue(key, out var binding))
+        {
+            return binding;
+        }
+        if (cache.Count >= MaxCachedBindings)
+        {
+            // Evict the other shape's binding of this slot; the other slot's binding may still be read by the worker.
+            var (oldKey, old) = cache.First(p => p.Key.StartsWith(slot + "|", StringComparison.Ordinal));
+            old.Dispose();
+            cache.Remove(oldKey);
+        }
+        binding = session.CreateBinding(batch.ToDictionary(p => p.Key, p => p.Value.ShapeArray(), StringComparer.Ordinal));
+        cache[key] = binding;
+        return binding;
+    }
+}

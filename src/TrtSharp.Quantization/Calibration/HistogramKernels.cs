@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace TrtSharp.Quantization.Calibration;
+
+/// <summary>
+/// The hot loops of histogram collection. Binning rule (the one the calibration definitions use):
+/// <c>bin = min(floor(|x| · s), binCount − 1)</c> with <c>s = binCount / range</c> computed once in float32.
+/// NumPy's <c>np.histogram</c> corrects values at bin edges with float edges and disagrees on a few values per million;
+/// this formula is what pytorch-quantization's definitions assume and what the reference data checks.
+/// </summary>
+internal static class HistogramKernels
+{
+    /// <summary>Sub-histograms per kernel call: a run of equal values (ReLU zeros) spreads its increments over 4 counters,
+    /// so consecutive increments rarely wait on the store of the previous one.</summary>
+    internal const int SubHistograms = 4;
+
+    /// <summary>
+    /// Minimum, maximum, and whether any element is NaN or ±∞, in one pass.
+    /// <c>x − x</c> is 0 for finite x and NaN for NaN/∞, so one accumulator detects both.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void MinMax(float* p, int length, out float min, out float max, out bool nonFinite)
+    {
+        int i = 0;
+        float mn = float.PositiveInfinity, mx = float.NegativeInfinity, bad = 0f;
+        if (Vector256.IsHardwareAccelerated && length >= 16)
+        {
+            var vmin0 = Vector256.Create(float.PositiveInfinity);
+            var vmax0 = Vector256.Create(float.NegativeInfinity);
+            var vmin1 = vmin0;
+            var vmax1 = vmax0;
+            var vbad = Vector256<float>.Zero;
+            for (; i <= length - 16; i += 16)
+            {
+                var a = Vector256.Load(p + i);
+                var b = Vector256.Load(p + i + 8);
+                vmin0 = Vector256.MinNative(vmin0, a);
+                vmax0 = Vector256.MaxNative(vmax0, a);
+                vmin1 = Vector256.MinNative(vmin1, b);
+                vmax1 = Vector256.MaxNative(vmax1, b);
+                vbad += (a - a) + (b - b);
+            }
+            vmin0 = Vector256.MinNative(vmin0, vmin1);
+            vmax0 = Vector256.MaxNative(vmax0, vmax1);
+            for (int k = 0; k < Vector256<float>.Count; k++)
+            {
+                mn = MathF.Min(mn, vmin0.GetElement(k));
+                mx = MathF.Max(mx, vmax0.GetElement(k));
+            }
+            bad = Vector256.Sum(vbad);
+        }
+        for (; i < length; i++)
+        {
+            float x = p[i];
+            mn = MathF.Min(mn, x);
+            mx = MathF.Max(mx, x);
+            bad += x - x;
+        }
+        min = mn;
+        max = mx;
+        nonFinite = !float.IsFinite(bad) || float.IsNaN(mn) || float.IsNaN(mx);
+    }
+
+    /// <summary>
+    /// Adds the bins of <paramref name="length"/> values at <paramref name="p"/> to <paramref name="sub"/>,
+    /// <see cref="SubHistograms"/> blocks of <paramref name="binCount"/> uint counters (element k goes to block k mod 4).
+    /// Every |x| must be ≤ the range that gave <paramref name="scale"/> and finite: then |x|·scale ≤ binCount (+ rounding),
+    /// so the native (truncating, non-saturating) conversion is exact floor and safe.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void Accumulate(float* p, int length, float scale, uint* sub, int binCount)
+    {
+        int i = 0;
+        int last = binCount - 1;
+        if (Vector256.IsHardwareAccelerated && length >= 16)
+        {
+            var vs = Vector256.Create(scale);
+            var vlast = Vector256.Create(last);
+            // Lanes 0..3 and 4..7 go to blocks 0..3: the offset turns a bin into an index of the block array.
+            var offsets = Vector256.Create(0, binCount, 2 * binCount, 3 * binCount, 0, binCount, 2 * binCount, 3 * binCount);
+            for (; i <= length - 16; i += 16)
+            {
+                var ia = Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(Vector256.Load(p + i)) * vs), vlast) + offsets;
+                var ib = Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(Vector256.Load(p + i + 8)) * vs), vlast) + offsets;
+                // Read the indices as 64-bit pairs: half as many extractions as reading 32-bit lanes.
+                var qa = ia.AsUInt64();
+                var qb = ib.AsUInt64();
+                ulong a0 = qa.GetElement(0), a1 = qa.GetElement(1), a2 = qa.GetElement(2), a3 = qa.GetElement(3);
+                ulong b0 = qb.GetElement(0), b1 = qb.GetElement(1), b2 = qb.GetElement(2), b3 = qb.GetElement(3);
+                sub[(uint)a0]++; sub[a0 >> 32]++; sub[(uint)a1]++; sub[a1 >> 32]++;
+                sub[(uint)a2]++; sub[a2 >> 32]++; sub[(uint)a3]++; sub[a3 >> 32]++;
+                sub[(uint)b0]++; sub[b0 >> 32]++; sub[(uint)b1]++; sub[b1 >> 32]++;
+                sub[(uint)b2]++; sub[b2 >> 32]++; sub[(uint)b3]++; sub[b3 >> 32]++;
+            }
+        }
+        for (; i < length; i++)
+        {
+            int bin = Math.Min(float.ConvertToIntegerNative<int>(MathF.Abs(p[i]) * scale), last);
+            sub[((i & 3) * binCount) + bin]++;
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using TrtSharp.Datasets;
+using TrtSharp.Diagnostics;
+using TrtSharp.Inference;
+using TrtSharp.Onnx;
+using TrtSharp.Onnx.Normalization;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Quantization.Calibration;
+
+namespace TrtSharp.Quantization.Precision;
+
+/// <summary>
+/// Post-training INT8 quantization on the CPU: calibrate activations on ONNX Runtime, choose ranges, insert Q/DQ nodes
+/// (TensorRT explicit quantization, or ONNX Runtime CPU integer kernels) and write TensorRT 10's legacy calibration cache.
+/// </summary>
+public static class ModelQuantizer
+{
+    /// <summary>Loads and normalizes <paramref name="modelPath"/>, calibrates it on <paramref name="calibration"/> and builds the quantized model.</summary>
+    /// <exception cref="Errors.OpsetConversionException">The model is older than opset 13 and a node cannot be converted (raised before calibration).</exception>
+    public static QuantizeResult Quantize(string modelPath, ICalibrationDataset calibration, QuantizeOptions? options = null,
+        OnnxRuntimeOptions? runtimeOptions = null, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default) =>
+        Quantize(OnnxModel.LoadNormalized(modelPath), calibration, options, runtimeOptions, progress, cancellationToken);
+
+    /// <summary>
+    /// Calibrates <paramref name="model"/> (normalized in place first when it was not) and builds the quantized model from
+    /// the same in-memory graph: it is parsed once, and ONNX Runtime's calibration session is created from it.
+    /// </summary>
+    public static QuantizeResult Quantize(OnnxModel model, ICalibrationDataset calibration, QuantizeOptions? options = null,
+        OnnxRuntimeOptions? runtimeOptions = null, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= new QuantizeOptions();
+        options.Validate();
+        EnsureNormalized(model);
+        var clock = Stopwatch.StartNew();
+        var only = TensorsToCalibrate(model, options);
+        if (options.Method is not null)
+        {
+            var statistics = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, deriveClamps: true, cancellationToken, only);
+            var calibrationTime = clock.Elapsed;
+            progress?.Report(new ProgressUpdate("choosing ranges", 0, statistics.Count));
+            return FromStatistics(model, statistics, options, calibrationTime);
+        }
+
+        // Automatic: one batch in SelectionPeriod is held back from calibration to judge the candidates on.
+        var calibrateOn = new InterleavedSplit(calibration, SelectionPeriod, heldBack: false);
+        var judgeOn = new InterleavedSplit(calibration, SelectionPeriod, heldBack: true);
+        var collected = ActivationCalibrator.Collect(model, calibrateOn, runtimeOptions, progress, deriveClamps: true, cancellationToken, only);
+        TimeSpan calibrated = clock.Elapsed;
+        return Select(model, collected, options, calibrated, judgeOn, calibration, runtimeOptions, progress, cancellationToken);
+    }
+
+    /// <summary>Period of the calibration split the automatic method choice is judged on (every 4th batch).</summary>
+    public const int SelectionPeriod = 4;
+
+    private static readonly CalibrationMethod[] Candidates = [CalibrationMethod.Entropy, CalibrationMethod.Mse, CalibrationMethod.Percentile, CalibrationMethod.Max];
+
+    /// <summary>
+    /// Tries every method (collapse-guarded) and keeps the one whose quantized model agrees best with float32 — the lowest
+    /// per-output cosine, then SNR — on <paramref name="judgeOn"/> (or, when it holds no batch, on all the data).
+    /// </summary>
+    private static QuantizeResult Select(OnnxModel model, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions options, TimeSpan calibrationTime,
+        InterleavedSplit judgeOn, ICalibrationDataset everything, OnnxRuntimeOptions? runtimeOptions, IProgress<ProgressUpdate>? progress,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var reports = TensorRangeReport.FromAll(statistics, CalibrationMethod.Max, options.Percentile);
+        var histograms = statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal);
+        var runtime = (runtimeOptions ?? new OnnxRuntimeOptions()).Clone();
+        runtime.LogSeverity = OnnxRuntimeLogSeverity.Error;
+        using var reference = OnnxRuntimeSession.FromModel(model.Proto, runtime);
+        ICalibrationDataset data = judgeOn;
+        // The float32 outputs of the judging batches, computed once for all candidates.
+        var expected = new List<IReadOnlyDictionary<string, HostTensor>>();
+        var scored = new List<(MethodCandidate Candidate, QuantizeResult Result)>();
+        foreach (CalibrationMethod method in Candidates)
+        {
+            progress?.Report(new ProgressUpdate("comparing methods", scored.Count, Candidates.Length));
+            var guarded = GuardedRanges.For(reports, histograms, method, out int fallBacks);
+            QuantizeResult result = Build(model, statistics, guarded, options with { Method = method }, calibrationTime);
+            using var candidate = OnnxRuntimeSession.FromModel(result.Model, runtime);
+            var agreement = QuantizationValidation.Compare(reference, candidate, data, expected, cancellationToken);
+            if (agreement.All(a => a.Count == 0) && ReferenceEquals(data, judgeOn))
+            {
+                // Fewer batches than the split period: nothing was held back, so the candidates are judged on the calibration data itself.
+                data = everything;
+                expected.Clear();
+                agreement = QuantizationValidation.Compare(reference, candidate, data, expected, cancellationToken);
+            }
+            double cosine = agreement.Count == 0 ? 1 : agreement.Min(a => a.Cosine);
+            double snr = agreement.Count == 0 ? double.PositiveInfinity : agreement.Min(a => a.SnrDb);
+            scored.Add((new MethodCandidate(method, double.IsNaN(cosine) ? -1 : cosine, double.IsNaN(snr) ? double.NegativeInfinity : snr, fallBacks), result));
+        }
+        progress?.Report(new ProgressUpdate("comparing methods", Candidates.Length, Candidates.Length));
+        // Ties within a rounding error keep the earlier candidate (entropy, TensorRT's own default, first).
+        var best = scored[0];
+        foreach (var entry in scored.Skip(1))
+        {
+            if (entry.Candidate.MinCosine > best.Candidate.MinCosine + 1e-6
+                || (Math.Abs(entry.Candidate.MinCosine - best.Candidate.MinCosine) <= 1e-6 && entry.Candidate.MinSnrDb > best.Candidate.MinSnrDb + 0.01))
+            {
+                best = entry;
+            }
+        }
+        string dataNote = ReferenceEquals(data, judgeOn)
+            ? $"{judgeOn.Description}, held back from calibration"
+            : $"{everything.Description} (fewer than {SelectionPeriod} batches: nothing could be held back from calibration)";
+        var selection = new MethodSelection(dataNote, [.. scored.Select(s => s.Candidate)], best.Candidate.Method, clock.Elapsed);
+        string why = $"chosen automatically: {GuardedRanges.Name(best.Candidate.Method)} gave the best agreement with float32 (lowest output cosine {best.Candidate.MinCosine:0.00000})";
+        var ranges = best.Result.Ranges.Select(r => r.ChosenMethod == best.Candidate.Method ? r with { Reason = why } : r).ToList();
+        return best.Result with { Ranges = ranges, Selection = selection };
+    }
+
+    /// <summary>Builds another quantized model from statistics already collected (e.g. a second placement or method, without recalibrating).</summary>
+    public static QuantizeResult FromStatistics(string modelPath, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions? options = null, TimeSpan calibrationTime = default) =>
+        FromStatistics(OnnxModel.LoadNormalized(modelPath), statistics, options, calibrationTime);
+
+    /// <summary>As the path overload, on a model in memory (normalized in place first when it was not).</summary>
+    public static QuantizeResult FromStatistics(OnnxModel model, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions? options = null, TimeSpan calibrationTime = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(statistics);
+        options ??= new QuantizeOptions();
+        options.Validate();
+        if (options.Method is { } method)
+        {
+            var ranges = TensorRangeReport.FromAll(statistics, method, options.Percentile);
+            return Build(model, statistics, ranges, options, calibrationTime);
+        }
+        // No data to judge methods on: MSE (the least quantization error of each tensor), collapse-guarded.
+        var reports = TensorRangeReport.FromAll(statistics, CalibrationMethod.Mse, options.Percentile);
+        var guarded = GuardedRanges.For(reports, statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal), CalibrationMethod.Mse, out _);
+        return Build(model, statistics, guarded, options with { Method = CalibrationMethod.Mse }, calibrationTime);
+    }
+
+    /// <summary>Builds the quantized model from an existing calibration cache (amax = scale · 127 per tensor).</summary>
+    public static QuantizeResult FromCache(string modelPath, CalibrationCache cache, QuantizeOptions? options = null) =>
+        FromCache(OnnxModel.LoadNormalized(modelPath), cache, options);
+
+    /// <summary>As the path overload, on a model in memory (normalized in place first when it was not).</summary>
+    public static QuantizeResult FromCache(OnnxModel model, CalibrationCache cache, QuantizeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(cache);
+        // The cache's own header (version, algorithm) is kept, so writing the result back reproduces it.
+        options = (options ?? new QuantizeOptions()) with
+        {
+            CacheTensorRtVersion = cache.TensorRtVersion,
+            Method = cache.Algorithm == CalibrationCacheAlgorithm.MinMaxCalibration ? CalibrationMethod.Max : CalibrationMethod.Entropy,
+        };
+        var ranges = cache.Entries.Select(e =>
+        {
+            float amax = cache.GetAmax(e.Key);
+            return new TensorRangeReport(e.Key, 0, -amax, amax, new Dictionary<CalibrationMethod, float>(), options.Method.Value, amax, 0);
+        }).ToList();
+        return Build(model, [], ranges, options, TimeSpan.Zero, cache);
+    }
+
+    /// <summary>
+    /// Places Q/DQ again on <paramref name="model"/> with the ranges <paramref name="from"/> chose and other placement
+    /// options (e.g. more nodes excluded): no calibration, no method choice; the cache is kept as it was.
+    /// </summary>
+    internal static QuantizeResult Rebuild(OnnxModel model, QuantizeResult from, QuantizeOptions options, QdqOptions qdq)
+    {
+        var method = from.Selection?.Chosen ?? options.Method ?? CalibrationMethod.Mse;
+        return Build(model, from.Statistics, [.. from.Ranges], options with { Method = method, Qdq = qdq }, from.CalibrationTime, from.Cache)
+            with { Selection = from.Selection };
+    }
+
+    /// <summary>
+    /// The activations to calibrate: those the placement will quantize, or null (every float activation) when
+    /// <see cref="QuantizeOptions.CalibrateAllTensors"/> asks for it or the weights live in external files (planning
+    /// reads the weights, and inlining them here could push the calibration model past protobuf's 2 GB).
+    /// </summary>
+    private static IReadOnlySet<string>? TensorsToCalibrate(OnnxModel model, QuantizeOptions options) =>
+        options.CalibrateAllTensors || model.HasExternalData ? null : QdqInserter.TensorsNeedingRanges(model.Proto, options.Qdq);
+
+    private static void EnsureNormalized(OnnxModel model)
+    {
+        if (model.Normalization is null)
+        {
+            ModelNormalizer.Normalize(model);
+        }
+    }
+
+    private static QuantizeResult Build(OnnxModel model, IReadOnlyList<TensorStatistics> statistics, List<TensorRangeReport> ranges, QuantizeOptions options, TimeSpan calibrationTime,
+        CalibrationCache? existingCache = null)
+    {
+        EnsureNormalized(model);
+        // Q/DQ insertion reads and rewrites weights: bring external tensors into the proto (saving moves them out again above 2 GB).
+        model.InlineExternalData();
+        if (statistics.Count > 0 && options.Qdq.Histograms is null)
+        {
+            options = options with { Qdq = options.Qdq with { Histograms = statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal) } };
+        }
+        QdqResult qdq = options.Qdq.Profile == QdqProfile.OrtCpu
+            // Integer kernels need asymmetric uint8 ranges: the observed [min, max], clipped to the chosen amax.
+            ? QdqInserter.Insert(model.Proto, ranges.ToDictionary(r => r.Name, r => new TensorRange(Math.Clamp(r.Min, -r.Amax, r.Amax), Math.Clamp(r.Max, -r.Amax, r.Amax)), StringComparer.Ordinal), options.Qdq)
+            : QdqInserter.Insert(model.Proto, ranges.ToDictionary(r => r.Name, r => r.Amax, StringComparer.Ordinal), options.Qdq);
+        // The opset the user's file had, not the one normalization already raised it to.
+        qdq.Report.OriginalOpset = model.Normalization!.OriginalOpset;
+        var algorithm = options.Method == CalibrationMethod.Max ? CalibrationCacheAlgorithm.MinMaxCalibration : CalibrationCacheAlgorithm.EntropyCalibration2;
+        // A cache that was read is returned as it is: re-deriving scale = amax / 127 could change its last bits.
+        var cache = existingCache ?? CalibrationCache.FromAmax(ranges.Select(r => new KeyValuePair<string, float>(r.Name, r.Amax)), options.CacheTensorRtVersion, algorithm);
+        return new QuantizeResult(qdq.Model, qdq.Report, cache, ranges, statistics, calibrationTime) { Normalization = model.Normalization };
+    }
+}
