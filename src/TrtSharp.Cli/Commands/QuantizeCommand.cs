@@ -37,12 +37,13 @@ internal static class QuantizeCommand
         var trtVersion = new Option<string>("--trt-version") { Description = "TensorRT version written in the cache header.", DefaultValueFactory = _ => "10.16.1" };
         var report = new Option<string?>("--report") { Description = "Report folder: report.json, summary.txt (default: <output>.report)." };
         var plots = new Option<bool>("--plots") { Description = "Also write a histogram PNG per tensor with each method's threshold." };
+        var calibrateAll = new Option<bool>("--calibrate-all") { Description = "Calibrate every float activation, not only those that get Q/DQ: the cache and report then cover every tensor (TensorRT implicit INT8 reads them all); slower, more memory." };
         var fromCache = new Option<string?>("--from-cache") { Description = "Skip calibration: take the ranges from an existing TensorRT calibration cache." };
         var targets = new TargetSearch();
         var batch = new Option<int>("--batch-size") { Description = "Windows per batch for --speech.", DefaultValueFactory = _ => SpeechWindowDataset.DefaultBatchSize };
         var command = new Command("quantize", "INT8 post-training quantization on the CPU: calibrate on ONNX Runtime, write a Q/DQ model, a TensorRT 10 calibration cache and a report, and validate against FP32.")
         {
-            model, data, speech, mel, holdout, method, percentile, target, excludeNodes, excludeOps, output, cache, trtVersion, report, plots, fromCache, batch,
+            model, data, speech, mel, holdout, method, percentile, target, excludeNodes, excludeOps, output, cache, trtVersion, report, plots, calibrateAll, fromCache, batch,
         };
         foreach (Option option in targets.All)
         {
@@ -58,6 +59,7 @@ internal static class QuantizeCommand
             {
                 Method = ParseMethod(parse.GetRequiredValue(method)),
                 Percentile = parse.GetValue(percentile),
+                CalibrateAllTensors = parse.GetValue(calibrateAll),
                 CacheTensorRtVersion = CalibrationCache.ParseVersion(parse.GetRequiredValue(trtVersion)),
                 Qdq = new QdqOptions { Profile = profile, ExcludeNodes = parse.GetRequiredValue(excludeNodes), ExcludeOpTypes = parse.GetRequiredValue(excludeOps) },
             };

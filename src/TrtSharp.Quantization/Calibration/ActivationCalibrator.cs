@@ -45,8 +45,10 @@ internal static class ActivationCalibrator
     /// <param name="progress">Batch progress.</param>
     /// <param name="deriveClamps">Compute Max/Min/Relu/Clip outputs from their input instead of tapping them.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
+    /// <param name="only">When given, only these tensors are tapped and collected (the ones a Q/DQ placement quantizes):
+    /// fewer ONNX Runtime outputs to materialize, fewer histograms, and ONNX Runtime keeps its fusions elsewhere.</param>
     internal static IReadOnlyList<TensorStatistics> Collect(OnnxModel model, ICalibrationDataset data, OnnxRuntimeOptions? options,
-        IProgress<ProgressUpdate>? progress, bool deriveClamps, CancellationToken cancellationToken)
+        IProgress<ProgressUpdate>? progress, bool deriveClamps, CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -55,14 +57,22 @@ internal static class ActivationCalibrator
             ModelNormalizer.Normalize(model);
         }
         options = options?.Clone() ?? new OnnxRuntimeOptions();
-        options.TapAllFloatingPoint = true;
+        if (only is null)
+        {
+            options.TapAllFloatingPoint = true;
+        }
         int histogramThreads = SplitThreads(options, Environment.ProcessorCount);
         // Clamp-like activations (Max/Min with a constant, Relu, Clip) are computed from their input on the worker:
         // exactly the values ONNX Runtime would produce, without one more full-size output per batch.
         var derivable = deriveClamps ? DerivedActivation.Find(model.Proto).ToList() : [];
         var derivableNames = derivable.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         derivable.RemoveAll(d => derivableNames.Contains(d.Source)); // in a chain, the later ones stay taps
-        var session = OpenTapped(model, options, derivable);
+        if (only is not null)
+        {
+            // Deriving only saves an output when the source is wanted anyway; otherwise the derived tensor is tapped itself.
+            derivable.RemoveAll(d => !only.Contains(d.Name) || !only.Contains(d.Source));
+        }
+        var session = OpenTapped(model, options, derivable, only);
         // A tensor the caller tapped explicitly (or a graph input/output) is collected as tapped, never twice.
         var present = session.Inputs.Concat(session.Outputs).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         derivable.RemoveAll(d => present.Contains(d.Name));
@@ -71,15 +81,16 @@ internal static class ActivationCalibrator
         {
             // Some source turned out not to be float32 once ONNX Runtime inferred the types: tap those tensors instead.
             session.Dispose();
-            session = OpenTapped(model, options, derivable);
+            session = OpenTapped(model, options, derivable, only);
         }
         using var sessionScope = session;
         // Histograms of batch k are built on worker threads while ONNX Runtime runs batch k+1 on the other of two
         // bindings (ping-pong), so the histogram cost hides behind inference instead of adding to it.
         var collector = new StatisticsCollector { UseTwoThreads = false };
         var bindings = new Dictionary<string, IInferenceBinding>(StringComparer.Ordinal);
-        var floatOutputs = session.Outputs.Where(o => o.ElementType == TensorElementType.Float).Select(o => o.Name).ToArray();
-        var floatInputs = session.Inputs.Where(i => i.ElementType == TensorElementType.Float).Select(i => i.Name).ToArray();
+        bool Wanted(TensorDescriptor t) => t.ElementType == TensorElementType.Float && (only is null || only.Contains(t.Name) || options.Taps.Contains(t.Name));
+        var floatOutputs = session.Outputs.Where(Wanted).Select(o => o.Name).ToArray();
+        var floatInputs = session.Inputs.Where(Wanted).Select(i => i.Name).ToArray();
         var derived = derivable.ToLookup(d => d.Source, StringComparer.Ordinal);
         long samples = 0, batches = 0;
         Task pending = Task.CompletedTask;
@@ -133,12 +144,25 @@ internal static class ActivationCalibrator
         return collector.ToStatistics();
     }
 
-    private static OnnxRuntimeSession OpenTapped(OnnxModel model, OnnxRuntimeOptions options, IReadOnlyList<DerivedActivation> derived)
+    private static OnnxRuntimeSession OpenTapped(OnnxModel model, OnnxRuntimeOptions options, IReadOnlyList<DerivedActivation> derived, IReadOnlySet<string>? only)
     {
         var tapped = options.Clone();
         foreach (var d in derived)
         {
             tapped.TapExclusions.Add(d.Name);
+        }
+        if (only is not null)
+        {
+            // Node outputs only (graph inputs arrive as inputs), in node order, each once.
+            var excluded = derived.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+            var known = tapped.Taps.ToHashSet(StringComparer.Ordinal);
+            foreach (var output in model.Proto.Graph.Node.SelectMany(n => n.Output))
+            {
+                if (only.Contains(output) && !excluded.Contains(output) && known.Add(output))
+                {
+                    tapped.Taps.Add(output);
+                }
+            }
         }
         // The session runs the normalized model from memory, so calibrated names are exactly those Q/DQ placement sees;
         // an unchanged model beyond protobuf's 2 GB limit is read by ONNX Runtime from its file instead.

@@ -63,10 +63,13 @@ internal sealed class MseRangeAlgorithm : IRangeAlgorithm
     internal int BestCandidate(ReadOnlySpan<long> counts)
     {
         int n = counts.Length;
-        int padded = (n + 3) & ~3;
+        // Empty bins add exactly 0 to every candidate's error, so the sum stops after the last non-empty bin (the
+        // range often grew to up to twice the largest value, leaving the top of the histogram empty).
+        int used = counts.LastIndexOfAnyExcept(0L) + 1;
+        int padded = (used + 3) & ~3;
         var centre = new double[padded];
         var weight = new double[padded];
-        for (int j = 0; j < n; j++)
+        for (int j = 0; j < used; j++)
         {
             centre[j] = j + 0.5;
             weight[j] = counts[j];

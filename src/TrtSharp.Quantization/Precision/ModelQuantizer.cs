@@ -33,9 +33,10 @@ public static class ModelQuantizer
         options.Validate();
         EnsureNormalized(model);
         var clock = Stopwatch.StartNew();
+        var only = TensorsToCalibrate(model, options);
         if (options.Method is not null)
         {
-            var statistics = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, cancellationToken);
+            var statistics = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, deriveClamps: true, cancellationToken, only);
             var calibrationTime = clock.Elapsed;
             progress?.Report(new ProgressUpdate("choosing ranges", 0, statistics.Count));
             return FromStatistics(model, statistics, options, calibrationTime);
@@ -44,7 +45,7 @@ public static class ModelQuantizer
         // Automatic: one batch in SelectionPeriod is held back from calibration to judge the candidates on.
         var calibrateOn = new InterleavedSplit(calibration, SelectionPeriod, heldBack: false);
         var judgeOn = new InterleavedSplit(calibration, SelectionPeriod, heldBack: true);
-        var collected = ActivationCalibrator.Collect(model, calibrateOn, runtimeOptions, progress, cancellationToken);
+        var collected = ActivationCalibrator.Collect(model, calibrateOn, runtimeOptions, progress, deriveClamps: true, cancellationToken, only);
         TimeSpan calibrated = clock.Elapsed;
         return Select(model, collected, options, calibrated, judgeOn, calibration, runtimeOptions, progress, cancellationToken);
     }
@@ -63,7 +64,7 @@ public static class ModelQuantizer
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var reports = statistics.Select(s => TensorRangeReport.From(s, CalibrationMethod.Max, options.Percentile)).ToList();
+        var reports = TensorRangeReport.FromAll(statistics, CalibrationMethod.Max, options.Percentile);
         var histograms = statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal);
         var runtime = (runtimeOptions ?? new OnnxRuntimeOptions()).Clone();
         runtime.LogSeverity = OnnxRuntimeLogSeverity.Error;
@@ -124,11 +125,11 @@ public static class ModelQuantizer
         options.Validate();
         if (options.Method is { } method)
         {
-            var ranges = statistics.Select(s => TensorRangeReport.From(s, method, options.Percentile)).ToList();
+            var ranges = TensorRangeReport.FromAll(statistics, method, options.Percentile);
             return Build(model, statistics, ranges, options, calibrationTime);
         }
         // No data to judge methods on: MSE (the least quantization error of each tensor), collapse-guarded.
-        var reports = statistics.Select(s => TensorRangeReport.From(s, CalibrationMethod.Mse, options.Percentile)).ToList();
+        var reports = TensorRangeReport.FromAll(statistics, CalibrationMethod.Mse, options.Percentile);
         var guarded = GuardedRanges.For(reports, statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal), CalibrationMethod.Mse, out _);
         return Build(model, statistics, guarded, options with { Method = CalibrationMethod.Mse }, calibrationTime);
     }
@@ -166,6 +167,14 @@ public static class ModelQuantizer
         return Build(model, from.Statistics, [.. from.Ranges], options with { Method = method, Qdq = qdq }, from.CalibrationTime, from.Cache)
             with { Selection = from.Selection };
     }
+
+    /// <summary>
+    /// The activations to calibrate: those the placement will quantize, or null (every float activation) when
+    /// <see cref="QuantizeOptions.CalibrateAllTensors"/> asks for it or the weights live in external files (planning
+    /// reads the weights, and inlining them here could push the calibration model past protobuf's 2 GB).
+    /// </summary>
+    private static IReadOnlySet<string>? TensorsToCalibrate(OnnxModel model, QuantizeOptions options) =>
+        options.CalibrateAllTensors || model.HasExternalData ? null : QdqInserter.TensorsNeedingRanges(model.Proto, options.Qdq);
 
     private static void EnsureNormalized(OnnxModel model)
     {

@@ -34,6 +34,18 @@ internal static class QdqInserter
         return Insert(model, ranges, options);
     }
 
+    /// <summary>
+    /// The activations <paramref name="options"/>' placement would quantize in <paramref name="model"/>, known before
+    /// calibration: the placement runs once on a copy with every range set to [−1, 1] and no histograms, so layers that
+    /// calibrated values could keep float (the log-domain guard) are still counted — a superset of what any ranges need.
+    /// </summary>
+    internal static IReadOnlySet<string> TensorsNeedingRanges(ModelProto model, QdqOptions options)
+    {
+        var recording = new RecordingRanges();
+        Insert(model, recording, options with { Histograms = null });
+        return recording.Asked;
+    }
+
     /// <summary>Inserts Q/DQ from per-tensor [min, max] ranges (the ORT CPU profile uses both ends; TensorRT only amax).</summary>
     /// <exception cref="QuantizationException">A tensor that needs Q/DQ has no range, a range is invalid, the model is
     /// already quantized.</exception>

@@ -13,6 +13,15 @@ public sealed record QuantizeOptions
     /// </summary>
     public CalibrationMethod? Method { get; init; }
 
+    /// <summary>
+    /// Calibrate every floating-point activation instead of only those the placement quantizes (the default). The
+    /// calibration cache and the range report then cover every tensor (TensorRT's implicit INT8 mode reads them all),
+    /// and <c>ModelQuantizer.FromStatistics</c>
+    /// can place Q/DQ for another profile from the same statistics. Costs memory and time: every activation becomes an
+    /// extra ONNX Runtime output, histogrammed on every batch.
+    /// </summary>
+    public bool CalibrateAllTensors { get; init; }
+
     /// <summary>Percentile for <see cref="CalibrationMethod.Percentile"/>.</summary>
     public double Percentile { get; init; } = PercentileRangeAlgorithm.DefaultPercentile;
 

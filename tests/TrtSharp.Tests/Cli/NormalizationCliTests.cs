@@ -56,10 +56,23 @@ public class NormalizationCliTests
     }
 
     [Test]
+    public void QuantizeCalibratesOnlyTheTensorsThatGetQdqByDefault()
+    {
+        WriteOldOpsetModel();
+        var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--method", "max");
+        run.AssertExit(0);
+        string report = File.ReadAllText(Path.Combine(_f.Directory, "net.int8.qdq.onnx.report", "report.json"));
+        var tensors = JsonDocument.Parse(report).RootElement.GetProperty("tensors").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.That(tensors, Is.EquivalentTo(new[] { "x", "r" }), "the convolutions' activation inputs; the Conv output c and the graph output y get no Q/DQ");
+        var cached = File.ReadAllLines(Path.Combine(_f.Directory, "net.calib.cache")).Skip(1).Select(l => l.Split(':')[0]);
+        Assert.That(cached, Is.EquivalentTo(new[] { "x", "r" }));
+    }
+
+    [Test]
     public void QuantizeConvertsAnOldOpsetModelAndCalibratesNoWeights()
     {
         WriteOldOpsetModel();
-        var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--holdout", _f.HoldoutDir, "--method", "max", "--target-cosine", "0.99");
+        var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--holdout", _f.HoldoutDir, "--method", "max", "--target-cosine", "0.99", "--calibrate-all");
         run.AssertExit(0);
         Assert.That(run.Out, Does.Contain("normalized: opset 9 -> 13").And.Contain("PASSED"));
         string report = File.ReadAllText(Path.Combine(_f.Directory, "net.int8.qdq.onnx.report", "report.json"));

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using TrtSharp.Datasets;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
@@ -37,6 +38,22 @@ public class QuantizePipelineTests
         Assert.That(r.Min, Is.EqualTo(0f), "a ReLU output");
         Assert.That(r.Count, Is.EqualTo(6 * 4 * 4 * 64));
         Assert.That(stats.Select(s => s.TensorName), Is.EquivalentTo(new[] { "x", "c", "r", "y" }));
+    }
+
+    [TestCase(QdqProfile.TensorRt)]
+    [TestCase(QdqProfile.OrtCpu)]
+    public void CalibratingOnlyTheQdqTensorsGivesTheSameModelAsCalibratingEveryTensor(QdqProfile profile)
+    {
+        var data = new TensorFileDataset([_f.CalibrationDir], Inputs());
+        var options = new QuantizeOptions { Qdq = new QdqOptions { Profile = profile } };
+        var planned = ModelQuantizer.Quantize(_f.ModelPath, data, options);
+        var everything = ModelQuantizer.Quantize(_f.ModelPath, data, options with { CalibrateAllTensors = true });
+        Assert.That(everything.Ranges, Has.Count.EqualTo(4));
+        Assert.That(planned.Ranges.Count, Is.LessThan(everything.Ranges.Count), "only the tensors the placement quantizes are calibrated");
+        Assert.That(planned.Selection!.Chosen, Is.EqualTo(everything.Selection!.Chosen));
+        var amax = everything.Ranges.ToDictionary(r => r.Name, r => r.Amax);
+        Assert.That(planned.Ranges.Select(r => (r.Name, r.Amax)), Is.EqualTo(planned.Ranges.Select(r => (r.Name, amax[r.Name]))));
+        Assert.That(planned.Model.ToByteArray(), Is.EqualTo(everything.Model.ToByteArray()), "the same Q/DQ model either way");
     }
 
     [Test]
