@@ -67,7 +67,7 @@ public class QuantizeRealModelBenchmarks
     /// </summary>
     [Benchmark]
     public int QuantizeEntropyEveryTensor() =>
-        ModelQuantizer.Quantize(_detector, _pages, new QuantizeOptions { Method = TrtSharp.Quantization.Calibration.CalibrationMethod.Entropy, CalibrateAllTensors = true }, Options).Model.Graph.Node.Count;
+        ModelQuantizer.Quantize(_detector, _pages, new QuantizeOptions { Method = TrtSharp.Quantization.Calibration.CalibrationMethod.Entropy, CalibrateAllTensors = true }, Options).Model.Graph.Nodes.Count;
 
     /// <summary>Quantization with the method given (entropy): calibration and Q/DQ without the automatic method comparison.</summary>
     [Benchmark]
