@@ -82,7 +82,7 @@ internal static class BenchCommand
             Dictionary<string, long[]>? shapeOverrides = parse.GetValue(shapes) is { } s ? ShapeSpec.Parse(s) : null;
             int intra = parse.GetValue(threads) ?? 0, inter = parse.GetValue(interOp) ?? 0;
             string? optimizedPath = parse.GetValue(saveOptimized);
-            if (optimizedPath is not null && (isMatrix || resolved != "ort"))
+            if (optimizedPath is not null && (isMatrix || resolved != InferenceBackend.OnnxRuntime))
             {
                 throw new ArgumentException("--save-optimized applies to an ONNX Runtime model timed alone or with --compare-with, not to TensorRT plans or --matrix");
             }
