@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using TrtSharp.Interop;
 
 namespace TrtSharp.TensorRT;
 
@@ -8,13 +9,17 @@ namespace TrtSharp.TensorRT;
 /// </summary>
 internal static class TensorRtLibraryProbe
 {
-    /// <summary>The file names of the TensorRT major versions the shim supports, on this platform.</summary>
-    public static IReadOnlyList<string> LibraryNames { get; } = OperatingSystem.IsWindows()
-        ? ["nvinfer_10.dll", "nvinfer_11.dll"]
-        : ["libnvinfer.so.10", "libnvinfer.so.11"];
+    // Probed once per process: the answer only changes when libraries are installed, and every factory Open asks.
+    private static readonly Lazy<string?> Answer = new(Probe);
 
-    /// <summary>"libnvinfer.so.10 and libnvinfer.so.11 not found" when none loads, or null when one does.</summary>
-    public static string? Missing()
+    /// <summary>The runtime libraries (libnvinfer / nvinfer_N.dll) of the TensorRT majors the shim supports, newest first.</summary>
+    public static IReadOnlyList<string> LibraryNames { get; } =
+        [.. NativeLibraryNames.TensorRt(NativeLibraryNames.Current).Where(n => n.Contains("nvinfer", StringComparison.Ordinal))];
+
+    /// <summary>"libnvinfer.so.11 and libnvinfer.so.10 not found …" when none loads, or null when one does.</summary>
+    public static string? Missing() => Answer.Value;
+
+    private static string? Probe()
     {
         foreach (string name in LibraryNames)
         {
