@@ -33,7 +33,7 @@ var data = new TensorFileDataset([dataFolder], inputs);
 Console.WriteLine($"calibrating {Path.GetFileName(modelPath)} on {data.Count} samples");
 
 QuantizeResult result = ModelQuantizer.Quantize(modelPath, data);
-OnnxModel.FromProto(result.Model).Save(outputPath);
+result.Model.Save(outputPath);
 string cachePath = Path.ChangeExtension(outputPath, ".calib.cache");
 result.Cache.Write(cachePath);
 
