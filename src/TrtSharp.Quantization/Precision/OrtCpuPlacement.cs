@@ -12,6 +12,7 @@ namespace TrtSharp.Quantization.Precision;
 /// and Conv bias int32 with scale input_scale·weight_scale[c] and zero point 0 (what QLinearConv expects).
 /// Quantization starts at each Conv ("anchor") and is carried through the pointwise/pooling ops that follow it.
 /// MatMul/Gemm are quantized on their inputs only (<see cref="OrtCpuMatMulPlacement"/>); ConvTranspose stays float.
+/// Before it runs, <see cref="ConvAffineFolding"/> and <see cref="HardSwishRewrite"/> remove float passes it could not fuse.
 /// </summary>
 internal static class OrtCpuPlacement
 {

@@ -181,7 +181,7 @@ internal sealed class QdqGraphEditor
         }
     }
 
-    private static void CollectInputs(GraphProto graph, HashSet<string> names)
+    internal static void CollectInputs(GraphProto graph, HashSet<string> names)
     {
         // Subgraphs may read outer-scope tensors by name, so they count as readers too.
         foreach (var node in graph.Node)

@@ -77,6 +77,13 @@ internal static class QdqInserter
             report._warnings.Add($"default-domain opset raised from {originalOpset} to {RequiredOpset} for per-channel DequantizeLinear ({conversion.Conversions.Count} nodes converted)");
         }
 
+        if (options.Profile == QdqProfile.OrtCpu)
+        {
+            // Float passes ORT cannot run in integer: fewer of them before Q/DQ is placed means fewer round trips.
+            report._nodes.AddRange(ConvAffineFolding.Run(output.Graph, options));
+            report._nodes.AddRange(HardSwishRewrite.Run(output.Graph, options));
+        }
+
         var index = new OnnxGraphIndex(output.Graph);
         var editor = new QdqGraphEditor(index, report);
         var context = new QdqContext(options, ranges, index, report);

@@ -84,9 +84,10 @@ public static class InferenceSessionFactory
                 {
                     return OpenTensorRt(source, options);
                 }
-                catch (Exception ex) when (options.Backend is null && ex is TensorRtParseException or TensorRtUnsupportedException)
+                catch (Exception ex) when (options.Backend is null && ex is TensorRtException or TensorShapeException or CudaException)
                 {
-                    // The model has what this TensorRT cannot build: ONNX Runtime still runs it.
+                    // What this TensorRT cannot build (an unsupported layer, a dynamic dimension without a profile, a failed or
+                    // out-of-memory build): ONNX Runtime still runs the model, and the reason says what to change.
                     reasons.Add($"TensorRT cannot build this model: {ex.Message}");
                 }
             }

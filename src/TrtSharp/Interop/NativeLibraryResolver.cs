@@ -74,6 +74,18 @@ internal static class NativeLibraryResolver
                 loadFailed = true;
             }
 
+            if (!loadFailed && NativeLibrary.TryLoad(TrtsNative.LibraryName, typeof(NativeLibraryResolver).Assembly, null, out nint fromRuntime))
+            {
+                // The runtime's own probing (deps.json native paths, e.g. a package in the NuGet cache) found it.
+                if (AbiMismatch(fromRuntime) is not string mismatch)
+                {
+                    handle = fromRuntime;
+                    return handle;
+                }
+                NativeLibrary.Free(fromRuntime);
+                tried.Append("\n  ").Append(TrtsNative.LibraryName).Append(" from the runtime's probing paths (").Append(mismatch).Append(')');
+            }
+
             if (loadFailed)
             {
                 // The usual cause: a full shim on a machine whose loader cannot find TensorRT's libraries.
@@ -172,10 +184,22 @@ internal static class NativeLibraryResolver
     /// <summary>The platform file name of the shim.</summary>
     public static string FileName => NativeLibraryNames.Shim(NativeLibraryNames.Current);
 
-    /// <summary>Every place probed, in order.</summary>
-    public static IEnumerable<string> Candidates() => Candidates(
-        Environment.GetEnvironmentVariable(PathVariable), AppContext.BaseDirectory, RuntimeInformation.RuntimeIdentifier,
-        NativeLibraryNames.PortableRid(NativeLibraryNames.Current, RuntimeInformation.ProcessArchitecture));
+    /// <summary>
+    /// Every place probed, in order: around the app folder, then around the folder TrtSharp.dll was loaded from when
+    /// that differs (plugin hosts, tools that load the library from elsewhere).
+    /// </summary>
+    public static IEnumerable<string> Candidates()
+    {
+        string env = Environment.GetEnvironmentVariable(PathVariable) ?? "";
+        string rid = RuntimeInformation.RuntimeIdentifier;
+        string portable = NativeLibraryNames.PortableRid(NativeLibraryNames.Current, RuntimeInformation.ProcessArchitecture);
+        var around = Candidates(env, AppContext.BaseDirectory, rid, portable);
+        if (Path.GetDirectoryName(typeof(NativeLibraryResolver).Assembly.Location) is { Length: > 0 } assemblyDir)
+        {
+            around = around.Concat(Candidates(null, assemblyDir, rid, portable));
+        }
+        return around.Distinct(StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Every place probed, in order, for given inputs. A package's <c>runtimes/&lt;rid&gt;/native</c> folder is

@@ -28,6 +28,7 @@ internal sealed class OnnxGraphIndex
         }
 
         GraphOutputs = new HashSet<string>(graph.Output.Select(o => o.Name), StringComparer.Ordinal);
+        GraphInputs = new HashSet<string>(graph.Input.Select(i => i.Name), StringComparer.Ordinal);
         for (var n = 0; n < _nodes.Length; n++)
         {
             var node = _nodes[n];
@@ -72,6 +73,17 @@ internal sealed class OnnxGraphIndex
 
     /// <summary>Names of the graph outputs.</summary>
     public IReadOnlySet<string> GraphOutputs { get; }
+
+    /// <summary>Names of the graph's inputs (initializers listed as inputs included).</summary>
+    public IReadOnlySet<string> GraphInputs { get; }
+
+    private HashSet<string>? _handedOut;
+
+    /// <summary>
+    /// A name used nowhere in the graph and not handed out before by this index (graph rewrites that add tensors;
+    /// the set is this instance's own, so an index cached with its model is never changed by it).
+    /// </summary>
+    public string UniqueName(string wanted) => UniqueNames.Unique(wanted, _handedOut ??= NamesInUse());
 
     /// <summary>Whether <paramref name="node"/> is in the default ONNX domain ("" or "ai.onnx").</summary>
     public static bool IsDefaultDomain(NodeProto node) => node.Domain.Length == 0 || node.Domain == "ai.onnx";

@@ -21,6 +21,7 @@ public sealed unsafe class TensorRtContext : IInferenceSession
     private readonly bool _ownsEngine;
     private readonly Dictionary<string, byte[]> _utf8Names = new(StringComparer.Ordinal);
     private readonly CudaStream _stream;
+    private CudaStream? _callerStream;
     private LayerProfiler? _profiler;
     private readonly Dictionary<string, OutputAllocator> _outputAllocators = new(StringComparer.Ordinal);
 
@@ -145,12 +146,16 @@ public sealed unsafe class TensorRtContext : IInferenceSession
     /// <summary>Sets the shape of a dynamic input (within the active profile's min/max).</summary>
     public void SetInputShape(string name, ReadOnlySpan<long> shape)
     {
-        State.Invalidate();
         var dims = ShimDims.From(shape, name);
-        fixed (byte* n = Utf8(name))
+        // Under the gate like a binding's run, so a direct call cannot change the context under it.
+        lock (Gate)
         {
-            using var context = Handle.Lease();
-            NativeStatus.Check(TrtsNative.ContextSetInputShape(context.Value, n, &dims), $"setting the shape of input '{name}' to {HostTensor.FormatShape(shape)}");
+            State.Invalidate();
+            fixed (byte* n = Utf8(name))
+            {
+                using var context = Handle.Lease();
+                NativeStatus.Check(TrtsNative.ContextSetInputShape(context.Value, n, &dims), $"setting the shape of input '{name}' to {HostTensor.FormatShape(shape)}");
+            }
         }
     }
 
@@ -158,10 +163,13 @@ public sealed unsafe class TensorRtContext : IInferenceSession
     public long[] GetTensorShape(string name)
     {
         TrtsDims dims;
-        fixed (byte* n = Utf8(name))
+        lock (Gate)
         {
-            using var context = Handle.Lease();
-            NativeStatus.Check(TrtsNative.ContextGetTensorShape(context.Value, n, &dims), $"reading the shape of '{name}'");
+            fixed (byte* n = Utf8(name))
+            {
+                using var context = Handle.Lease();
+                NativeStatus.Check(TrtsNative.ContextGetTensorShape(context.Value, n, &dims), $"reading the shape of '{name}'");
+            }
         }
         return ShimDims.ToArray(dims);
     }
@@ -169,11 +177,14 @@ public sealed unsafe class TensorRtContext : IInferenceSession
     /// <summary>Binds a tensor to device memory of at least its byte size.</summary>
     public void SetTensorAddress(string name, IntPtr devicePointer)
     {
-        State.Invalidate();
-        fixed (byte* n = Utf8(name))
+        lock (Gate)
         {
-            using var context = Handle.Lease();
-            NativeStatus.Check(TrtsNative.ContextSetTensorAddress(context.Value, n, (void*)devicePointer), $"binding '{name}'");
+            State.Invalidate();
+            fixed (byte* n = Utf8(name))
+            {
+                using var context = Handle.Lease();
+                NativeStatus.Check(TrtsNative.ContextSetTensorAddress(context.Value, n, (void*)devicePointer), $"binding '{name}'");
+            }
         }
     }
 
@@ -245,21 +256,30 @@ public sealed unsafe class TensorRtContext : IInferenceSession
     /// <remarks>
     /// Not named <c>EnqueueAsync</c>: it returns no task; completion is signalled by the CUDA stream, as with
     /// TensorRT's <c>enqueueV3</c>. Buffers bound with <see cref="SetTensorAddress"/> must stay alive until then.
+    /// <see cref="Dispose"/> waits for the last stream given here; if you dispose that stream first, synchronize it
+    /// before (the context's memory is in use until the queued work completes).
     /// </remarks>
     public void Enqueue(CudaStream stream)
     {
-        MakeDeviceCurrent();
-        EnqueueCore(stream, reportProfile: true);
+        ArgumentNullException.ThrowIfNull(stream);
+        lock (Gate)
+        {
+            MakeDeviceCurrent();
+            EnqueueCore(stream, reportProfile: true);
+            // Dispose waits for this stream too: the context's memory is in use until the queued work completes.
+            _callerStream = stream;
+        }
     }
 
     /// <summary>enqueueV3; <paramref name="reportProfile"/> is false while the stream is being captured into a graph.</summary>
     internal void EnqueueCore(CudaStream stream, bool reportProfile)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        // Hold the stream across the call: a concurrent Dispose must not destroy it while TensorRT enqueues on it.
-        using (var lease = stream.Lease())
+        // Hold the stream across the call and the profiler report: a concurrent Dispose must not destroy it while
+        // TensorRT enqueues on it, and reportToProfiler reads the stream of the last enqueue (NvInferRuntime.h).
+        using var lease = stream.Lease();
+        using (var context = Handle.Lease())
         {
-            using var context = Handle.Lease();
             NativeStatus.Check(TrtsNative.ContextEnqueue(context.Value, (void*)lease.Value), "trts_context_enqueue");
         }
         if (reportProfile)
@@ -367,6 +387,7 @@ public sealed unsafe class TensorRtContext : IInferenceSession
                     // stream is done is undefined behaviour (NvInferRuntime.h).
                     MakeDeviceCurrent();
                     _stream.Synchronize();
+                    SynchronizeCallerStream();
                 }
                 catch (CudaException)
                 {
@@ -380,6 +401,24 @@ public sealed unsafe class TensorRtContext : IInferenceSession
         {
             _engine.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Waits for the last stream given to <see cref="Enqueue"/>. When its owner disposed it already, CUDA finishes the
+    /// queued work in the background and nothing here can wait for it: the XML docs of <see cref="Enqueue"/> ask
+    /// callers to synchronize (or keep) their stream until they dispose the context.
+    /// </summary>
+    private void SynchronizeCallerStream()
+    {
+        try
+        {
+            _callerStream?.Synchronize();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed by its owner: documented as the caller's responsibility.
+        }
+        _callerStream = null;
     }
 
     internal byte[] Utf8(string name) =>

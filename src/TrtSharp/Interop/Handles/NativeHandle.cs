@@ -82,9 +82,16 @@ internal abstract class NativeHandle : SafeHandle
         {
             throw new ObjectDisposedException(Kind);
         }
-#pragma warning restore CA1513
-        // DangerousAddRef throws ObjectDisposedException as well when a Dispose won the race since the check.
+        // DangerousAddRef throws only once the handle is closed; while another lease holds a disposed handle it still
+        // succeeds, so the flag is read again after taking the reference.
         DangerousAddRef(ref added);
+        if (IsDisposed)
+        {
+            DangerousRelease();
+            added = false;
+            throw new ObjectDisposedException(Kind);
+        }
+#pragma warning restore CA1513
     }
 
     /// <inheritdoc />
