@@ -155,7 +155,8 @@ public partial class PackageSmokeTests
         using var package = ZipFile.OpenRead(_feed.PackageFile("TrtSharp.Quantization"));
         var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
         var core = nuspec.Descendants().Single(d => d.Name.LocalName == "dependency" && (string?)d.Attribute("id") == "TrtSharp");
-        Assert.That((string?)core.Attribute("version"), Is.EqualTo(_feed.Version));
+        // Exactly this version ("[v]"), not "v or later": the quantization package uses core internals.
+        Assert.That((string?)core.Attribute("version"), Is.EqualTo($"[{_feed.Version}]"));
         Assert.That(package.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/TrtSharp.Quantization.xml"));
     }
 
