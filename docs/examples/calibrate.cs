@@ -11,10 +11,10 @@
 // The package versions above are the ones docs/packages.md lists; the smoke test runs this file against them.
 
 using TrtSharp.Datasets;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Quantization.Precision;
+using TrtSharp.Tensors;
 
 if (args.Length != 3)
 {

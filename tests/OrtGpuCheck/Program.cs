@@ -7,6 +7,7 @@ using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 var graph = new GraphProto { Name = "relu" };
 graph.Input.Add(Tensor("x"));

@@ -3,6 +3,7 @@ using TrtSharp.Datasets;
 using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Quantization.Calibration;
+using TrtSharp.Tensors;
 using TrtSharp.Tools.Models;
 using TrtSharp.Tools.Speech;
 

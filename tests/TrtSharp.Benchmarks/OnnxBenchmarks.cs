@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Benchmarks;
 

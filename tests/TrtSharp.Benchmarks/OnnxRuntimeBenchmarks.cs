@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.OnnxRuntime;
-using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Benchmarks;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Quantization.Precision;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.RealModels;
 using TrtSharp.Tools.Models;
 

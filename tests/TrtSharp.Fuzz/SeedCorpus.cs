@@ -1,11 +1,11 @@
 using Google.Protobuf;
-using TrtSharp.Inference;
 using TrtSharp.IO;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.Quantization.Calibration;
 using TrtSharp.TensorRT;
+using TrtSharp.Tensors;
 using TrtSharp.Tools.Audio;
 
 namespace TrtSharp.Fuzz;

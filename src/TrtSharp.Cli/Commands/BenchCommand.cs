@@ -8,6 +8,7 @@ using TrtSharp.Comparison;
 using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
+using TrtSharp.Tensors;
 using TrtSharp.Tools.Reporting;
 
 namespace TrtSharp.Cli.Commands;

@@ -7,6 +7,7 @@ using TrtSharp.Comparison;
 using TrtSharp.Inference;
 using TrtSharp.IO;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 using TrtSharp.Tools.Reporting;
 
 namespace TrtSharp.Cli.Commands;

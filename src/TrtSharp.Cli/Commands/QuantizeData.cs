@@ -3,6 +3,7 @@ using TrtSharp.Datasets;
 using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 using TrtSharp.Tools.Models;
 using TrtSharp.Tools.Speech;
 

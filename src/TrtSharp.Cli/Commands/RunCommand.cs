@@ -8,6 +8,7 @@ using TrtSharp.Inference;
 using TrtSharp.IO;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Cli.Commands;
 

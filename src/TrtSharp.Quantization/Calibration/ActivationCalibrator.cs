@@ -5,6 +5,7 @@ using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Normalization;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Quantization.Calibration;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using TrtSharp.Datasets;
 using TrtSharp.Diagnostics;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Normalization;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Quantization.Calibration;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Quantization.Precision;
 

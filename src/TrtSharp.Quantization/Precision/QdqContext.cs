@@ -1,7 +1,7 @@
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Quantization.Precision;
 

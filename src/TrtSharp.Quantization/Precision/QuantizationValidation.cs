@@ -1,6 +1,7 @@
 using TrtSharp.Comparison;
 using TrtSharp.Datasets;
 using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Quantization.Precision;
 

@@ -6,6 +6,7 @@ using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tools.Conformance;
 

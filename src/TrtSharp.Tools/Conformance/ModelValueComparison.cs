@@ -1,5 +1,5 @@
 using TrtSharp.Comparison;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tools.Conformance;
 

@@ -1,5 +1,6 @@
 using TrtSharp.Errors;
 using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tools.Speech;
 

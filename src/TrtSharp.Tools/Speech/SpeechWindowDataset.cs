@@ -1,5 +1,6 @@
 using TrtSharp.Datasets;
 using TrtSharp.Inference;
+using TrtSharp.Tensors;
 using TrtSharp.Tools.Audio;
 
 namespace TrtSharp.Tools.Speech;

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tools.Speech;
 

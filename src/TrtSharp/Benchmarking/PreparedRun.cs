@@ -1,4 +1,5 @@
 using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Benchmarking;
 

@@ -1,9 +1,9 @@
 using TrtSharp.Datasets;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.IO;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Comparison;
 

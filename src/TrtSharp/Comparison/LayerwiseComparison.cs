@@ -1,9 +1,9 @@
 using Google.Protobuf;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.IO;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Comparison;
 

@@ -1,6 +1,6 @@
 using System.Numerics;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Comparison;
 

@@ -1,4 +1,4 @@
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Datasets;
 

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Datasets;
 

@@ -1,5 +1,5 @@
 using TrtSharp.Errors;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Datasets;
 

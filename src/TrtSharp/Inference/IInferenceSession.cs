@@ -1,3 +1,5 @@
+using TrtSharp.Tensors;
+
 namespace TrtSharp.Inference;
 
 /// <summary>

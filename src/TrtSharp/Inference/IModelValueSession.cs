@@ -1,3 +1,5 @@
+using TrtSharp.Tensors;
+
 namespace TrtSharp.Inference;
 
 /// <summary>A session that also exchanges non-tensor values (sequences, optionals) with its model.</summary>

@@ -1,9 +1,9 @@
 using TrtSharp.IO;
 using Google.Protobuf;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Normalization;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Onnx;
 

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Onnx;
 

@@ -1,8 +1,8 @@
 using TrtSharp.IO;
 using Google.Protobuf;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Onnx;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.OnnxRuntime;
 

@@ -6,6 +6,7 @@ using TrtSharp.Inference;
 using TrtSharp.IO;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.OnnxRuntime;
 

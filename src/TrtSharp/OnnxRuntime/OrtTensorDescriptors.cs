@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.OnnxRuntime;
 

@@ -2,8 +2,8 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
-using BFloat16 = TrtSharp.Inference.BFloat16;
+using TrtSharp.Tensors;
+using BFloat16 = TrtSharp.Tensors.BFloat16;
 using OrtElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 
 namespace TrtSharp.OnnxRuntime;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.TensorRT;
 

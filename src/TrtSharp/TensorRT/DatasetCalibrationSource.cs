@@ -1,7 +1,7 @@
 using TrtSharp.Cuda;
 using TrtSharp.Datasets;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.TensorRT;
 

@@ -1,6 +1,6 @@
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Interop.Generated;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.TensorRT;
 

@@ -1,6 +1,7 @@
 using TrtSharp.Cuda;
 using TrtSharp.Errors;
 using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.TensorRT;
 

@@ -5,6 +5,7 @@ using TrtSharp.Inference;
 using TrtSharp.Interop;
 using TrtSharp.Interop.Generated;
 using TrtSharp.Interop.Handles;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.TensorRT;
 

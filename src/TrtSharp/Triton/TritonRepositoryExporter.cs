@@ -1,5 +1,4 @@
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.IO;
 using TrtSharp.Onnx;
 using TrtSharp.TensorRT;

@@ -1,6 +1,6 @@
 using Google.Protobuf;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.Cli;
 using TrtSharp.Tests.OnnxRuntime;
 

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Numpy;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.BadInputs;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TrtSharp.Onnx;
-using TrtSharp.Tests.Models;
-using TrtSharp.Tests.Precision.AutoCast;
+using TrtSharp.Tests.Tools.Models;
+using TrtSharp.Tests.Quantization.Precision.AutoCast;
 
 namespace TrtSharp.Tests.Cli;
 

@@ -82,7 +82,7 @@ public class BuildCommandTests
     public void LegacyCalibrationFromSpeechWithoutTensorRtFailsWithOneClearLine()
     {
         string model = TrtSharp.Tools.Models.DefaultModels.EnsureInstalled().Embedding;
-        string manifest = Path.Combine(TrtSharp.Tests.Models.InstalledSpeechModels.CalibrationDataDirectory(), "manifest.csv");
+        string manifest = Path.Combine(TrtSharp.Tests.Tools.Models.InstalledSpeechModels.CalibrationDataDirectory(), "manifest.csv");
         string plan = Path.Combine(Path.GetTempPath(), $"trtsharp-{Guid.NewGuid():N}.plan");
         string cache = plan + ".cache";
 

@@ -1,6 +1,6 @@
 using Google.Protobuf;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.OnnxRuntime;
 
 namespace TrtSharp.Tests.Cli;

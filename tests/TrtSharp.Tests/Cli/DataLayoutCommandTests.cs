@@ -1,6 +1,6 @@
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Numpy;
-using TrtSharp.Tests.Quantization;
+using TrtSharp.Tensors;
+using TrtSharp.Tests.Quantization.Pipeline;
 
 namespace TrtSharp.Tests.Cli;
 

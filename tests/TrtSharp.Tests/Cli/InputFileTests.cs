@@ -1,8 +1,8 @@
 using System.Text.Json;
 using TrtSharp.Comparison;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.Cli;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.OnnxRuntime;
 
 namespace TrtSharp.Tests.Cli;
@@ -76,8 +76,8 @@ public class InspectAndRunCommandTests
     {
         var run = CliRun.Of("run", $"{Conv}/model.onnx", "--data", $"{Conv}/test_data_set_0", "--output-dir", _dir);
         run.AssertExit(0);
-        var saved = (TrtSharp.Inference.HostTensor<float>)NpyFile.Read(Path.Combine(_dir, "y.npy"));
-        var expected = (TrtSharp.Inference.HostTensor<float>)TrtSharp.Onnx.TensorProtoFile.Read($"{Conv}/test_data_set_0/output_0.pb").Tensor;
+        var saved = (TrtSharp.Tensors.HostTensor<float>)NpyFile.Read(Path.Combine(_dir, "y.npy"));
+        var expected = (TrtSharp.Tensors.HostTensor<float>)TrtSharp.Onnx.TensorProtoFile.Read($"{Conv}/test_data_set_0/output_0.pb").Tensor;
         Assert.That(saved.Shape.ToArray(), Is.EqualTo(expected.Shape.ToArray()));
         Assert.That(saved.Data, Is.EqualTo(expected.Data).Within(1e-5f));
         Assert.That(run.Out, Does.Contain("input_0.pb"));

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Google.Protobuf;
 using TrtSharp.Onnx.Protobuf;
-using TrtSharp.Tests.Quantization;
+using TrtSharp.Tests.Quantization.Pipeline;
 using static TrtSharp.Tests.Onnx.Normalization.OldOpsetModels;
-using static TrtSharp.Tests.Precision.ModelBuilder;
+using static TrtSharp.Tests.Quantization.Precision.ModelBuilder;
 
 namespace TrtSharp.Tests.Cli;
 
@@ -119,8 +119,8 @@ public class NormalizationCliTests
         string outDir = Path.Combine(_f.Directory, "out");
         var run = CliRun.Of("run", $"{Mm}/model.onnx", "--data", $"{Mm}/test_data_set_0", "--output-dir", outDir);
         run.AssertExit(0);
-        var saved = (TrtSharp.Inference.HostTensor<float>)TrtSharp.Onnx.Numpy.NpyFile.Read(Directory.GetFiles(outDir, "*.npy").Single());
-        var expected = (TrtSharp.Inference.HostTensor<float>)TrtSharp.Onnx.TensorProtoFile.Read($"{Mm}/test_data_set_0/output_0.pb").Tensor;
+        var saved = (TrtSharp.Tensors.HostTensor<float>)TrtSharp.Onnx.Numpy.NpyFile.Read(Directory.GetFiles(outDir, "*.npy").Single());
+        var expected = (TrtSharp.Tensors.HostTensor<float>)TrtSharp.Onnx.TensorProtoFile.Read($"{Mm}/test_data_set_0/output_0.pb").Tensor;
         Assert.That(saved.Data, Is.EqualTo(expected.Data).Within(1e-5f));
     }
 
@@ -159,7 +159,7 @@ public class NormalizationCliTests
         Directory.CreateDirectory(calib);
         for (int i = 0; i < 3; i++)
         {
-            TrtSharp.Onnx.Numpy.NpyFile.Write(Path.Combine(calib, $"s{i}.npy"), new TrtSharp.Inference.HostTensor<float>([3, 2, 5], Random(30, 50 + i, 3f)));
+            TrtSharp.Onnx.Numpy.NpyFile.Write(Path.Combine(calib, $"s{i}.npy"), new TrtSharp.Tensors.HostTensor<float>([3, 2, 5], Random(30, 50 + i, 3f)));
         }
         string output = Path.Combine(_f.Directory, "softsign.int8.onnx");
         var run = CliRun.Of("quantize", $"{Softsign}/model.onnx", "--data", calib, "--holdout", calib, "-o", output, "--cache", Path.Combine(_f.Directory, "softsign.cache"),

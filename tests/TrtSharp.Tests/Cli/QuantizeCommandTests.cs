@@ -1,7 +1,7 @@
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
-using TrtSharp.Tests.Quantization;
+using TrtSharp.Tensors;
+using TrtSharp.Tests.Quantization.Pipeline;
 
 namespace TrtSharp.Tests.Cli;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using TrtSharp.Tests.Models;
-using TrtSharp.Tests.Precision.Sensitivity;
+using TrtSharp.Tests.Tools.Models;
+using TrtSharp.Tests.Quantization.Precision.Sensitivity;
 
 namespace TrtSharp.Tests.Cli;
 

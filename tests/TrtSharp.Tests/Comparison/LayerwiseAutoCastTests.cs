@@ -1,9 +1,9 @@
 using TrtSharp.Comparison;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Quantization.Precision.AutoCast;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.Cli;
-using TrtSharp.Tests.Precision.AutoCast;
+using TrtSharp.Tests.Quantization.Precision.AutoCast;
 
 namespace TrtSharp.Tests.Comparison;
 

@@ -1,6 +1,6 @@
 using TrtSharp.Comparison;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.Cli;
 using TrtSharp.Tests.OnnxRuntime;
 

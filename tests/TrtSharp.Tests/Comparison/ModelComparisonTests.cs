@@ -1,7 +1,7 @@
 using TrtSharp.Comparison;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.Cli;
 
 namespace TrtSharp.Tests.Comparison;

@@ -6,6 +6,7 @@ using TrtSharp.IO;
 using TrtSharp.Errors;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.Interop;
 using TrtSharp.Tests.OnnxRuntime;
 

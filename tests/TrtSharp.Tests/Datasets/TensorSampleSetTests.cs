@@ -1,8 +1,8 @@
 using TrtSharp.Datasets;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.Datasets;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Numpy;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.OnnxRuntime;
 
 namespace TrtSharp.Tests.IO;

@@ -4,6 +4,7 @@ using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.Interop;
 using TrtSharp.Tests.OnnxRuntime;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Numerics;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Numpy;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.Onnx;
 

@@ -1,6 +1,6 @@
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.Onnx;
 

@@ -1,9 +1,9 @@
 using System.Numerics;
 using Google.Protobuf;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.Onnx;
 

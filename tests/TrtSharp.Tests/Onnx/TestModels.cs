@@ -1,7 +1,7 @@
 using Google.Protobuf;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.Onnx;
 

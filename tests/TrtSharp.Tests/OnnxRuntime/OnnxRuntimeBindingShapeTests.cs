@@ -1,6 +1,7 @@
 using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.OnnxRuntime;
 

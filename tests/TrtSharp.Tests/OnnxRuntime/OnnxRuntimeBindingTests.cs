@@ -1,5 +1,6 @@
 using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.OnnxRuntime;
 
@@ -57,7 +58,7 @@ public class OnnxRuntimeBindingTests
     {
         // The speech CNN's taps carry no shapes in the file: ONNX Runtime's shape inference with the binding's input
         // shapes gives them, so every buffer exists (and stays) from CreateBinding on.
-        string model = TrtSharp.Tests.Models.InstalledSpeechModels.Require().Embedding;
+        string model = TrtSharp.Tests.Tools.Models.InstalledSpeechModels.Require().Embedding;
         using var session = OnnxRuntimeSession.FromFile(model, new OnnxRuntimeOptions { TapAllFloatingPoint = true, IntraOpThreads = 1 });
         var shapes = new Dictionary<string, long[]> { ["input_1"] = [2, 76, 32, 1] };
         var input = new float[2 * 76 * 32];

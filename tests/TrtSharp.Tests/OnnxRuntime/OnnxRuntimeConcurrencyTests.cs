@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.OnnxRuntime;
 

@@ -1,7 +1,7 @@
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.OnnxRuntime;
 

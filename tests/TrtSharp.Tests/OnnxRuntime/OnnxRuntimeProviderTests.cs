@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.OnnxRuntime;
 

@@ -1,5 +1,6 @@
 using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.OnnxRuntime;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.OnnxRuntime;
 

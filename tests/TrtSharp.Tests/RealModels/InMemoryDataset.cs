@@ -1,5 +1,5 @@
 using TrtSharp.Datasets;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.RealModels;
 

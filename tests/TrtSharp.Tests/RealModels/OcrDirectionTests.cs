@@ -1,5 +1,5 @@
-using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Tests.RealModels;

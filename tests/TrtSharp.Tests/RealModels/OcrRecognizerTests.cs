@@ -1,7 +1,7 @@
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Quantization.Precision;
+using TrtSharp.Tensors;
 using TrtSharp.Tools.Models;
 
 namespace TrtSharp.Tests.RealModels;

@@ -1,7 +1,7 @@
-using TrtSharp.Inference;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.Quantization.Precision;
-using TrtSharp.Tests.Speech;
+using TrtSharp.Tensors;
+using TrtSharp.Tests.Tools.Speech;
 using TrtSharp.Tools.Audio;
 using TrtSharp.Tools.Models;
 using TrtSharp.Tools.Speech;

@@ -1,5 +1,5 @@
 using SkiaSharp;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.RealModels;
 

@@ -1,7 +1,7 @@
 using TrtSharp.Cuda;
 using TrtSharp.Datasets;
-using TrtSharp.Inference;
 using TrtSharp.TensorRT;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Tests.TensorRT;
 

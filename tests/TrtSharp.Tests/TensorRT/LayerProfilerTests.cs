@@ -43,7 +43,7 @@ public unsafe class LayerProfilerTests
         var layers = new List<(string Name, float Ms)>();
         using var profiler = new LayerProfiler((name, ms) => layers.Add((name, ms)));
         context.SetLayerProfiler(profiler);
-        var inputs = context.Inputs.ToDictionary(d => d.Name, d => TrtSharp.Inference.RandomTensors.Create(d.ElementType, d.Shape, new Random(1)));
+        var inputs = context.Inputs.ToDictionary(d => d.Name, d => TrtSharp.Tensors.RandomTensors.Create(d.ElementType, d.Shape, new Random(1)));
         context.Run(inputs);
         context.SetLayerProfiler(null);
         Assert.That(layers, Is.Not.Empty);

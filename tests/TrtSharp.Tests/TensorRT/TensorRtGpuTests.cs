@@ -3,6 +3,7 @@ using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.Interop;
 using TrtSharp.Tools.Models;
 using Context = TrtSharp.TensorRT.TensorRtContext;
@@ -116,7 +117,7 @@ public class TensorRtGpuTests
             double scale = reference.Max(v => Math.Abs((double)v));
             double worst = trt.Zip(reference, (a, b) => Math.Abs((double)a - b)).Max();
             Assert.That(worst / scale, Is.LessThan(1e-4), $"batch {batch}: max |error| {worst} at scale {scale}");
-            Assert.That(TrtSharp.Tests.Precision.OrtHarness.Cosine(trt, reference), Is.GreaterThan(0.99999), $"batch {batch}");
+            Assert.That(TrtSharp.Tests.Quantization.Precision.OrtHarness.Cosine(trt, reference), Is.GreaterThan(0.99999), $"batch {batch}");
         }
     }
 
@@ -187,7 +188,7 @@ public class TensorRtGpuTests
             Assert.Ignore("TensorRT 11 has no legacy INT8 calibrator (quantize with Q/DQ instead)");
         }
         var models = DefaultModels.EnsureInstalled();
-        var clips = TrtSharp.Tools.Speech.SpeechClipManifest.Read(Path.Combine(TrtSharp.Tests.Models.InstalledSpeechModels.CalibrationDataDirectory(), "manifest.csv")).ToList();
+        var clips = TrtSharp.Tools.Speech.SpeechClipManifest.Read(Path.Combine(TrtSharp.Tests.Tools.Models.InstalledSpeechModels.CalibrationDataDirectory(), "manifest.csv")).ToList();
         using var mel = OnnxRuntimeSession.FromFile(models.Melspectrogram);
         using var ort = OnnxRuntimeSession.FromFile(models.Embedding);
         string input = ort.Inputs[0].Name;
@@ -207,7 +208,7 @@ public class TensorRtGpuTests
             {
                 var trt = F(context.Run(batch)[context.Outputs[0].Name]);
                 var reference = F(ort.Run(batch)[ort.Outputs[0].Name]);
-                Assert.That(TrtSharp.Tests.Precision.OrtHarness.Cosine(trt, reference), Is.GreaterThan(0.98));
+                Assert.That(TrtSharp.Tests.Quantization.Precision.OrtHarness.Cosine(trt, reference), Is.GreaterThan(0.98));
             }
         }
         finally

@@ -1,9 +1,9 @@
 using TrtSharp.Cuda;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
 using TrtSharp.TensorRT;
+using TrtSharp.Tensors;
 using TrtSharp.Tests.Interop;
 using TrtSharp.Tools.Models;
 
@@ -135,7 +135,7 @@ public class TensorRtRuntimeGpuTests
                 x.AsBytes().CopyTo(binding.Input(input).AsBytes());
                 binding.Run();
                 var reference = F(ort.Run(new Dictionary<string, HostTensor> { [input] = x })[ort.Outputs[0].Name]);
-                Assert.That(TrtSharp.Tests.Precision.OrtHarness.Cosine(F(binding.Output(context.Outputs[0].Name)), reference),
+                Assert.That(TrtSharp.Tests.Quantization.Precision.OrtHarness.Cosine(F(binding.Output(context.Outputs[0].Name)), reference),
                     Is.GreaterThan(0.99999), $"round {round}, batch {batch}");
             }
         }
@@ -166,7 +166,7 @@ public class TensorRtRuntimeGpuTests
                 binding.Run();
                 Assert.That(context.ActiveProfile, Is.EqualTo(binding.Profile));
                 var reference = F(ort.Run(new Dictionary<string, HostTensor> { [input] = x })[ort.Outputs[0].Name]);
-                Assert.That(TrtSharp.Tests.Precision.OrtHarness.Cosine(F(binding.Output(context.Outputs[0].Name)), reference),
+                Assert.That(TrtSharp.Tests.Quantization.Precision.OrtHarness.Cosine(F(binding.Output(context.Outputs[0].Name)), reference),
                     Is.GreaterThan(0.99999), $"round {round}, batch {batch}");
             }
         }

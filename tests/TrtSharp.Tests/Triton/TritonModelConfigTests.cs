@@ -1,4 +1,4 @@
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 using TrtSharp.Triton;
 using TrtSharp.Errors;
 

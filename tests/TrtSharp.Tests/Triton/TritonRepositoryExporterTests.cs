@@ -2,7 +2,7 @@ using TrtSharp.Errors;
 using TrtSharp.Onnx;
 using TrtSharp.TensorRT;
 using TrtSharp.Tests.Cli;
-using TrtSharp.Tests.Models;
+using TrtSharp.Tests.Tools.Models;
 using TrtSharp.Triton;
 
 namespace TrtSharp.Tests.Triton;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Quantization.Precision.AutoCast;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using TrtSharp.Datasets;
 using TrtSharp.Diagnostics;
-using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Normalization;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Quantization.Precision.AutoCast;
 

@@ -1,6 +1,6 @@
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Quantization.Precision.AutoCast;
 

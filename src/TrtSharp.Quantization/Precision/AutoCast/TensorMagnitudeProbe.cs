@@ -1,8 +1,8 @@
 using TrtSharp.Datasets;
 using TrtSharp.Diagnostics;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Quantization.Precision.AutoCast;
 

@@ -1,7 +1,7 @@
 using TrtSharp.Datasets;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Quantization.Precision.Sensitivity;
 

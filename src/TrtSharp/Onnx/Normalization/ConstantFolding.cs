@@ -1,4 +1,3 @@
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Onnx.Normalization;

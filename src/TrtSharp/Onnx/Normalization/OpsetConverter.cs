@@ -1,6 +1,6 @@
 using TrtSharp.Errors;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Onnx.Normalization;
 

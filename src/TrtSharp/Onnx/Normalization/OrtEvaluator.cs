@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
-using TrtSharp.Inference;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Onnx.Normalization;
 

@@ -2,7 +2,7 @@ using TrtSharp.IO;
 using System.Buffers.Binary;
 using System.Text;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Onnx.Numpy;
 

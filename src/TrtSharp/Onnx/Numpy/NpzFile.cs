@@ -1,7 +1,7 @@
 using TrtSharp.IO;
 using System.IO.Compression;
 using TrtSharp.Errors;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Onnx.Numpy;
 

@@ -2,9 +2,9 @@ using Google.Protobuf;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Normalization;
 using TrtSharp.Onnx.Protobuf;
-using TrtSharp.Tests.Precision;
+using TrtSharp.Tests.Quantization.Precision;
 using static TrtSharp.Tests.Onnx.Normalization.OldOpsetModels;
-using static TrtSharp.Tests.Precision.ModelBuilder;
+using static TrtSharp.Tests.Quantization.Precision.ModelBuilder;
 
 namespace TrtSharp.Tests.Onnx.Normalization;
 

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using TrtSharp.Onnx.Protobuf;
-using TrtSharp.Tests.Precision;
+using TrtSharp.Tests.Quantization.Precision;
 
 namespace TrtSharp.Tests.Onnx.Normalization;
 
