@@ -542,6 +542,12 @@ Task("OrtGpuCheck")
 {
     var props = System.IO.File.ReadAllText(root.CombineWithFilePath("Directory.Packages.props").FullPath);
     string Version(string package) => System.Text.RegularExpressions.Regex.Match(props, $"Include=\"{System.Text.RegularExpressions.Regex.Escape(package)}\" Version=\"([^\"]+)\"").Groups[1].Value;
+    // A one-Relu model from the ONNX backend test data (Debian's libonnx-testdata, which .ci/run installs).
+    const string ReluModel = "/usr/share/libonnx-testdata/data/node/test_relu/model.onnx";
+    if (!System.IO.File.Exists(ReluModel))
+    {
+        throw new Exception($"OrtGpuCheck needs {ReluModel}: apt-get install libonnx-testdata");
+    }
     var app = System.IO.Directory.CreateTempSubdirectory("trtsharp-ortgpucheck-").FullName;
     try
     {
@@ -566,7 +572,7 @@ Task("OrtGpuCheck")
         Run("dotnet", $"build \"{app}\" -c {configuration} -p:TreatWarningsAsErrors=false");
         var code = StartProcess("dotnet", new ProcessSettings
         {
-            Arguments = $"run --project \"{app}\" -c {configuration} --no-build",
+            Arguments = $"run --project \"{app}\" -c {configuration} --no-build -- \"{ReluModel}\"",
             WorkingDirectory = app,
             EnvironmentVariables = new Dictionary<string, string> { ["TRTSHARP_NATIVE_PATH"] = nativeBuild.FullPath },
         });

@@ -5,22 +5,21 @@
 using System.Text.RegularExpressions;
 using TrtSharp.Inference;
 using TrtSharp.Onnx;
-using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
-using TrtSharp.Tensors;
 
-var graph = new GraphProto { Name = "relu" };
-graph.Input.Add(Tensor("x"));
-graph.Output.Add(Tensor("y"));
-graph.Node.Add(new NodeProto { OpType = "Relu", Name = "relu", Input = { "x" }, Output = { "y" } });
-var model = new ModelProto { IrVersion = 8, ProducerName = "OrtGpuCheck", Graph = graph };
-model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
+// A one-Relu model from the ONNX backend test data (Debian's libonnx-testdata), path given by the cake target.
+if (args.Length != 1 || !File.Exists(args[0]))
+{
+    Console.WriteLine($"usage: OrtGpuCheck <model.onnx> (got: {string.Join(' ', args)})");
+    return 2;
+}
+var model = OnnxModel.Load(args[0]);
 
 var options = new InferenceSessionOptions { Backend = InferenceBackend.OnnxRuntime };
 options.OnnxRuntime.ExecutionProviders.Add(new TensorRtProviderOptions());
 options.OnnxRuntime.ExecutionProviders.Add(new CudaProviderOptions());
 options.OnnxRuntime.ExecutionProviders.Add(new CpuProviderOptions());
-using OpenedSession opened = InferenceSessionFactory.Open(OnnxModel.FromProto(model), options);
+using OpenedSession opened = InferenceSessionFactory.Open(model, options);
 var session = (OnnxRuntimeSession)opened.Session;
 Console.WriteLine($"choice: {opened.Choice}");
 if (session.ActiveProviders[0] != "CPUExecutionProvider")
@@ -45,15 +44,3 @@ foreach (var (provider, library) in new[] { ("CUDAExecutionProvider", @"libcubla
 Console.WriteLine(failures == 0 ? "OrtGpuCheck passed" : $"OrtGpuCheck failed ({failures})");
 return failures == 0 ? 0 : 1;
 
-static ValueInfoProto Tensor(string name) => new()
-{
-    Name = name,
-    Type = new TypeProto
-    {
-        TensorType = new TypeProto.Types.Tensor
-        {
-            ElemType = (int)TensorElementType.Float,
-            Shape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dimension { DimValue = 1 }, new TensorShapeProto.Types.Dimension { DimValue = 4 } } },
-        },
-    },
-};
