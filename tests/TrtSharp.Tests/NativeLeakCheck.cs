@@ -1,3 +1,4 @@
+using TrtSharp.Diagnostics;
 using System.Collections.Concurrent;
 using NUnit.Framework.Interfaces;
 using TrtSharp.Interop;

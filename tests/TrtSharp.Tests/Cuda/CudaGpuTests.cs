@@ -15,7 +15,7 @@ public partial class CudaGpuTests
     public void NeedDevice()
     {
         CudaTestEnvironment.RequireDevice();
-        _leaksBefore = TrtSharp.Interop.NativeLeakTracker.Count;
+        _leaksBefore = TrtSharp.Diagnostics.NativeLeakTracker.Count;
     }
 
     [TearDown]
@@ -25,7 +25,7 @@ public partial class CudaGpuTests
             return;
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(_leaksBefore), "a CUDA object was finalized without Dispose");
+        Assert.That(TrtSharp.Diagnostics.NativeLeakTracker.Count, Is.EqualTo(_leaksBefore), "a CUDA object was finalized without Dispose");
     }
 
     private static float[] RandomFloats(int count, int seed)

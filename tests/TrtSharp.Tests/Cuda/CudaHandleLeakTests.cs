@@ -18,8 +18,8 @@ public class CudaHandleLeakTests
                 kinds.Add(kind);
         }
 
-        long before = TrtSharp.Interop.NativeLeakTracker.Count;
-        TrtSharp.Interop.NativeLeakTracker.LeakDetected += OnLeak;
+        long before = TrtSharp.Diagnostics.NativeLeakTracker.Count;
+        TrtSharp.Diagnostics.NativeLeakTracker.LeakDetected += OnLeak;
         try
         {
             AbandonHandle();
@@ -28,10 +28,10 @@ public class CudaHandleLeakTests
         }
         finally
         {
-            TrtSharp.Interop.NativeLeakTracker.LeakDetected -= OnLeak;
+            TrtSharp.Diagnostics.NativeLeakTracker.LeakDetected -= OnLeak;
         }
 
-        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(before + 1));
+        Assert.That(TrtSharp.Diagnostics.NativeLeakTracker.Count, Is.EqualTo(before + 1));
         lock (kinds)
             Assert.That(kinds, Is.EqualTo(new[] { "DeviceBuffer" }));
     }
@@ -39,11 +39,11 @@ public class CudaHandleLeakTests
     [Test]
     public void AHandleThatNeverHeldAPointerIsNotALeak()
     {
-        long before = TrtSharp.Interop.NativeLeakTracker.Count;
+        long before = TrtSharp.Diagnostics.NativeLeakTracker.Count;
         AbandonEmptyHandle();
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(before));
+        Assert.That(TrtSharp.Diagnostics.NativeLeakTracker.Count, Is.EqualTo(before));
     }
 
     [Test]
@@ -51,14 +51,14 @@ public class CudaHandleLeakTests
     {
         CudaTestEnvironment.RequireLibrary();
         CudaLibrary.EnsureLoaded();
-        long before = TrtSharp.Interop.NativeLeakTracker.Count;
+        long before = TrtSharp.Diagnostics.NativeLeakTracker.Count;
         var handle = new DeviceMemoryHandle();
         // Not a real allocation: cudaFree validates the pointer and returns an error, which disposal ignores.
         handle.Attach(new IntPtr(0x1000));
         handle.Dispose();
         handle.Dispose();
         Assert.That(handle.IsClosed, Is.True);
-        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(before));
+        Assert.That(TrtSharp.Diagnostics.NativeLeakTracker.Count, Is.EqualTo(before));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

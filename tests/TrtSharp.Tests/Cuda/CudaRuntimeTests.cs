@@ -132,7 +132,7 @@ public partial class CudaRuntimeTests
     public void WithoutADeviceEveryResourceRefusesWithCudaUnavailable()
     {
         CudaTestEnvironment.RequireNoDevice();
-        long leaksBefore = TrtSharp.Interop.NativeLeakTracker.Count;
+        long leaksBefore = TrtSharp.Diagnostics.NativeLeakTracker.Count;
         Assert.Multiple(() =>
         {
             Assert.Throws<CudaUnavailableException>(() => new CudaStream().Dispose());
@@ -145,6 +145,6 @@ public partial class CudaRuntimeTests
         // Nothing was allocated, so nothing can leak.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(leaksBefore));
+        Assert.That(TrtSharp.Diagnostics.NativeLeakTracker.Count, Is.EqualTo(leaksBefore));
     }
 }

@@ -1,3 +1,4 @@
+using TrtSharp.Diagnostics;
 using System.Reflection;
 using TrtSharp.Interop;
 using TrtSharp.Interop.Generated;

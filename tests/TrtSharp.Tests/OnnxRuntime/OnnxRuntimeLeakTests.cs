@@ -21,8 +21,8 @@ public class OnnxRuntimeLeakTests
         }
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long before = TrtSharp.Interop.NativeLeakTracker.Count;
-        TrtSharp.Interop.NativeLeakTracker.LeakDetected += OnLeak;
+        long before = TrtSharp.Diagnostics.NativeLeakTracker.Count;
+        TrtSharp.Diagnostics.NativeLeakTracker.LeakDetected += OnLeak;
         try
         {
             Abandon();
@@ -31,9 +31,9 @@ public class OnnxRuntimeLeakTests
         }
         finally
         {
-            TrtSharp.Interop.NativeLeakTracker.LeakDetected -= OnLeak;
+            TrtSharp.Diagnostics.NativeLeakTracker.LeakDetected -= OnLeak;
         }
-        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(before + 2));
+        Assert.That(TrtSharp.Diagnostics.NativeLeakTracker.Count, Is.EqualTo(before + 2));
         lock (seen)
         {
             Assert.That(seen, Has.Some.StartsWith("OnnxRuntimeSession").And.Some.StartsWith("OnnxRuntimeBinding"));
@@ -43,11 +43,11 @@ public class OnnxRuntimeLeakTests
     [Test]
     public void DisposedSessionsAndBindingsAreNotLeaks()
     {
-        long before = TrtSharp.Interop.NativeLeakTracker.Count;
+        long before = TrtSharp.Diagnostics.NativeLeakTracker.Count;
         DisposeBoth();
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(before));
+        Assert.That(TrtSharp.Diagnostics.NativeLeakTracker.Count, Is.EqualTo(before));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

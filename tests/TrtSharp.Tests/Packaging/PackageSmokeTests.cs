@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using TrtSharp.Comparison;
-using TrtSharp.Inference;
+using TrtSharp.Tensors;
 using TrtSharp.Tools.Models;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Numpy;

@@ -126,12 +126,12 @@ public class TensorRtCoreOnlyTests
         child.Dispose();
         Assert.That(child.IsClosed, Is.True);
         Assert.That(parent.IsClosed, Is.True, "the last child released the parent");
-        long leaks = TrtSharp.Interop.NativeLeakTracker.Count;
+        long leaks = TrtSharp.Diagnostics.NativeLeakTracker.Count;
         Assert.Throws<ObjectDisposedException>(() => CreateBlob([2], parent));
         // The child that could not attach to its disposed parent was destroyed, not left to the finalizer.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.That(TrtSharp.Interop.NativeLeakTracker.Count, Is.EqualTo(leaks));
+        Assert.That(TrtSharp.Diagnostics.NativeLeakTracker.Count, Is.EqualTo(leaks));
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using TrtSharp.Diagnostics;
 
 namespace TrtSharp.Interop.Handles;
 

@@ -1,4 +1,4 @@
-namespace TrtSharp.Interop;
+namespace TrtSharp.Diagnostics;
 
 /// <summary>
 /// Counts native objects that were never disposed and were found by the garbage collector instead: TensorRT shim

@@ -1,10 +1,12 @@
-namespace TrtSharp.Errors;
+using TrtSharp.Errors;
+
+namespace TrtSharp.Tools.Models;
 
 /// <summary>
 /// Installing a model package failed for a reason outside the files themselves: the package tool
 /// (npm) is missing, the registry cannot be reached, or the package does not contain what was expected.
 /// </summary>
-public sealed class ModelInstallException : TrtSharpException
+internal sealed class ModelInstallException : TrtSharpException
 {
     /// <summary>Creates the exception for <paramref name="package"/>.</summary>
     public ModelInstallException(string package, string reason, Exception? innerException = null)
