@@ -114,18 +114,7 @@ internal static class ConvAffineFolding
 
         if (bias is not null || next.OpType == "Add")
         {
-            var biasName = AddInitializer(graph, index, (bias?.Name ?? conv.Input[1]) + "_folded_bias", [channels], biasValues);
-            while (conv.Input.Count < 3)
-            {
-                conv.Input.Add(string.Empty);
-            }
-
-            if (bias is not null)
-            {
-                replaced.Add(bias.Name);
-            }
-
-            conv.Input[2] = biasName;
+            SetFoldedBias(graph, index, conv, bias, biasValues, replaced);
         }
 
         // The conv takes over the folded node's output name, so its consumers and its calibrated range stay as they are.
@@ -192,18 +181,7 @@ internal static class ConvAffineFolding
                 biasValues[c] += (float)(value * sum);
             }
 
-            var biasName = AddInitializer(graph, index, (bias?.Name ?? conv.Input[1]) + "_folded_bias", [channels], biasValues);
-            while (conv.Input.Count < 3)
-            {
-                conv.Input.Add(string.Empty);
-            }
-
-            if (bias is not null)
-            {
-                replaced.Add(bias.Name);
-            }
-
-            conv.Input[2] = biasName;
+            SetFoldedBias(graph, index, conv, bias, biasValues, replaced);
             what = "input offset folded into its bias (weight sums)";
         }
 
@@ -271,6 +249,23 @@ internal static class ConvAffineFolding
         }
 
         return values;
+    }
+
+    /// <summary>Gives <paramref name="conv"/> a new bias initializer holding <paramref name="values"/>, replacing its old one.</summary>
+    private static void SetFoldedBias(GraphProto graph, OnnxGraphIndex index, NodeProto conv, TensorProto? bias, float[] values, HashSet<string> replaced)
+    {
+        var biasName = AddInitializer(graph, index, (bias?.Name ?? conv.Input[1]) + "_folded_bias", [values.Length], values);
+        while (conv.Input.Count < 3)
+        {
+            conv.Input.Add(string.Empty);
+        }
+
+        if (bias is not null)
+        {
+            replaced.Add(bias.Name);
+        }
+
+        conv.Input[2] = biasName;
     }
 
     private static string AddInitializer(GraphProto graph, OnnxGraphIndex index, string wanted, IEnumerable<long> dims, float[] values)

@@ -46,11 +46,8 @@ internal static class OrtCpuMatMulPlacement
             return;
         }
 
-        if (editor.SourceOf(node.Input[0]) is null
-            && LogDomainGuard.Reason(node, node.Input[0], context.RangeOf(node.Input[0]).Amax, index, context.Options.Histograms) is string logDomain)
+        if (editor.SourceOf(node.Input[0]) is null && context.SkippedForLogDomain(node, name))
         {
-            context.Decide(node, name, NodeStatus.Skipped, logDomain);
-            context.Report._warnings.Add($"node '{name}' {logDomain}");
             return;
         }
 

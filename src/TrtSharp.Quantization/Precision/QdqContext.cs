@@ -39,6 +39,21 @@ internal sealed class QdqContext
     public void Decide(NodeProto node, string displayName, NodeStatus status, string reason) =>
         Report._nodes.Add(new NodeDecision(displayName, node.OpType, status, reason));
 
+    /// <summary>
+    /// Keeps the node float (decided, with a warning) when its first input is an activation in the log domain
+    /// (<see cref="LogDomainGuard"/>); true when it did.
+    /// </summary>
+    public bool SkippedForLogDomain(NodeProto node, string displayName)
+    {
+        if (LogDomainGuard.Reason(node, node.Input[0], RangeOf(node.Input[0]).Amax, _index, Options.Histograms) is not string logDomain)
+        {
+            return false;
+        }
+        Decide(node, displayName, NodeStatus.Skipped, logDomain);
+        Report._warnings.Add($"node '{displayName}' {logDomain}");
+        return true;
+    }
+
     /// <summary>Whether calibration gave <paramref name="tensor"/> a range (a tensor computed from constants only has none).</summary>
     public bool HasRange(string tensor) => _ranges.ContainsKey(tensor);
 

@@ -51,10 +51,8 @@ internal static class TensorRtPlacement
                 continue;
             }
 
-            if (!index.IsConstant(node.Input[0]) && LogDomainGuard.Reason(node, node.Input[0], context.RangeOf(node.Input[0]).Amax, index, context.Options.Histograms) is string logDomain)
+            if (!index.IsConstant(node.Input[0]) && context.SkippedForLogDomain(node, name))
             {
-                context.Decide(node, name, NodeStatus.Skipped, logDomain);
-                context.Report._warnings.Add($"node '{name}' {logDomain}");
                 continue;
             }
 
