@@ -54,7 +54,7 @@ internal static unsafe class NativeStatus
         {
             TrtsStatus.EUnavailable => new BackendUnavailableException(message),
             TrtsStatus.EUnsupported => new TensorRtUnsupportedException(message),
-            TrtsStatus.ECuda => new CudaException(operation, detail.Length == 0 ? "no detail reported" : detail),
+            TrtsStatus.ECuda => new CudaException(operation, (detail.Length == 0 ? "no detail reported" : detail) + (remedy is null ? "" : $"; {remedy}")),
             TrtsStatus.EOutOfMemory => new TensorRtOutOfMemoryException(message),
             TrtsStatus.EInvalidArgument => new ArgumentException(message),
             _ => new TensorRtException(PublicStatus(status), message),
