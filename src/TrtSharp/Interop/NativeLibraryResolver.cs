@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using TrtSharp.Errors;
@@ -20,6 +21,15 @@ internal static class NativeLibraryResolver
     private static readonly Lock Gate = new();
     private static bool registered;
     private static nint handle;
+
+    /// <summary>
+    /// Registers the resolver when the assembly loads, so every P/Invoke into the shim resolves through it whichever code
+    /// path calls first (a status table, a handle's destroy, a leak check), not only those that call <see cref="Register"/>.
+    /// </summary>
+#pragma warning disable CA2255 // A library module initializer on purpose: the resolver must precede any shim call.
+    [ModuleInitializer]
+    internal static void RegisterOnLoad() => Register();
+#pragma warning restore CA2255
 
     /// <summary>Installs the resolver for this assembly once; later calls do nothing.</summary>
     public static void Register()
