@@ -12,7 +12,7 @@ namespace TrtSharp.Interop;
 /// <item><term>TRTS_E_UNAVAILABLE</term><description><see cref="BackendUnavailableException"/></description></item>
 /// <item><term>TRTS_E_CUDA</term><description><see cref="CudaException"/></description></item>
 /// <item><term>TRTS_E_OUT_OF_MEMORY</term><description><see cref="TensorRtOutOfMemoryException"/></description></item>
-/// <item><term>TRTS_E_INVALID_ARGUMENT</term><description><see cref="ArgumentException"/></description></item>
+/// <item><term>TRTS_E_INVALID_ARGUMENT</term><description><see cref="TensorShapeException"/> for a call that sets a tensor's shape (the shape is outside the profile), else <see cref="ArgumentException"/></description></item>
 /// <item><term>any other</term><description><see cref="TensorRtException"/> with its <see cref="TensorRtStatus"/></description></item>
 /// </list>
 /// Callers never compare a status to pick an exception themselves; they may compare one for control flow (a
@@ -25,11 +25,12 @@ internal static unsafe class NativeStatus
     /// <param name="operation">What was being done, e.g. <c>binding 'input'</c>.</param>
     /// <param name="modelPath">The ONNX model of a parse, so a parse failure names it and lists the parser's errors.</param>
     /// <param name="remedy">What the user can do instead, appended to the message.</param>
-    public static void Check(TrtsStatus status, string operation, string? modelPath = null, string? remedy = null)
+    /// <param name="shapeOf">The tensor whose shape the call sets: an invalid argument is then that shape.</param>
+    public static void Check(TrtsStatus status, string operation, string? modelPath = null, string? remedy = null, string? shapeOf = null)
     {
         if (status != TrtsStatus.Ok)
         {
-            throw ToException(status, operation, modelPath, remedy);
+            throw ToException(status, operation, modelPath, remedy, shapeOf);
         }
     }
 
@@ -40,7 +41,7 @@ internal static unsafe class NativeStatus
     }
 
     /// <summary>The exception for a failed status; read on the failing thread, before any other shim call.</summary>
-    public static Exception ToException(TrtsStatus status, string operation, string? modelPath = null, string? remedy = null)
+    public static Exception ToException(TrtsStatus status, string operation, string? modelPath = null, string? remedy = null, string? shapeOf = null)
     {
         if (status == TrtsStatus.EParse && modelPath is not null)
         {
@@ -56,6 +57,7 @@ internal static unsafe class NativeStatus
             TrtsStatus.EUnsupported => new TensorRtUnsupportedException(message),
             TrtsStatus.ECuda => new CudaException(operation, (detail.Length == 0 ? "no detail reported" : detail) + (remedy is null ? "" : $"; {remedy}")),
             TrtsStatus.EOutOfMemory => new TensorRtOutOfMemoryException(message),
+            TrtsStatus.EInvalidArgument when shapeOf is not null => new TensorShapeException(shapeOf, message),
             TrtsStatus.EInvalidArgument => new ArgumentException(message),
             _ => new TensorRtException(PublicStatus(status), message),
         };

@@ -154,7 +154,7 @@ public sealed unsafe class TensorRtContext : IInferenceSession
             fixed (byte* n = Utf8(name))
             {
                 using var context = Handle.Lease();
-                NativeStatus.Check(TrtsNative.ContextSetInputShape(context.Value, n, &dims), $"setting the shape of input '{name}' to {HostTensor.FormatShape(shape)}");
+                NativeStatus.Check(TrtsNative.ContextSetInputShape(context.Value, n, &dims), $"setting the shape of input '{name}' to {HostTensor.FormatShape(shape)}", shapeOf: name);
             }
         }
     }

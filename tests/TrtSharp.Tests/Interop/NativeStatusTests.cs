@@ -8,6 +8,15 @@ namespace TrtSharp.Tests.Interop;
 [TestFixture]
 public sealed class NativeStatusTests
 {
+    [Test]
+    public void AnInvalidShapeIsATensorShapeExceptionNamingTheTensor()
+    {
+        var ex = NativeStatus.ToException(TrtsStatus.EInvalidArgument, "setting the shape of input 'x' to [9, 9]", shapeOf: "x");
+        Assert.That(ex, Is.TypeOf<TensorShapeException>());
+        Assert.That(((TensorShapeException)ex).TensorName, Is.EqualTo("x"));
+        Assert.That(NativeStatus.ToException(TrtsStatus.EInvalidArgument, "binding 'x'"), Is.TypeOf<ArgumentException>());
+    }
+
     [TestCase((int)TrtsStatus.EUnsupported, typeof(TensorRtUnsupportedException))]
     [TestCase((int)TrtsStatus.EUnavailable, typeof(BackendUnavailableException))]
     [TestCase((int)TrtsStatus.ECuda, typeof(CudaException))]
