@@ -17,7 +17,7 @@ namespace TrtSharp.Quantization.Precision;
 internal static class OrtCpuPlacement
 {
     // Ops ORT runs in uint8 when they sit between a DQ and a Q, and that keep the value quantized for the next one.
-    private static readonly HashSet<string> Carriers = ["LeakyRelu", "Relu", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool"];
+    private static readonly HashSet<string> Carriers = ["LeakyRelu", "Relu", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool", "Resize"];
 
     public static void Run(QdqGraphEditor editor, QdqContext context)
     {
@@ -51,6 +51,7 @@ internal static class OrtCpuPlacement
             var isCarrier = OnnxGraphIndex.IsDefaultDomain(node) && Carriers.Contains(node.OpType);
             var isFold = node.OpType == "Max" && folds.ContainsKey(node);
             var isMatMul = OnnxGraphIndex.IsDefaultDomain(node) && node.OpType is "MatMul" or "Gemm";
+            var isElementwise = OrtCpuElementwisePlacement.Handles(node);
             if (OnnxGraphIndex.IsDefaultDomain(node) && node.OpType == "ConvTranspose")
             {
                 context.Decide(node, name, NodeStatus.Inherits,
@@ -58,7 +59,13 @@ internal static class OrtCpuPlacement
                 continue;
             }
 
-            if (!isConv && !isCarrier && !isFold && !isMatMul)
+            if (isCarrier && node.OpType == "Resize" && !SharesInputRange(node))
+            {
+                context.Decide(node, name, NodeStatus.Inherits, "cubic Resize can overshoot its input's range, so it cannot run on the input's uint8 parameters; stays float");
+                continue;
+            }
+
+            if (!isConv && !isCarrier && !isFold && !isMatMul && !isElementwise)
             {
                 context.Decide(node, name, NodeStatus.Inherits, "no ORT integer kernel for this op in this profile; stays float between DQ and Q");
                 continue;
@@ -73,6 +80,10 @@ internal static class OrtCpuPlacement
             if (isMatMul)
             {
                 OrtCpuMatMulPlacement.Quantize(editor, context, node, name);
+            }
+            else if (isElementwise)
+            {
+                OrtCpuElementwisePlacement.Quantize(editor, context, node, name, n => QuantizeOutput(editor, context, n, n.Output[0], folds));
             }
             else if (isFold)
             {
@@ -207,11 +218,12 @@ internal static class OrtCpuPlacement
 
         QuantParams p;
         string note;
-        if (node.OpType == "MaxPool" && editor.SourceOf(node.Input[0]) is string inputSource)
+        if (node.OpType is "MaxPool" or "Resize" && editor.SourceOf(node.Input[0]) is string inputSource)
         {
-            // Max pooling commutes with a monotone quantizer, so the output reuses the input's parameters exactly.
+            // Max pooling commutes with a monotone quantizer, and nearest/linear Resize only picks or averages input
+            // values, so the output reuses the input's parameters: ORT then runs the op on uint8 and drops the DQ/Q pair.
             p = editor.ParamsOf(inputSource)!.Value;
-            note = $"MaxPool output shares the Q parameters of '{inputSource}'";
+            note = $"{node.OpType} output shares the Q parameters of '{inputSource}'";
         }
         else if (FoldingMax(index, tensor, folds) is float c)
         {
@@ -245,6 +257,10 @@ internal static class OrtCpuPlacement
 
         return "uint8 output";
     }
+
+    /// <summary>Whether a Resize's output stays inside its input's range (nearest and linear; cubic overshoots).</summary>
+    private static bool SharesInputRange(NodeProto resize) =>
+        resize.Attribute.FirstOrDefault(a => a.Name == "mode")?.S.ToStringUtf8() is null or "nearest" or "linear";
 
     private static string Note(QuantParams p, string what) => $"{what}: scale {p.Scale:R}, zero point {p.ZeroPoint}";
 
