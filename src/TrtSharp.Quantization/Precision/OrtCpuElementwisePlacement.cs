@@ -13,7 +13,8 @@ namespace TrtSharp.Quantization.Precision;
 /// </summary>
 internal static class OrtCpuElementwisePlacement
 {
-    // Readers that consume a uint8 tensor directly (fused kernels, uint8 carriers) or that this placement quantizes.
+    // Readers that consume a uint8 tensor directly (fused kernels, uint8 carriers), that this placement quantizes, or
+    // (Resize, float) that read it through a DequantizeLinear on the small side of an upsampling.
     private static readonly HashSet<string> QuantizedReaders =
         ["Conv", "MatMul", "Gemm", "Add", "Mul", "Concat", "Resize", "LeakyRelu", "Relu", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool"];
 
@@ -38,9 +39,11 @@ internal static class OrtCpuElementwisePlacement
             return;
         }
 
-        // A gate (HardSigmoid/Sigmoid output, bounded to [0, 1]) may be quantized here: in a squeeze-excitation block it
-        // is a [N, C, 1, 1] tensor, so its Q costs nothing, and 256 levels on [0, 1] lose little.
-        var gates = new List<int>();
+        // A gate (HardSigmoid/Sigmoid output, bounded to [0, 1]) is quantized here rather than blocking the kernel: in a
+        // squeeze-excitation block it is a [N, C, 1, 1] tensor, so its Q costs nothing. A Resize output is not: ORT fuses
+        // DQ→Resize→Q with equal parameters (what a nearest Resize's calibrated range gives) into its uint8 Resize, which
+        // measured 2.7× slower than the float one on PP-OCR's detector neck and ate the whole gain.
+        var floatInputs = new List<int>();
         for (var slot = 0; slot < node.Input.Count; slot++)
         {
             if (editor.SourceOf(node.Input[slot]) is not null)
@@ -48,10 +51,12 @@ internal static class OrtCpuElementwisePlacement
                 continue;
             }
 
-            if (node.OpType == "Mul" && index.Producer(node.Input[slot]) is { OpType: "HardSigmoid" or "Sigmoid" } gate
-                && OnnxGraphIndex.IsDefaultDomain(gate) && IsBroadcastGate(editor, gate, node, slot))
+            var producer = index.Producer(node.Input[slot]);
+            var isGate = node.OpType == "Mul" && producer is { OpType: "HardSigmoid" or "Sigmoid" } && OnnxGraphIndex.IsDefaultDomain(producer)
+                && IsBroadcastGate(editor, producer, node, slot);
+            if (isGate)
             {
-                gates.Add(slot);
+                floatInputs.Add(slot);
                 continue;
             }
 
@@ -60,7 +65,7 @@ internal static class OrtCpuElementwisePlacement
             return;
         }
 
-        if (gates.Count == node.Input.Count)
+        if (floatInputs.Count == node.Input.Count)
         {
             context.Decide(node, name, NodeStatus.Inherits, "no input arrives quantized; stays float");
             return;
@@ -82,14 +87,16 @@ internal static class OrtCpuElementwisePlacement
             return;
         }
 
-        var gateNote = gates.Count > 0 ? $", gate '{node.Input[gates[0]]}' quantized uint8 from its range" : string.Empty;
-        foreach (var slot in gates)
+        var floatNote = floatInputs.Count > 0
+            ? $", gate {string.Join(", ", floatInputs.Select(i => $"'{node.Input[i]}'"))} quantized uint8 from its range"
+            : string.Empty;
+        foreach (var slot in floatInputs)
         {
             OrtCpuPlacement.QuantizeInput(editor, context, node, slot);
         }
 
         var outputNote = quantizeOutput(node);
-        context.Decide(node, name, NodeStatus.Quantized, $"DQ→{node.OpType}→Q ({kernel}): uint8 inputs{gateNote}, {outputNote}");
+        context.Decide(node, name, NodeStatus.Quantized, $"DQ→{node.OpType}→Q ({kernel}): uint8 inputs{floatNote}, {outputNote}");
     }
 
     /// <summary>

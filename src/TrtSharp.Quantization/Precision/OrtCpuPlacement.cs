@@ -17,7 +17,7 @@ namespace TrtSharp.Quantization.Precision;
 internal static class OrtCpuPlacement
 {
     // Ops ORT runs in uint8 when they sit between a DQ and a Q, and that keep the value quantized for the next one.
-    private static readonly HashSet<string> Carriers = ["LeakyRelu", "Relu", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool", "Resize"];
+    private static readonly HashSet<string> Carriers = ["LeakyRelu", "Relu", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool"];
 
     public static void Run(QdqGraphEditor editor, QdqContext context)
     {
@@ -56,12 +56,6 @@ internal static class OrtCpuPlacement
             {
                 context.Decide(node, name, NodeStatus.Inherits,
                     "ONNX Runtime's CPU provider fuses no Q/DQ around ConvTranspose (QLinearConvTranspose exists only in other providers), so Q/DQ would only add work; stays float");
-                continue;
-            }
-
-            if (isCarrier && node.OpType == "Resize" && !SharesInputRange(node))
-            {
-                context.Decide(node, name, NodeStatus.Inherits, "cubic Resize can overshoot its input's range, so it cannot run on the input's uint8 parameters; stays float");
                 continue;
             }
 
@@ -218,12 +212,11 @@ internal static class OrtCpuPlacement
 
         QuantParams p;
         string note;
-        if (node.OpType is "MaxPool" or "Resize" && editor.SourceOf(node.Input[0]) is string inputSource)
+        if (node.OpType == "MaxPool" && editor.SourceOf(node.Input[0]) is string inputSource)
         {
-            // Max pooling commutes with a monotone quantizer, and nearest/linear Resize only picks or averages input
-            // values, so the output reuses the input's parameters: ORT then runs the op on uint8 and drops the DQ/Q pair.
+            // Max pooling commutes with a monotone quantizer, so the output reuses the input's parameters exactly.
             p = editor.ParamsOf(inputSource)!.Value;
-            note = $"{node.OpType} output shares the Q parameters of '{inputSource}'";
+            note = $"MaxPool output shares the Q parameters of '{inputSource}'";
         }
         else if (FoldingMax(index, tensor, folds) is float c)
         {
@@ -257,10 +250,6 @@ internal static class OrtCpuPlacement
 
         return "uint8 output";
     }
-
-    /// <summary>Whether a Resize's output stays inside its input's range (nearest and linear; cubic overshoots).</summary>
-    private static bool SharesInputRange(NodeProto resize) =>
-        resize.Attribute.FirstOrDefault(a => a.Name == "mode")?.S.ToStringUtf8() is null or "nearest" or "linear";
 
     private static string Note(QuantParams p, string what) => $"{what}: scale {p.Scale:R}, zero point {p.ZeroPoint}";
 
