@@ -23,7 +23,7 @@ public class QdqGoldenOutputTests
         ["hey_jarvis TensorRt"] = "e7dcb596a3d32437777ed8feab62ad2122017a05ce4a38551ad5d8368593b7c0",
         ["ocr-cls OrtCpu"] = "f612204592cd6d62d5f6d0aab4b5d814792eb7777b620c5b91112094b2f84fd6",
         ["ocr-cls TensorRt"] = "4632b5a755ae6d3055facb17fa0ebb3796a6dfe91d5ade8e298475cd28a7b290",
-        ["ocr-det OrtCpu"] = "055051dd19f9f95b35a17b094b929777fac2d26ea8d419718bca66e4a72ca712",
+        ["ocr-det OrtCpu"] = "ee6b806d30af0058fd4d4c4bfa83e087078e5e80851cf531a4c8299ea125ba11",
         ["ocr-det TensorRt"] = "e21985b978529eb846120cae326460095b7e41f958287a89759d46288e8b4de6",
         ["ocr-rec OrtCpu"] = "4ecccc490eda3b8c74798b18a3825452c72b5c545ee101c42b149d6184b4d85e",
         ["ocr-rec TensorRt"] = "9697a9836e55a1da9a7c84217dc7b16b8fe5c402531e164a77121e9f88c31fb9",
