@@ -18,6 +18,9 @@ internal static class OrtCpuElementwisePlacement
     private static readonly HashSet<string> QuantizedReaders =
         ["Conv", "MatMul", "Gemm", "Add", "Mul", "Concat", "Resize", "LeakyRelu", "Relu", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool"];
 
+    /// <summary>Whether <paramref name="reader"/> takes its input through a DequantizeLinear in this placement.</summary>
+    public static bool ReadsQuantized(NodeProto reader) => OnnxGraphIndex.IsDefaultDomain(reader) && QuantizedReaders.Contains(reader.OpType);
+
     /// <summary>Whether <paramref name="node"/> is an op this class places (Add/Mul with two inputs, Concat).</summary>
     public static bool Handles(NodeProto node) =>
         OnnxGraphIndex.IsDefaultDomain(node) && (node.OpType is "Add" or "Mul" && node.Input.Count == 2 || node.OpType == "Concat");
@@ -78,8 +81,7 @@ internal static class OrtCpuElementwisePlacement
             return;
         }
 
-        var floatReaders = index.Consumers(output).Select(c => c.Node)
-            .Where(r => !OnnxGraphIndex.IsDefaultDomain(r) || !QuantizedReaders.Contains(r.OpType)).Select(r => r.OpType).Distinct().ToList();
+        var floatReaders = index.Consumers(output).Select(c => c.Node).Where(r => !ReadsQuantized(r)).Select(r => r.OpType).Distinct().ToList();
         if (floatReaders.Count > 0)
         {
             context.Decide(node, name, NodeStatus.Inherits,
