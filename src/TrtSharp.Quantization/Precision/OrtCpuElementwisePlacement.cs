@@ -25,6 +25,10 @@ internal static class OrtCpuElementwisePlacement
     public static bool Handles(NodeProto node) =>
         OnnxGraphIndex.IsDefaultDomain(node) && (node.OpType is "Add" or "Mul" && node.Input.Count == 2 || node.OpType == "Concat");
 
+    /// <summary>
+    /// Places Q/DQ for <paramref name="node"/>'s integer kernel, or reports why it stays float; <paramref name="quantizeOutput"/>
+    /// is the placement's output quantizer (it returns the note for the report).
+    /// </summary>
     public static void Quantize(QdqGraphEditor editor, QdqContext context, NodeProto node, string name, Func<NodeProto, string> quantizeOutput)
     {
         var index = editor.Index;
