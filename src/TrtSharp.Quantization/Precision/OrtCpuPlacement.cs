@@ -12,7 +12,8 @@ namespace TrtSharp.Quantization.Precision;
 /// and Conv bias int32 with scale input_scale·weight_scale[c] and zero point 0 (what QLinearConv expects).
 /// Quantization starts at each Conv ("anchor") and is carried through the pointwise/pooling ops that follow it.
 /// MatMul/Gemm are quantized on their inputs only (<see cref="OrtCpuMatMulPlacement"/>); ConvTranspose stays float.
-/// Before it runs, <see cref="ConvAffineFolding"/> and <see cref="HardSwishRewrite"/> remove float passes it could not fuse.
+/// Before it runs, <see cref="ConvAffineFolding"/> and <see cref="HardSwishRewrite"/> remove float passes it could not fuse;
+/// Add/Mul go through <see cref="OrtCpuElementwisePlacement"/> and <see cref="OrtCpuAffineQuantizerFold"/>.
 /// </summary>
 internal static class OrtCpuPlacement
 {
@@ -35,6 +36,11 @@ internal static class OrtCpuPlacement
         var folds = FoldCandidates(index, context);
         foreach (var node in index.Graph.Node.ToList())
         {
+            if (editor.IsRemoved(node))
+            {
+                continue; // folded away with an earlier node (OrtCpuAffineQuantizerFold), already reported
+            }
+
             var name = QdqContext.DisplayName(node, index);
             if (context.Excluded(node, name) is string excluded)
             {
@@ -51,6 +57,7 @@ internal static class OrtCpuPlacement
             var isCarrier = OnnxGraphIndex.IsDefaultDomain(node) && Carriers.Contains(node.OpType);
             var isFold = node.OpType == "Max" && folds.ContainsKey(node);
             var isMatMul = OnnxGraphIndex.IsDefaultDomain(node) && node.OpType is "MatMul" or "Gemm";
+            var isElementwise = OrtCpuElementwisePlacement.Handles(node);
             if (OnnxGraphIndex.IsDefaultDomain(node) && node.OpType == "ConvTranspose")
             {
                 context.Decide(node, name, NodeStatus.Inherits,
@@ -58,7 +65,7 @@ internal static class OrtCpuPlacement
                 continue;
             }
 
-            if (!isConv && !isCarrier && !isFold && !isMatMul)
+            if (!isConv && !isCarrier && !isFold && !isMatMul && !isElementwise)
             {
                 context.Decide(node, name, NodeStatus.Inherits, "no ORT integer kernel for this op in this profile; stays float between DQ and Q");
                 continue;
@@ -73,6 +80,14 @@ internal static class OrtCpuPlacement
             if (isMatMul)
             {
                 OrtCpuMatMulPlacement.Quantize(editor, context, node, name);
+            }
+            else if (isElementwise && node.OpType == "Mul" && OrtCpuAffineQuantizerFold.TryFold(editor, context, node, name))
+            {
+                continue;
+            }
+            else if (isElementwise)
+            {
+                OrtCpuElementwisePlacement.Quantize(editor, context, node, name, n => QuantizeOutput(editor, context, n, n.Output[0], folds));
             }
             else if (isFold)
             {

@@ -70,6 +70,42 @@ internal sealed class QdqGraphEditor
     }
 
     /// <summary>
+    /// A Q→DQ pair that stands for <paramref name="replaced"/> but quantizes <paramref name="source"/> with
+    /// <paramref name="quantize"/> and dequantizes with <paramref name="dequantize"/>: when replaced = a·source + c and the
+    /// parameters differ by exactly that affine map, the pair computes the affine in the integer domain. Returns the DQ
+    /// output; <see cref="SourceOf"/> and <see cref="ParamsOf"/> then answer for <paramref name="replaced"/>.
+    /// </summary>
+    public string QuantizeActivationAs(string source, QuantParams quantize, string replaced, QuantParams dequantize, string note)
+    {
+        var qScale = UniqueName(source + "_scale");
+        var qZeroPoint = UniqueName(source + "_zero_point");
+        var scale = UniqueName(replaced + "_scale");
+        var zeroPoint = UniqueName(replaced + "_zero_point");
+        var quantized = UniqueName(replaced + "_quantized");
+        var dequantized = UniqueName(replaced + "_dequantized");
+        Index.Graph.Initializer.Add(OnnxTensors.Floats(qScale, [quantize.Scale], scalar: true));
+        Index.Graph.Initializer.Add(OnnxTensors.UInt8Scalar(qZeroPoint, (byte)quantize.ZeroPoint));
+        Index.Graph.Initializer.Add(OnnxTensors.Floats(scale, [dequantize.Scale], scalar: true));
+        Index.Graph.Initializer.Add(OnnxTensors.UInt8Scalar(zeroPoint, (byte)dequantize.ZeroPoint));
+
+        var q = Node("QuantizeLinear", UniqueName(replaced + "_QuantizeLinear"), [source, qScale, qZeroPoint], quantized);
+        var dq = Node("DequantizeLinear", UniqueName(replaced + "_DequantizeLinear"), [quantized, scale, zeroPoint], dequantized);
+        var producer = Index.Producer(source);
+        var list = producer is null ? _prologue : AfterList(producer);
+        list.Add(q);
+        list.Add(dq);
+
+        _activationDq[replaced] = dequantized;
+        _dqSources[dequantized] = replaced;
+        _activationParams[replaced] = dequantize;
+        Report._tensors.Add(new QuantizedTensor(replaced, QuantizedTensorKind.Activation, dequantize.ElementType, [dequantize.Scale], [dequantize.ZeroPoint], null, note));
+        return dequantized;
+    }
+
+    /// <summary>Whether <see cref="Remove"/> was called for <paramref name="node"/>.</summary>
+    public bool IsRemoved(NodeProto node) => _removed.Contains(node);
+
+    /// <summary>
     /// Output of DequantizeLinear over a symmetric int8 copy of constant <paramref name="name"/>; per-channel along
     /// <paramref name="axis"/> when given. Scales come from the constant's own values.
     /// </summary>

@@ -1,0 +1,101 @@
+using TrtSharp.Onnx;
+using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
+
+namespace TrtSharp.Quantization.Precision;
+
+/// <summary>
+/// Folds a scalar affine y = s·h + b (Mul by a constant s &gt; 0, then Add of a constant b; PP-LCNet's "learnable affine"
+/// after each hardswish, in front of a padded depthwise conv that <see cref="ConvAffineFolding"/> must leave alone) into
+/// the uint8 quantizer y gets anyway. With y's parameters (S, Z) and k = b/S an integer,
+/// Q(y; S, Z) = round(s·h/S) + k + Z = Q(h; S/s, Z + k), so a QuantizeLinear on h with (S/s, Z + k) read by a
+/// DequantizeLinear with (S, Z) gives exactly what Q/DQ on y gave, and the Mul and Add (two float passes) go. The one
+/// change is S itself: it is moved to b/round(b/S), at most <see cref="MaxScaleChange"/> away from the range's scale;
+/// where b is under half a step (round(b/S) = 0) or the move would be larger, nothing is folded.
+/// </summary>
+internal static class OrtCpuAffineQuantizerFold
+{
+    /// <summary>Largest relative move of y's scale that makes b a whole number of steps (|k| ≥ 4 always qualifies).</summary>
+    public const float MaxScaleChange = 0.125f;
+
+    /// <summary>Folds the chain starting at <paramref name="mul"/> when it matches; false leaves the graph as it was.</summary>
+    public static bool TryFold(QdqGraphEditor editor, QdqContext context, NodeProto mul, string name)
+    {
+        var index = editor.Index;
+        if (Match(index, context, mul) is not var (h, s, add, b))
+        {
+            return false;
+        }
+
+        var y = add.Output[0];
+        var range = context.RangeOf(y);
+        var (rangeScale, _) = QuantizationMath.AsymmetricUInt8(range.Min, range.Max);
+        var k = (int)MathF.Round(b / rangeScale, MidpointRounding.AwayFromZero);
+        var scale = b == 0f ? rangeScale : k == 0 ? 0f : b / k;
+        if (scale <= 0f || MathF.Abs(scale / rangeScale - 1f) > MaxScaleChange)
+        {
+            return false;
+        }
+
+        var zeroPoint = (int)Math.Clamp(MathF.Round(-MathF.Min(range.Min, 0f) / scale, MidpointRounding.ToEven), 0f, 255f);
+        if (zeroPoint + k is < 0 or > 255)
+        {
+            return false;
+        }
+
+        var dq = editor.QuantizeActivationAs(h, new QuantParams((int)TensorElementType.UInt8, scale / s, zeroPoint + k), y,
+            new QuantParams((int)TensorElementType.UInt8, scale, zeroPoint),
+            $"Q on '{h}' (scale {scale / s:R}, zero point {zeroPoint + k}) stands for '{y}' = {s:R}·h + {b:R} (scale {scale:R}, zero point {zeroPoint}; " +
+            $"b is {k} steps, scale moved {100f * (scale / rangeScale - 1f):+0.0;-0.0}% from the range's)");
+        foreach (var (consumer, slot) in index.Consumers(y))
+        {
+            consumer.Input[slot] = dq;
+        }
+
+        editor.Remove(mul);
+        editor.Remove(add);
+        var addName = QdqContext.DisplayName(add, index);
+        var reason = $"scalar affine {s:R}·h + {b:R} ('{name}', '{addName}') folded into the uint8 quantizer of '{y}': Q on '{h}' with scale S/{s:R} " +
+            $"and zero point Z + {k}, read by the DQ with (S, Z) (exact: b = {k}·S), so two float passes go";
+        context.Decide(mul, name, NodeStatus.Folded, reason);
+        context.Decide(add, addName, NodeStatus.Folded, reason);
+        return true;
+    }
+
+    private static (string H, float S, NodeProto Add, float B)? Match(OnnxGraphIndex index, QdqContext context, NodeProto mul)
+    {
+        if (mul.OpType != "Mul" || !OnnxGraphIndex.IsDefaultDomain(mul) || mul.Input.Count != 2 || ScalarSlot(index, mul) is not int sSlot)
+        {
+            return null;
+        }
+
+        var h = mul.Input[1 - sSlot];
+        var s = Scalar(index, mul.Input[sSlot]);
+        var m = mul.Output[0];
+        var readers = index.Consumers(m);
+        if (!(s > 0f) || index.IsConstant(h) || index.ElementType(h) is not (null or (int)TensorElementType.Float)
+            || index.GraphOutputs.Contains(m) || readers.Count != 1 || readers[0].Node is not { OpType: "Add" } add || !OnnxGraphIndex.IsDefaultDomain(add)
+            || add.Input.Count != 2 || ScalarSlot(index, add) is not int bSlot || add.Input[1 - bSlot] != m || context.IsExcludedQuietly(add))
+        {
+            return null;
+        }
+
+        // y must be a tensor that gets Q/DQ anyway: every reader quantizes it, so folding adds no rounding of its own.
+        var y = add.Output[0];
+        var yReaders = index.Consumers(y);
+        if (index.GraphOutputs.Contains(y) || yReaders.Count == 0 || !yReaders.All(r => OrtCpuElementwisePlacement.ReadsQuantized(r.Node)))
+        {
+            return null;
+        }
+
+        return (h, s, add, Scalar(index, add.Input[bSlot]));
+    }
+
+    private static int? ScalarSlot(OnnxGraphIndex index, NodeProto node) =>
+        IsFloatScalar(index, node.Input[1]) ? 1 : IsFloatScalar(index, node.Input[0]) ? 0 : null;
+
+    private static bool IsFloatScalar(OnnxGraphIndex index, string name) =>
+        index.Constant(name) is { DataType: (int)TensorElementType.Float } t && OnnxTensors.ReadFiniteFloats(t).Length == 1;
+
+    private static float Scalar(OnnxGraphIndex index, string name) => OnnxTensors.ReadFiniteFloats(index.Constant(name)!)[0];
+}

@@ -1,0 +1,95 @@
+using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Quantization.Precision;
+
+namespace TrtSharp.Tests.Quantization.Precision;
+
+/// <summary>
+/// The scalar affine after a hardswish, y = s·h + b in front of a padded depthwise conv (PP-LCNet), folded into y's
+/// uint8 quantizer by the ort-cpu placement: the Q/DQ pair must give what quantizing y itself gives, with no float Mul/Add.
+/// </summary>
+public class OrtCpuAffineQuantizerFoldTests
+{
+    private const float S = 0.8f;
+
+    // x → conv0 → hardswish (HardSigmoid, Mul) → ·s → +b → depthwise 3×3 conv (padded: ConvAffineFolding must leave it) → y.
+    private static ModelProto Model(float b) =>
+        new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 1, 0.4f), 4, 4, 3, 3)
+            .Initializer("W1", ModelBuilder.Random(4 * 9, 2, 0.5f), 4, 1, 3, 3)
+            .Initializer("s", [S]).Initializer("b", [b])
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("HardSigmoid", "hs", ["c0"], "g", ModelBuilder.Float("alpha", 1f / 6f), ModelBuilder.Float("beta", 0.5f))
+            .Node("Mul", "hswish", ["c0", "g"], "h")
+            .Node("Mul", "scale", ["h", "s"], "m")
+            .Node("Add", "shift", ["m", "b"], "a")
+            .Node("Conv", "dw", ["a", "W1"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1), ModelBuilder.Int("group", 4))
+            .Output("y")
+            .Build();
+
+    private static (ModelProto Qdq, QdqReport Report) Quantize(ModelProto model)
+    {
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 6, 300));
+        var (qdq, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+        return (OrtHarness.RoundTrip(qdq), report);
+    }
+
+    [Test]
+    public void AffineBeforeAPaddedConvBecomesTheQuantizerOfItsOutput()
+    {
+        const float b = -0.5f;
+        var model = Model(b);
+        var (qdq, report) = Quantize(model);
+
+        Assert.That(report.FindNode("scale")!.Status, Is.EqualTo(NodeStatus.Folded));
+        Assert.That(report.FindNode("shift")!.Status, Is.EqualTo(NodeStatus.Folded));
+        Assert.That(qdq.Graph.Node.Where(n => n.OpType is "Add" || n.OpType == "Mul" && n.Name != "hswish"), Is.Empty);
+
+        // The conv reads a DQ with y's parameters (S, Z); the Q before it reads h with (S/s, Z + k), and b is k steps exactly.
+        var dq = GraphAssert.Producer(qdq, qdq.Graph.Node.Single(n => n.Name == "dw").Input[0]);
+        var q = GraphAssert.Producer(qdq, dq.Input[0]);
+        Assert.That(q.Input[0], Is.EqualTo("h"));
+        var scale = GraphAssert.Floats(qdq, dq.Input[1])[0];
+        var zero = (int)GraphAssert.Init(qdq, dq.Input[2]).RawData[0];
+        var qScale = GraphAssert.Floats(qdq, q.Input[1])[0];
+        var qZero = (int)GraphAssert.Init(qdq, q.Input[2]).RawData[0];
+        var k = qZero - zero;
+        Assert.That(k * scale, Is.EqualTo(b).Within(1e-6f));
+        Assert.That(qScale, Is.EqualTo(scale / S).Within(1e-6f * scale));
+        var range = report.FindTensor("a")!;
+        Assert.That(range.Scales[0], Is.EqualTo(scale));
+
+        // Bit for bit what Q/DQ on a itself would give (up to float rounding at a tie): S·(clamp(round(a/S) + Z) − Z).
+        foreach (var sample in TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 3, 7000))
+        {
+            var run = OrtHarness.Run(qdq, sample, ["h", dq.Output[0]]);
+            var h = run["h"];
+            var actual = run[dq.Output[0]];
+            var off = 0;
+            for (var i = 0; i < h.Length; i++)
+            {
+                var level = Math.Clamp(MathF.Round((S * h[i] + b) / scale, MidpointRounding.ToEven) + zero, 0f, 255f);
+                var expected = scale * (level - zero);
+                Assert.That(actual[i], Is.EqualTo(expected).Within(scale * 1.001f), $"a[{i}]");
+                off += MathF.Abs(actual[i] - expected) > 1e-5f ? 1 : 0;
+            }
+
+            Assert.That(off, Is.LessThanOrEqualTo(h.Length / 100), "only rounding ties may land one step apart");
+            Assert.That(OrtHarness.Cosine(OrtHarness.Run(model, sample)["y"], run["y"]), Is.GreaterThanOrEqualTo(0.99));
+        }
+
+        var optimized = OrtCpuQdqTests.OptimizedOps(qdq);
+        Assert.That(optimized, Has.None.EqualTo("Add"), string.Join(", ", optimized));
+        Assert.That(optimized.Count(o => o == "Mul"), Is.EqualTo(1), string.Join(", ", optimized));
+    }
+
+    [Test]
+    public void AnOffsetUnderHalfAStepIsNotFolded()
+    {
+        // round(b/S) = 0: no scale near the range's makes b a whole number of steps, so the float Mul/Add stay.
+        var (qdq, report) = Quantize(Model(1e-5f));
+
+        Assert.That(report.FindNode("scale")!.Status, Is.EqualTo(NodeStatus.Inherits));
+        Assert.That(report.FindNode("shift")!.Reason, Does.Contain("constant operand"));
+        Assert.That(qdq.Graph.Node.Count(n => n.OpType == "Add"), Is.EqualTo(1));
+    }
+}

@@ -1,0 +1,114 @@
+using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Quantization.Precision;
+
+namespace TrtSharp.Tests.Quantization.Precision;
+
+/// <summary>
+/// The ort-cpu placement around a miniature of PP-OCR's detector neck (squeeze-excitation Mul, residual Add, nearest
+/// Resize, top-down Add, Concat): ORT must fuse the SE Mul and the residual Add into QLinearMul/QLinearAdd, while the
+/// Resize (ORT's uint8 one is slower than its float one) and what reads it, a hardswish x·HardSigmoid(x) and an Add
+/// with a constant operand stay float.
+/// </summary>
+public class OrtCpuElementwiseTests
+{
+    // x[1,4,8,8] → c0 → SE gate (GAP → 1×1 → Relu → 1×1 → HardSigmoid) → se = c0·gate → r = c0 + se → up = Resize×2;
+    // z[1,4,16,16] → c1 → s = c1 + up → cat = Concat(s, up) → c2 → hardswish → + constant (in front of a padded conv: not folded) → y.
+    private static ModelProto NeckLikeModel() =>
+        new ModelBuilder(13).Input("x", 1, 4, 8, 8).Input("z", 1, 4, 16, 16)
+            .Initializer("W0", ModelBuilder.Random(6 * 4 * 9, 1, 0.4f), 6, 4, 3, 3)
+            .Initializer("Wg1", ModelBuilder.Random(3 * 6, 2, 0.6f), 3, 6, 1, 1)
+            .Initializer("Wg2", ModelBuilder.Random(6 * 3, 3, 0.6f), 6, 3, 1, 1)
+            .Initializer("W1", ModelBuilder.Random(6 * 4 * 9, 4, 0.4f), 6, 4, 3, 3)
+            .Initializer("W2", ModelBuilder.Random(5 * 12, 5, 0.4f), 5, 12, 1, 1)
+            .Initializer("W3", ModelBuilder.Random(2 * 5 * 9, 6, 0.3f), 2, 5, 3, 3)
+            .Initializer("scales", [1f, 1f, 2f, 2f], 4)
+            .Initializer("bias", [0.25f], 1)
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("GlobalAveragePool", "gap", ["c0"], "g0")
+            .Node("Conv", "se_reduce", ["g0", "Wg1"], "g1")
+            .Node("Relu", "se_relu", ["g1"], "g2")
+            .Node("Conv", "se_expand", ["g2", "Wg2"], "g3")
+            .Node("HardSigmoid", "se_gate", ["g3"], "g4", ModelBuilder.Float("alpha", 0.2f), ModelBuilder.Float("beta", 0.5f))
+            .Node("Mul", "se_mul", ["c0", "g4"], "se")
+            .Node("Add", "residual", ["c0", "se"], "r")
+            .Node("Resize", "up", ["r", "", "scales"], "u", new AttributeProto { Name = "mode", Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8("nearest") })
+            .Node("Conv", "lateral", ["z", "W1"], "c1", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Add", "top_down", ["c1", "u"], "s")
+            .Node("Concat", "cat", ["s", "u"], "cat", ModelBuilder.Int("axis", 1))
+            .Node("Conv", "fuse", ["cat", "W2"], "c2")
+            .Node("HardSigmoid", "hs", ["c2"], "h", ModelBuilder.Float("alpha", 1f / 6f), ModelBuilder.Float("beta", 0.5f))
+            .Node("Mul", "hswish", ["c2", "h"], "hw")
+            .Node("Add", "head_bias", ["hw", "bias"], "hb")
+            .Node("Conv", "head", ["hb", "W3"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Output("y")
+            .Build();
+
+    private static OrtHarness.Sample[] Samples(int count, int seed)
+    {
+        var x = TensorRtQdqTests.Samples("x", [1, 4, 8, 8], count, seed);
+        var z = TensorRtQdqTests.Samples("z", [1, 4, 16, 16], count, seed + 500);
+        return [.. x.Zip(z).Select(p => new OrtHarness.Sample(new() { ["x"] = p.First.Inputs["x"], ["z"] = p.Second.Inputs["z"] }))];
+    }
+
+    [Test]
+    public void NeckOpsBetweenQuantizedTensorsBecomeIntegerKernels()
+    {
+        var model = NeckLikeModel();
+        var ranges = OrtHarness.Ranges(model, Samples(6, 300));
+        var (qdq, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+        qdq = OrtHarness.RoundTrip(qdq);
+
+        foreach (var name in new[] { "se_mul", "residual" })
+        {
+            Assert.That(report.FindNode(name)!.Status, Is.EqualTo(NodeStatus.Quantized), name);
+        }
+
+        foreach (var name in new[] { "up", "top_down", "cat" })
+        {
+            Assert.That(report.FindNode(name)!.Status, Is.EqualTo(NodeStatus.Inherits), name);
+        }
+
+        Assert.That(report.FindNode("hswish")!.Status, Is.EqualTo(NodeStatus.Inherits), "a hardswish gates a full-size tensor by itself");
+        Assert.That(report.FindNode("head_bias")!.Reason, Does.Contain("constant operand"));
+
+        // The gate (a [1, 6, 1, 1] tensor) is quantized for QLinearMul; the Resize output is not (that would make ORT
+        // run the Resize on uint8).
+        Assert.That(report.FindTensor("g4"), Is.Not.Null);
+        Assert.That(report.FindTensor("u"), Is.Null);
+
+        var optimized = OrtCpuQdqTests.OptimizedOps(qdq);
+        Assert.That(optimized.Count(o => o == "QLinearAdd"), Is.EqualTo(1), string.Join(", ", optimized));
+        Assert.That(optimized.Count(o => o == "QLinearMul"), Is.EqualTo(1), string.Join(", ", optimized));
+        Assert.That(optimized, Does.Contain("Resize").And.Contain("Concat"));
+        // What stays float: the top-down Add, the hardswish's Mul and the head's constant Add.
+        Assert.That(optimized.Where(o => o is "Add" or "Mul"), Is.EquivalentTo(new[] { "Add", "Mul", "Add" }), string.Join(", ", optimized));
+
+        foreach (var sample in Samples(4, 7000))
+        {
+            var fp32 = OrtHarness.Run(model, sample)["y"];
+            var int8 = OrtHarness.Run(qdq, sample)["y"];
+            Assert.That(OrtHarness.Cosine(fp32, int8), Is.GreaterThanOrEqualTo(0.99));
+        }
+    }
+
+    [Test]
+    public void AddWithAFloatOperandStaysFloatWithTheReason()
+    {
+        // The residual Add reads a float Tanh (no integer kernel): QLinearAdd cannot be formed, so no Q/DQ is added for it.
+        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 1, 0.4f), 4, 4, 3, 3)
+            .Initializer("W1", ModelBuilder.Random(4 * 4, 2, 0.4f), 4, 4, 1, 1)
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Tanh", "act", ["c0"], "t")
+            .Node("Add", "residual", ["c0", "t"], "r")
+            .Node("Conv", "conv1", ["r", "W1"], "y")
+            .Output("y")
+            .Build();
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 4, 300));
+        var (_, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+
+        Assert.That(report.FindNode("residual")!.Status, Is.EqualTo(NodeStatus.Inherits));
+        Assert.That(report.FindNode("residual")!.Reason, Does.Contain("input 't' arrives in float"));
+        Assert.That(report.FindTensor("t"), Is.Null);
+    }
+}
