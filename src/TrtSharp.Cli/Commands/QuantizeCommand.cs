@@ -215,7 +215,8 @@ internal static class QuantizeCommand
         if (result.Selection is { } selection)
         {
             var methods = new Table().Border(TableBorder.Rounded)
-                .Title(Markup.Escape($"methods compared on {selection.Data} ({selection.Elapsed.TotalSeconds:0.0} s)"))
+                .Title(Markup.Escape($"methods compared on {selection.Data} ({selection.Elapsed.TotalSeconds:0.0} s" +
+                    (selection.Candidates.Any(c => c.Batches > 0 && c.Batches < selection.Candidates.Max(o => o.Batches)) ? "; a method dropped after the first batch is scored on that batch alone)" : ")")))
                 .AddColumns("method", "lowest output cosine", "lowest SNR dB", "batches judged", "tensors guarded", "");
             foreach (MethodCandidate c in selection.Candidates)
             {
