@@ -215,12 +215,18 @@ internal static class QuantizeCommand
         if (result.Selection is { } selection)
         {
             var methods = new Table().Border(TableBorder.Rounded)
-                .Title(Markup.Escape($"methods compared on {selection.Data} ({selection.Elapsed.TotalSeconds:0.0} s)"))
-                .AddColumns("method", "lowest output cosine", "lowest SNR dB", "tensors guarded", "");
+                .Title(Markup.Escape($"methods compared on {selection.Data} ({selection.Elapsed.TotalSeconds:0.0} s" +
+                    (selection.Candidates.Any(c => c.Batches > 0 && c.Batches < selection.Candidates.Max(o => o.Batches)) ? "; a method dropped after the first batch is scored on that batch alone)" : ")")))
+                .AddColumns("method", "lowest output cosine", "lowest SNR dB", "batches judged", "tensors guarded", "");
             foreach (MethodCandidate c in selection.Candidates)
             {
-                methods.AddRow(c.Method.ToString().ToLowerInvariant(), $"{c.MinCosine:0.00000}", $"{c.MinSnrDb:0.0}", c.FallBacks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    c.Method == selection.Chosen ? "chosen" : "");
+                string note = c.Method == selection.Chosen ? "chosen"
+                    : c.SameModelAs is { } same ? $"same model as {same.ToString().ToLowerInvariant()}"
+                    : c.Batches < selection.Candidates.Max(o => o.Batches) ? "dropped after the first batch"
+                    : "";
+                bool judged = c.Batches > 0;
+                methods.AddRow(c.Method.ToString().ToLowerInvariant(), judged ? $"{c.MinCosine:0.00000}" : "-", judged ? $"{c.MinSnrDb:0.0}" : "-",
+                    c.Batches.ToString(System.Globalization.CultureInfo.InvariantCulture), c.FallBacks.ToString(System.Globalization.CultureInfo.InvariantCulture), note);
             }
             console.Write(methods);
             var byMethod = result.Ranges.GroupBy(r => r.ChosenMethod).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");

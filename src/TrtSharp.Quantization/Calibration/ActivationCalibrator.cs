@@ -48,8 +48,11 @@ internal static class ActivationCalibrator
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <param name="only">When given, only these tensors are tapped and collected (the ones a Q/DQ placement quantizes):
     /// fewer ONNX Runtime outputs to materialize, fewer histograms, and ONNX Runtime keeps its fusions elsewhere.</param>
+    /// <param name="reference">When given, the batches it holds back are run but not calibrated on, and the model's own
+    /// float outputs are kept there (the float reference for judging quantized candidates).</param>
     internal static IReadOnlyList<TensorStatistics> Collect(OnnxModel model, ICalibrationDataset data, OnnxRuntimeOptions? options,
-        IProgress<ProgressUpdate>? progress, bool deriveClamps, CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
+        IProgress<ProgressUpdate>? progress, bool deriveClamps, CancellationToken cancellationToken, IReadOnlySet<string>? only = null,
+        ReferenceCapture? reference = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -93,7 +96,9 @@ internal static class ActivationCalibrator
         var floatOutputs = session.Outputs.Where(Wanted).Select(o => o.Name).ToArray();
         var floatInputs = session.Inputs.Where(Wanted).Select(i => i.Name).ToArray();
         var derived = derivable.ToLookup(d => d.Source, StringComparer.Ordinal);
-        long samples = 0, batches = 0;
+        var graphOutputs = model.Proto.Graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var modelOutputs = session.Outputs.Where(o => o.ElementType == TensorElementType.Float && graphOutputs.Contains(o.Name)).Select(o => o.Name).ToArray();
+        long samples = 0, batches = 0, index = -1;
         Task pending = Task.CompletedTask;
         int slot = 0;
         try
@@ -107,6 +112,16 @@ internal static class ActivationCalibrator
                     tensor.AsBytes().CopyTo(binding.Input(name).AsBytes());
                 }
                 binding.Run();
+                index++;
+                if (reference is not null && (reference.IsHeldBack(index) || reference.KeepsCalibrated(index)))
+                {
+                    reference.Add(index, modelOutputs.Select(n => (n, binding.Output(n))));
+                    if (reference.IsHeldBack(index))
+                    {
+                        // Not calibrated on: no histograms, and this slot is free again for the next batch.
+                        continue;
+                    }
+                }
                 pending.GetAwaiter().GetResult(); // the previous batch's histograms, and the collector is free again
                 int batchSize = batch.Values.First().Rank > 0 ? (int)batch.Values.First().Shape[0] : 1;
                 long first = samples;

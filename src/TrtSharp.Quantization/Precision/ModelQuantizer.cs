@@ -42,12 +42,12 @@ public static class ModelQuantizer
             return FromStatistics(model, statistics, options, calibrationTime);
         }
 
-        // Automatic: one batch in SelectionPeriod is held back from calibration to judge the candidates on.
-        var calibrateOn = new InterleavedSplit(calibration, SelectionPeriod, heldBack: false);
-        var judgeOn = new InterleavedSplit(calibration, SelectionPeriod, heldBack: true);
-        var collected = ActivationCalibrator.Collect(model, calibrateOn, runtimeOptions, progress, deriveClamps: true, cancellationToken, only);
+        // Automatic: one batch in SelectionPeriod is held back from calibration to judge the candidates on; the
+        // calibration session runs it too and keeps its float outputs as the reference.
+        var reference = new ReferenceCapture(SelectionPeriod);
+        var collected = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, deriveClamps: true, cancellationToken, only, reference);
         TimeSpan calibrated = clock.Elapsed;
-        return Select(model, collected, options, calibrated, judgeOn, calibration, runtimeOptions, progress, cancellationToken);
+        return Select(model, collected, options, calibrated, reference, calibration, runtimeOptions, progress, cancellationToken);
     }
 
     /// <summary>Period of the calibration split the automatic method choice is judged on (every 4th batch).</summary>
@@ -57,57 +57,50 @@ public static class ModelQuantizer
 
     /// <summary>
     /// Tries every method (collapse-guarded) and keeps the one whose quantized model agrees best with float32 — the lowest
-    /// per-output cosine, then SNR — on <paramref name="judgeOn"/> (or, when it holds no batch, on all the data).
+    /// per-output cosine, then SNR — on the batches <paramref name="reference"/> held back (or, when it holds none, on all
+    /// the data), judged as <see cref="CandidateJudge"/> does.
     /// </summary>
     private static QuantizeResult Select(OnnxModel model, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions options, TimeSpan calibrationTime,
-        InterleavedSplit judgeOn, ICalibrationDataset everything, OnnxRuntimeOptions? runtimeOptions, IProgress<ProgressUpdate>? progress,
+        ReferenceCapture reference, ICalibrationDataset everything, OnnxRuntimeOptions? runtimeOptions, IProgress<ProgressUpdate>? progress,
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        progress?.Report(new ProgressUpdate("comparing methods", 0, reference.Outputs.Count));
         var reports = TensorRangeReport.FromAll(statistics, CalibrationMethod.Max, options.Percentile);
         var histograms = statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal);
         var runtime = (runtimeOptions ?? new OnnxRuntimeOptions()).Clone();
         runtime.LogSeverity = OnnxRuntimeLogSeverity.Error;
-        // External weights are read inline: a session created from memory has no folder to resolve them against.
-        using var reference = OnnxRuntimeSession.FromModel(model.SelfContained(model.Proto), runtime);
-        ICalibrationDataset data = judgeOn;
-        // The float32 outputs of the judging batches, computed once for all candidates.
-        var expected = new List<IReadOnlyDictionary<string, HostTensor>>();
-        var scored = new List<(MethodCandidate Candidate, QuantizeResult Result)>();
+        var built = new List<(CalibrationMethod Method, int FallBacks, QuantizeResult Result)>();
         foreach (CalibrationMethod method in Candidates)
         {
-            progress?.Report(new ProgressUpdate("comparing methods", scored.Count, Candidates.Length));
             var guarded = GuardedRanges.For(reports, histograms, method, out int fallBacks);
-            QuantizeResult result = Build(model, statistics, guarded, options with { Method = method }, calibrationTime);
-            using var candidate = OnnxRuntimeSession.FromModel(result.Model, runtime);
-            var agreement = QuantizationValidation.Compare(reference, candidate, data, expected, cancellationToken);
-            if (agreement.All(a => a.Count == 0) && ReferenceEquals(data, judgeOn))
-            {
-                // Fewer batches than the split period: nothing was held back, so the candidates are judged on the calibration data itself.
-                data = everything;
-                expected.Clear();
-                agreement = QuantizationValidation.Compare(reference, candidate, data, expected, cancellationToken);
-            }
-            double cosine = agreement.Count == 0 ? 1 : agreement.Min(a => a.Cosine);
-            double snr = agreement.Count == 0 ? double.PositiveInfinity : agreement.Min(a => a.SnrDb);
-            scored.Add((new MethodCandidate(method, double.IsNaN(cosine) ? -1 : cosine, double.IsNaN(snr) ? double.NegativeInfinity : snr, fallBacks), result));
+            built.Add((method, fallBacks, Build(model, statistics, guarded, options with { Method = method }, calibrationTime)));
         }
-        progress?.Report(new ProgressUpdate("comparing methods", Candidates.Length, Candidates.Length));
-        // Ties within a rounding error keep the earlier candidate (entropy, TensorRT's own default, first).
-        var best = scored[0];
-        foreach (var entry in scored.Skip(1))
+        ICalibrationDataset data = reference.AnyHeldBack ? new InterleavedSplit(everything, SelectionPeriod, heldBack: true) : everything;
+        var scores = CandidateJudge.Judge([.. built.Select(b => b.Result.Model.Proto)], data, reference.Outputs, runtime, shareSessions: true, halve: true, cancellationToken, progress);
+        var scored = built.Zip(scores, (b, s) => (Candidate: new MethodCandidate(b.Method, s.MinCosine, s.MinSnrDb, b.FallBacks)
         {
-            if (entry.Candidate.MinCosine > best.Candidate.MinCosine + 1e-6
-                || (Math.Abs(entry.Candidate.MinCosine - best.Candidate.MinCosine) <= 1e-6 && entry.Candidate.MinSnrDb > best.Candidate.MinSnrDb + 0.01))
+            Batches = s.Batches,
+            SameModelAs = s.SameAs is int same ? built[same].Method : null,
+        }, b.Result)).ToList();
+        // Only candidates judged on every batch can win (successive halving dropped the others after the first);
+        // ties within a rounding error keep the earlier candidate (entropy, TensorRT's own default, first).
+        int judged = scored.Max(s => s.Candidate.Batches);
+        var best = scored.First(s => s.Candidate.Batches == judged);
+        foreach (var entry in scored.Where(s => s.Candidate.Batches == judged))
+        {
+            if (CandidateJudge.Beats(entry.Candidate.MinCosine, entry.Candidate.MinSnrDb, best.Candidate.MinCosine, best.Candidate.MinSnrDb))
             {
                 best = entry;
             }
         }
-        string dataNote = ReferenceEquals(data, judgeOn)
-            ? $"{judgeOn.Description}, held back from calibration"
+        string dataNote = reference.AnyHeldBack
+            ? $"every {SelectionPeriod}th batch of {everything.Description}, held back from calibration"
             : $"{everything.Description} (fewer than {SelectionPeriod} batches: nothing could be held back from calibration)";
         var selection = new MethodSelection(dataNote, [.. scored.Select(s => s.Candidate)], best.Candidate.Method, clock.Elapsed);
-        string why = $"chosen automatically: {GuardedRanges.Name(best.Candidate.Method)} gave the best agreement with float32 (lowest output cosine {best.Candidate.MinCosine:0.00000})";
+        string why = judged == 0
+            ? $"chosen automatically: every method gave the same model, {GuardedRanges.Name(best.Candidate.Method)} named"
+            : $"chosen automatically: {GuardedRanges.Name(best.Candidate.Method)} gave the best agreement with float32 (lowest output cosine {best.Candidate.MinCosine:0.00000})";
         var ranges = best.Result.Ranges.Select(r => r.ChosenMethod == best.Candidate.Method ? r with { Reason = why } : r).ToList();
         return best.Result with { Ranges = ranges, Selection = selection };
     }

@@ -1,0 +1,170 @@
+using TrtSharp.Comparison;
+using TrtSharp.Datasets;
+using TrtSharp.Diagnostics;
+using TrtSharp.Onnx.Protobuf;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Tensors;
+
+namespace TrtSharp.Quantization.Precision;
+
+/// <summary>
+/// Scores quantized candidates against float32 reference outputs already computed: per candidate, the lowest
+/// per-output cosine (pooled over the batches it ran on), then the lowest SNR. Cheaper than one session and one full
+/// pass per candidate: a candidate whose model equals an earlier one is not run (it gets that one's score);
+/// candidates differing only in constants share one ONNX Runtime session (<see cref="JudgeModel"/>); and with more
+/// than two candidates and more than one batch, all run on the first batch and only the better half
+/// (successive halving) runs on the rest, so the winner is still chosen on every batch. When every candidate gives
+/// the same model nothing is run.
+/// </summary>
+internal static class CandidateJudge
+{
+    /// <summary>How one candidate did.</summary>
+    /// <param name="MinCosine">Lowest per-output cosine (−1 when not a number).</param>
+    /// <param name="MinSnrDb">Lowest per-output SNR in dB.</param>
+    /// <param name="Batches">Batches it ran on (fewer than the others when it was dropped after the first; 0 when
+    /// every candidate gave the same model, so nothing was run and the scores are NaN).</param>
+    /// <param name="SameAs">Index of an earlier candidate with the same model, whose score this is; null when it ran itself.</param>
+    internal sealed record Score(double MinCosine, double MinSnrDb, int Batches, int? SameAs);
+
+    /// <summary>Whether score A beats score B: a higher lowest cosine, or within 1e-6 a higher lowest SNR (by 0.01 dB); ties keep the earlier.</summary>
+    public static bool Beats(double cosineA, double snrA, double cosineB, double snrB) =>
+        cosineA > cosineB + 1e-6 || (Math.Abs(cosineA - cosineB) <= 1e-6 && snrA > snrB + 0.01);
+
+    /// <summary>Scores every model in <paramref name="models"/> on <paramref name="data"/>, whose batches' float outputs are <paramref name="expected"/>.</summary>
+    /// <param name="models">The candidates' Q/DQ models, in order of preference on ties.</param>
+    /// <param name="data">The judging batches (read once).</param>
+    /// <param name="expected">Float32 outputs of each batch of <paramref name="data"/>, by output name.</param>
+    /// <param name="runtime">ONNX Runtime options for the judging sessions.</param>
+    /// <param name="shareSessions">Judge candidates with the same graph in one session (false: one session each, with their constant scales).</param>
+    /// <param name="halve">Drop the worse half after the first batch.</param>
+    /// <param name="cancellationToken">Stops between runs.</param>
+    /// <param name="progress">"comparing methods", once the sessions are open and after each batch.</param>
+    public static IReadOnlyList<Score> Judge(IReadOnlyList<ModelProto> models, ICalibrationDataset data, IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> expected,
+        OnnxRuntimeOptions runtime, bool shareSessions, bool halve, CancellationToken cancellationToken, IProgress<ProgressUpdate>? progress = null)
+    {
+        var sameAs = new int?[models.Count];
+        for (int i = 0; i < models.Count; i++)
+        {
+            for (int j = 0; j < i && sameAs[i] is null; j++)
+            {
+                if (sameAs[j] is null && models[j].Equals(models[i]))
+                {
+                    sameAs[i] = j;
+                }
+            }
+        }
+        var live = Enumerable.Range(0, models.Count).Where(i => sameAs[i] is null).ToList();
+        if (live.Count == 1)
+        {
+            // Every candidate gave the same model (e.g. nothing is quantized): there is no choice to judge.
+            progress?.Report(new ProgressUpdate("comparing methods", expected.Count, expected.Count));
+            return [.. sameAs.Select(s => new Score(double.NaN, double.NaN, 0, s))];
+        }
+        var runners = new Dictionary<int, Runner>();
+        var sessions = new List<OnnxRuntimeSession>();
+        try
+        {
+            // Candidates with the same graph share a session; the first of each group gives the graph.
+            var pending = new List<int>(live);
+            while (pending.Count > 0)
+            {
+                var group = shareSessions ? pending.Where(i => JudgeModel.SameStructure(models[pending[0]], models[i])).ToList() : [pending[0]];
+                pending.RemoveAll(group.Contains);
+                OnnxRuntimeSession session;
+                if (group.Count == 1)
+                {
+                    session = OnnxRuntimeSession.FromModel(models[group[0]], runtime);
+                    runners[group[0]] = new Runner(session, null);
+                }
+                else
+                {
+                    var judge = JudgeModel.Create([.. group.Select(i => models[i])]);
+                    session = OnnxRuntimeSession.FromModel(judge.Proto, runtime);
+                    for (int k = 0; k < group.Count; k++)
+                    {
+                        runners[group[k]] = new Runner(session, judge.Feeds[k]);
+                    }
+                }
+                sessions.Add(session);
+            }
+            progress?.Report(new ProgressUpdate("comparing methods", 0, expected.Count));
+            string[] names = expected.Count == 0 ? [] : [.. expected[0].Keys];
+            var totals = models.Select(_ => names.ToDictionary(n => n, _ => new AgreementAccumulator(), StringComparer.Ordinal)).ToArray();
+            var batches = new int[models.Count];
+            int index = 0;
+            foreach (var batch in data.Batches(cancellationToken))
+            {
+                if (index >= expected.Count)
+                {
+                    break;
+                }
+                foreach (int i in live)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var actual = runners[i].Run(batch, names);
+                    foreach (string name in names)
+                    {
+                        totals[i][name].Add(((HostTensor<float>)actual[name]).Span, ((HostTensor<float>)expected[index][name]).Span);
+                    }
+                    batches[i]++;
+                }
+                index++;
+                progress?.Report(new ProgressUpdate("comparing methods", index, expected.Count));
+                if (halve && index == 1 && expected.Count > 1 && live.Count > 2)
+                {
+                    // Stable: among equal scores the earlier candidate ranks first, as in the final choice.
+                    var ranked = new List<int>();
+                    foreach (int i in live)
+                    {
+                        var (c, s) = Worst(totals[i]);
+                        int at = ranked.FindIndex(r => { var (rc, rs) = Worst(totals[r]); return Beats(c, s, rc, rs); });
+                        ranked.Insert(at < 0 ? ranked.Count : at, i);
+                    }
+                    live = [.. ranked.Take((live.Count + 1) / 2).Order()];
+                }
+            }
+            return [.. Enumerable.Range(0, models.Count).Select(i =>
+            {
+                int source = sameAs[i] ?? i;
+                var (cosine, snr) = Worst(totals[source]);
+                return new Score(cosine, snr, batches[source], sameAs[i]);
+            })];
+        }
+        finally
+        {
+            foreach (var session in sessions)
+            {
+                session.Dispose();
+            }
+        }
+    }
+
+    private static (double Cosine, double SnrDb) Worst(Dictionary<string, AgreementAccumulator> outputs)
+    {
+        if (outputs.Count == 0)
+        {
+            return (1, double.PositiveInfinity);
+        }
+        double cosine = outputs.Values.Min(a => a.Cosine);
+        double snr = outputs.Values.Min(a => a.SnrDb);
+        return (double.IsNaN(cosine) ? -1 : cosine, double.IsNaN(snr) ? double.NegativeInfinity : snr);
+    }
+
+    /// <summary>One candidate's way to run a batch: its own session, or the shared one with its constants fed as inputs.</summary>
+    private sealed class Runner(OnnxRuntimeSession session, IReadOnlyDictionary<string, HostTensor>? feeds)
+    {
+        public IReadOnlyDictionary<string, HostTensor> Run(IReadOnlyDictionary<string, HostTensor> batch, IReadOnlyCollection<string> names)
+        {
+            if (feeds is null)
+            {
+                return session.Run(batch, names);
+            }
+            var inputs = new Dictionary<string, HostTensor>(batch, StringComparer.Ordinal);
+            foreach (var (name, value) in feeds)
+            {
+                inputs[name] = value;
+            }
+            return session.Run(inputs, names);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using TrtSharp.Onnx;
+using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
+
+namespace TrtSharp.Quantization.Precision;
+
+/// <summary>
+/// One ONNX Runtime model that stands for several Q/DQ candidates differing only in constant values (activation
+/// scales and zero points, and biases quantized with them): those constants become graph inputs, fed per run with
+/// each candidate's values, so one session judges them all instead of one session each. The scales are then no
+/// longer constant, so ONNX Runtime cannot fuse the Q/DQ pairs into integer kernels (QLinearConv): the copy computes in
+/// float32 with every quantized tensor rounded to its int8/uint8 grid ("fake quantization") — TensorRT's own
+/// semantics for explicit Q/DQ, and a close stand-in for ONNX Runtime's CPU integer kernels. The candidates' own
+/// models keep their constant scales; this copy is only for judging.
+/// </summary>
+internal sealed class JudgeModel
+{
+    private JudgeModel(ModelProto proto, IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> feeds)
+    {
+        Proto = proto;
+        Feeds = feeds;
+    }
+
+    /// <summary>The shared model (constants that differ between candidates are graph inputs).</summary>
+    public ModelProto Proto { get; }
+
+    /// <summary>Per candidate, in the order given, the values of those inputs.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> Feeds { get; }
+
+    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> have the same graph apart from initializer values (same names, types, shapes).</summary>
+    public static bool SameStructure(ModelProto a, ModelProto b)
+    {
+        GraphProto x = a.Graph, y = b.Graph;
+        if (!x.Node.Equals(y.Node) || !x.Input.Equals(y.Input) || !x.Output.Equals(y.Output) || !a.OpsetImport.Equals(b.OpsetImport)
+            || x.Initializer.Count != y.Initializer.Count)
+        {
+            return false;
+        }
+        for (int i = 0; i < x.Initializer.Count; i++)
+        {
+            TensorProto p = x.Initializer[i], q = y.Initializer[i];
+            if (p.Name != q.Name || p.DataType != q.DataType || !p.Dims.Equals(q.Dims))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Builds the shared model for <paramref name="models"/>, which must all have <see cref="SameStructure"/> as the first.
+    /// Weight DequantizeLinear nodes stay as they are (their inputs are the same in every candidate), so the shared
+    /// model computes what each candidate's own model computes at the same ONNX Runtime optimization level.
+    /// </summary>
+    public static JudgeModel Create(IReadOnlyList<ModelProto> models)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(models.Count);
+        var proto = models[0].Clone();
+        GraphProto graph = proto.Graph;
+        var varying = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < graph.Initializer.Count; i++)
+        {
+            if (models.Skip(1).Any(m => !m.Graph.Initializer[i].Equals(graph.Initializer[i])))
+            {
+                varying.Add(graph.Initializer[i].Name);
+            }
+        }
+        var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var feeds = models.Select(m => (IReadOnlyDictionary<string, HostTensor>)m.Graph.Initializer.Where(t => varying.Contains(t.Name))
+            .ToDictionary(t => t.Name, t => OnnxTensors.ToHostTensor(t), StringComparer.Ordinal)).ToList();
+        foreach (string name in varying)
+        {
+            TensorProto constant = initializers[name];
+            for (int i = graph.Input.Count - 1; i >= 0; i--)
+            {
+                if (graph.Input[i].Name == name)
+                {
+                    graph.Input.RemoveAt(i);
+                }
+            }
+            var shape = new TensorShapeProto();
+            shape.Dim.AddRange(constant.Dims.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+            graph.Input.Add(new ValueInfoProto
+            {
+                Name = name,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = constant.DataType, Shape = shape } },
+            });
+        }
+        var kept = graph.Initializer.Where(t => !varying.Contains(t.Name)).ToList();
+        graph.Initializer.Clear();
+        graph.Initializer.AddRange(kept);
+        return new JudgeModel(proto, feeds);
+    }
+}

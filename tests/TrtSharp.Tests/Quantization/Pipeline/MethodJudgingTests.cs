@@ -1,0 +1,205 @@
+using TrtSharp.Datasets;
+using TrtSharp.Onnx;
+using TrtSharp.Onnx.Protobuf;
+using TrtSharp.OnnxRuntime;
+using TrtSharp.Quantization.Calibration;
+using TrtSharp.Quantization.Precision;
+using TrtSharp.Tensors;
+
+namespace TrtSharp.Tests.Quantization.Pipeline;
+
+/// <summary>The automatic method choice's judge: reference outputs from the calibration run, one shared session, identical candidates, successive halving.</summary>
+[TestFixture]
+public class MethodJudgingTests
+{
+    private static readonly CalibrationMethod[] Methods = [CalibrationMethod.Entropy, CalibrationMethod.Mse, CalibrationMethod.Percentile, CalibrationMethod.Max];
+    private QuantizationFixture _f = null!;
+
+    [SetUp]
+    public void SetUp() => _f = new QuantizationFixture(calibrationFiles: 12, holdoutFiles: 3);
+
+    [TearDown]
+    public void TearDown() => _f.Dispose();
+
+    private TensorFileDataset Data(string dir)
+    {
+        using var s = OnnxRuntimeSession.FromFile(_f.ModelPath);
+        return new TensorFileDataset([dir], s.Inputs);
+    }
+
+    private List<ModelProto> Candidates(QdqProfile profile)
+    {
+        var model = OnnxModel.LoadNormalized(_f.ModelPath);
+        var statistics = ActivationCalibrator.Collect(model, Data(_f.CalibrationDir));
+        return [.. Methods.Select(m => ModelQuantizer.FromStatistics(model, statistics, new QuantizeOptions { Method = m, Qdq = new QdqOptions { Profile = profile } }).Model.Proto)];
+    }
+
+    private List<IReadOnlyDictionary<string, HostTensor>> Expected(ICalibrationDataset data)
+    {
+        using var fp32 = OnnxRuntimeSession.FromFile(_f.ModelPath);
+        return [.. data.Batches().Select(b => fp32.Run(b, ["y"]))];
+    }
+
+    private static int Winner(IReadOnlyList<CandidateJudge.Score> scores)
+    {
+        int judged = scores.Max(s => s.Batches), best = scores.ToList().FindIndex(s => s.Batches == judged);
+        for (int i = 0; i < scores.Count; i++)
+        {
+            if (scores[i].Batches == judged && CandidateJudge.Beats(scores[i].MinCosine, scores[i].MinSnrDb, scores[best].MinCosine, scores[best].MinSnrDb))
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    [Test]
+    public void OneSharedSessionScoresEachCandidateAsItsOwnSessionDoes()
+    {
+        // On the TensorRT placement (the ORT CPU one quantizes nothing range-dependent in this small net).
+        var models = Candidates(QdqProfile.TensorRt);
+        Assert.That(models.Distinct().Count(), Is.EqualTo(4), "the methods give different models here, so there is a choice");
+        var data = Data(_f.HoldoutDir);
+        var expected = Expected(data);
+        var runtime = new OnnxRuntimeOptions { IntraOpThreads = 1 };
+        var shared = CandidateJudge.Judge(models, data, expected, runtime, shareSessions: true, halve: false, CancellationToken.None);
+        var separate = CandidateJudge.Judge(models, data, expected, runtime, shareSessions: false, halve: false, CancellationToken.None);
+        Assert.That(Winner(shared), Is.EqualTo(Winner(separate)));
+        Assert.That(shared.Select(s => s.MinCosine).Distinct().Count(), Is.EqualTo(4), "four different scores");
+        for (int i = 0; i < models.Count; i++)
+        {
+            Assert.That(shared[i].MinCosine, Is.EqualTo(separate[i].MinCosine).Within(1e-9), $"{Methods[i]}");
+            Assert.That(shared[i].MinSnrDb, Is.EqualTo(separate[i].MinSnrDb).Within(1e-6), $"{Methods[i]}");
+            Assert.That(shared[i].Batches, Is.EqualTo(3));
+        }
+    }
+
+    [Test]
+    public void TheSharedModelWithACandidatesConstantsComputesWhatThatCandidateComputes()
+    {
+        var models = Candidates(QdqProfile.TensorRt);
+        var judge = JudgeModel.Create(models);
+        Assert.That(judge.Proto.Graph.Input.Select(i => i.Name), Is.EqualTo(new[] { "x", "x_scale", "r_scale" }), "activation scales differ between methods, so they are fed");
+        Assert.That(judge.Proto.Graph.Initializer.Select(t => t.Name), Has.None.EqualTo("x_scale").And.None.EqualTo("r_scale"));
+        Assert.That(models[0].Graph.Initializer.Select(t => t.Name), Does.Contain("x_scale"), "the candidates keep their constants");
+        var data = Data(_f.HoldoutDir);
+        // At each optimization level: unoptimized, every Q/DQ node runs literally; optimized, ONNX Runtime may sum
+        // convolutions in another order, and a last-bit difference can move a value across a rounding boundary of the
+        // next quantization (one int8 step), so the two levels are not compared with each other.
+        foreach (var level in new[] { OnnxRuntimeGraphOptimization.Disabled, OnnxRuntimeGraphOptimization.All })
+        {
+            var runtime = new OnnxRuntimeOptions { IntraOpThreads = 1, GraphOptimization = level };
+            using var shared = OnnxRuntimeSession.FromModel(judge.Proto, runtime);
+            for (int k = 0; k < models.Count; k++)
+            {
+                Assert.That(((HostTensor<float>)judge.Feeds[k]["x_scale"]).Data, Is.EqualTo(((HostTensor<float>)OnnxTensors.ToHostTensor(models[k].Graph.Initializer.Single(t => t.Name == "x_scale"))).Data));
+                using var own = OnnxRuntimeSession.FromModel(models[k], runtime);
+                foreach (var batch in data.Batches())
+                {
+                    var feeds = new Dictionary<string, HostTensor>(batch);
+                    foreach (var (name, value) in judge.Feeds[k])
+                    {
+                        feeds[name] = value;
+                    }
+                    var a = ((HostTensor<float>)shared.Run(feeds, ["y"])["y"]).Data;
+                    var e = ((HostTensor<float>)own.Run(batch, ["y"])["y"]).Data;
+                    Assert.That(a.Zip(e, (p, q) => MathF.Abs(p - q)).Max(), Is.LessThanOrEqualTo(1e-6f * e.Max(MathF.Abs)), $"{Methods[k]} at {level}");
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void ACandidateWithTheSameModelAsAnEarlierOneIsNotRunAgain()
+    {
+        var models = Candidates(QdqProfile.TensorRt);
+        Assert.That(models[0], Is.Not.EqualTo(models[3]));
+        var data = Data(_f.HoldoutDir);
+        var expected = Expected(data);
+        var runtime = new OnnxRuntimeOptions { IntraOpThreads = 1 };
+        var scores = CandidateJudge.Judge([models[0], models[0].Clone(), models[3]], data, expected, runtime, shareSessions: true, halve: true, CancellationToken.None);
+        Assert.That(scores.Select(s => s.SameAs), Is.EqualTo(new int?[] { null, 0, null }));
+        Assert.That(scores[1].MinCosine, Is.EqualTo(scores[0].MinCosine));
+        Assert.That(scores[0].MinCosine, Is.Not.EqualTo(scores[2].MinCosine));
+        var alone = CandidateJudge.Judge([models[3], models[3].Clone()], data, expected, runtime, shareSessions: true, halve: true, CancellationToken.None);
+        Assert.That(alone.Select(s => s.Batches), Is.EqualTo(new[] { 0, 0 }), "one distinct model: nothing to judge, nothing run");
+    }
+
+    [Test]
+    public void HalvingKeepsTheBetterHalfOfTheFirstBatchAndScoresItOnEveryBatch()
+    {
+        var models = Candidates(QdqProfile.TensorRt);
+        Assert.That(models.Distinct().Count(), Is.EqualTo(4));
+        var data = Data(_f.HoldoutDir);
+        var expected = Expected(data);
+        var runtime = new OnnxRuntimeOptions { IntraOpThreads = 1 };
+        var halved = CandidateJudge.Judge(models, data, expected, runtime, shareSessions: true, halve: true, CancellationToken.None);
+        var full = CandidateJudge.Judge(models, data, expected, runtime, shareSessions: true, halve: false, CancellationToken.None);
+        var first = new FirstBatches(data, 1);
+        var onFirst = CandidateJudge.Judge(models, first, expected.Take(1).ToList(), runtime, shareSessions: true, halve: false, CancellationToken.None);
+        var kept = Enumerable.Range(0, 4).Where(i => halved[i].Batches == 3).ToList();
+        Assert.That(kept, Has.Count.EqualTo(2));
+        Assert.That(Enumerable.Range(0, 4).Where(i => !kept.Contains(i)).Select(i => halved[i].Batches), Has.All.EqualTo(1));
+        foreach (int i in kept)
+        {
+            Assert.That(halved[i].MinCosine, Is.EqualTo(full[i].MinCosine), "survivors are scored on every batch, exactly as without halving");
+            foreach (int j in Enumerable.Range(0, 4).Where(j => !kept.Contains(j)))
+            {
+                Assert.That(CandidateJudge.Beats(onFirst[j].MinCosine, onFirst[j].MinSnrDb, onFirst[i].MinCosine, onFirst[i].MinSnrDb), Is.False,
+                    $"{Methods[j]} (dropped) did not beat {Methods[i]} (kept) on the first batch");
+                Assert.That(halved[j].MinCosine, Is.EqualTo(onFirst[j].MinCosine), "a dropped candidate's score is its first-batch score");
+            }
+        }
+    }
+
+    [Test]
+    public void TheCalibrationRunKeepsTheFloatOutputsOfTheBatchesItHoldsBack()
+    {
+        var model = OnnxModel.LoadNormalized(_f.ModelPath);
+        var data = Data(_f.CalibrationDir);
+        var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod);
+        var stats = ActivationCalibrator.Collect(model, data, null, null, deriveClamps: true, CancellationToken.None, null, capture);
+        var alone = ActivationCalibrator.Collect(OnnxModel.LoadNormalized(_f.ModelPath), new InterleavedSplit(data, ModelQuantizer.SelectionPeriod, heldBack: false));
+        Assert.That(stats.Select(s => (s.TensorName, s.Min, s.Max, s.Count)), Is.EqualTo(alone.Select(s => (s.TensorName, s.Min, s.Max, s.Count))),
+            "held-back batches are not calibrated on");
+        Assert.That(capture.AnyHeldBack, Is.True);
+        var heldBack = new InterleavedSplit(data, ModelQuantizer.SelectionPeriod, heldBack: true);
+        var expected = Expected(heldBack);
+        Assert.That(capture.Outputs, Has.Count.EqualTo(3));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.That(capture.Outputs[i].Keys, Is.EqualTo(new[] { "y" }));
+            Assert.That(((HostTensor<float>)capture.Outputs[i]["y"]).Data, Is.EqualTo(((HostTensor<float>)expected[i]["y"]).Data).Within(1e-5f));
+        }
+    }
+
+    [Test]
+    public void WithFewerBatchesThanThePeriodEveryBatchIsKept()
+    {
+        var model = OnnxModel.LoadNormalized(_f.ModelPath);
+        var data = new FirstBatches(Data(_f.CalibrationDir), 3);
+        var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod);
+        ActivationCalibrator.Collect(model, data, null, null, deriveClamps: true, CancellationToken.None, null, capture);
+        Assert.That(capture.AnyHeldBack, Is.False);
+        Assert.That(capture.Outputs, Has.Count.EqualTo(3));
+        Assert.That(((HostTensor<float>)capture.Outputs[2]["y"]).Data, Is.EqualTo(((HostTensor<float>)Expected(data)[2]["y"]).Data).Within(1e-5f));
+    }
+
+    [Test]
+    public void TheDefaultQuantizationReportsHowEachMethodWasJudged()
+    {
+        var result = ModelQuantizer.Quantize(_f.ModelPath, Data(_f.CalibrationDir), new QuantizeOptions());
+        var selection = result.Selection!;
+        Assert.That(selection.Data, Does.Contain("held back"));
+        Assert.That(selection.Candidates.Select(c => c.Batches).Max(), Is.EqualTo(3), "12 batches: every 4th, 3, held back");
+        Assert.That(selection.Candidates.Single(c => c.Method == selection.Chosen).Batches, Is.EqualTo(3));
+    }
+
+    /// <summary>The first <paramref name="count"/> batches of <paramref name="inner"/>.</summary>
+    private sealed class FirstBatches(ICalibrationDataset inner, int count) : ICalibrationDataset
+    {
+        public string Description => $"first {count} of {inner.Description}";
+
+        public IEnumerable<IReadOnlyDictionary<string, HostTensor>> Batches(CancellationToken cancellationToken = default) => inner.Batches(cancellationToken).Take(count);
+    }
+}
