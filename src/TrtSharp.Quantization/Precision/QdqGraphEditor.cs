@@ -48,25 +48,8 @@ internal sealed class QdqGraphEditor
 
         var scale = UniqueName(tensor + "_scale");
         var zeroPoint = UniqueName(tensor + "_zero_point");
-        var quantized = UniqueName(tensor + "_quantized");
-        var dequantized = UniqueName(tensor + "_dequantized");
-        Index.Graph.Initializer.Add(OnnxTensors.Floats(scale, [p.Scale], scalar: true));
-        Index.Graph.Initializer.Add(p.ElementType == (int)TensorElementType.UInt8
-            ? OnnxTensors.UInt8Scalar(zeroPoint, (byte)p.ZeroPoint)
-            : OnnxTensors.Int8(zeroPoint, [], [(sbyte)p.ZeroPoint]));
-
-        var q = Node("QuantizeLinear", UniqueName(tensor + "_QuantizeLinear"), [tensor, scale, zeroPoint], quantized);
-        var dq = Node("DequantizeLinear", UniqueName(tensor + "_DequantizeLinear"), [quantized, scale, zeroPoint], dequantized);
-        var producer = Index.Producer(tensor);
-        var list = producer is null ? _prologue : AfterList(producer);
-        list.Add(q);
-        list.Add(dq);
-
-        _activationDq[tensor] = dequantized;
-        _dqSources[dequantized] = tensor;
-        _activationParams[tensor] = p;
-        Report._tensors.Add(new QuantizedTensor(tensor, QuantizedTensorKind.Activation, p.ElementType, [p.Scale], [p.ZeroPoint], null, note));
-        return dequantized;
+        AddParams(scale, zeroPoint, p);
+        return AddPair(tensor, scale, zeroPoint, tensor, scale, zeroPoint, p, note);
     }
 
     /// <summary>
@@ -81,13 +64,27 @@ internal sealed class QdqGraphEditor
         var qZeroPoint = UniqueName(source + "_zero_point");
         var scale = UniqueName(replaced + "_scale");
         var zeroPoint = UniqueName(replaced + "_zero_point");
+        AddParams(qScale, qZeroPoint, quantize);
+        AddParams(scale, zeroPoint, dequantize);
+        return AddPair(source, qScale, qZeroPoint, replaced, scale, zeroPoint, dequantize, note);
+    }
+
+    private void AddParams(string scale, string zeroPoint, QuantParams p)
+    {
+        Index.Graph.Initializer.Add(OnnxTensors.Floats(scale, [p.Scale], scalar: true));
+        Index.Graph.Initializer.Add(p.ElementType == (int)TensorElementType.UInt8
+            ? OnnxTensors.UInt8Scalar(zeroPoint, (byte)p.ZeroPoint)
+            : OnnxTensors.Int8(zeroPoint, [], [(sbyte)p.ZeroPoint]));
+    }
+
+    /// <summary>
+    /// Q on <paramref name="source"/> then DQ, placed after its producer; the DQ output stands for
+    /// <paramref name="replaced"/> (the same tensor, except for an affine computed in the integer domain).
+    /// </summary>
+    private string AddPair(string source, string qScale, string qZeroPoint, string replaced, string scale, string zeroPoint, QuantParams dequantize, string note)
+    {
         var quantized = UniqueName(replaced + "_quantized");
         var dequantized = UniqueName(replaced + "_dequantized");
-        Index.Graph.Initializer.Add(OnnxTensors.Floats(qScale, [quantize.Scale], scalar: true));
-        Index.Graph.Initializer.Add(OnnxTensors.UInt8Scalar(qZeroPoint, (byte)quantize.ZeroPoint));
-        Index.Graph.Initializer.Add(OnnxTensors.Floats(scale, [dequantize.Scale], scalar: true));
-        Index.Graph.Initializer.Add(OnnxTensors.UInt8Scalar(zeroPoint, (byte)dequantize.ZeroPoint));
-
         var q = Node("QuantizeLinear", UniqueName(replaced + "_QuantizeLinear"), [source, qScale, qZeroPoint], quantized);
         var dq = Node("DequantizeLinear", UniqueName(replaced + "_DequantizeLinear"), [quantized, scale, zeroPoint], dequantized);
         var producer = Index.Producer(source);
