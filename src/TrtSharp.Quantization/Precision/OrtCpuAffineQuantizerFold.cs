@@ -27,6 +27,19 @@ internal static class OrtCpuAffineQuantizerFold
             return false;
         }
 
+        // h may already be the output of a DequantizeLinear this placement added (a quantized Relu in front): the new Q
+        // then reads the float tensor behind it, after that tensor's producer, rather than requantizing the DQ output
+        // (a second rounding, and a Q with no producer in the index, which would land in the prologue before its input).
+        if (editor.SourceOf(h) is string source)
+        {
+            if (index.Producer(source) is { } producer && editor.IsRemoved(producer))
+            {
+                return false; // h stands for a tensor whose float producer was folded away itself
+            }
+
+            h = source;
+        }
+
         var y = add.Output[0];
         var range = context.RangeOf(y);
         var (rangeScale, _) = QuantizationMath.AsymmetricUInt8(range.Min, range.Max);

@@ -83,6 +83,50 @@ public class OrtCpuAffineQuantizerFoldTests
     }
 
     [Test]
+    public void AnAffineAfterAQuantizedReluQuantizesTheFloatTensorOnce()
+    {
+        // conv0 → Relu: both get uint8 outputs, so the Mul reads the Relu's DequantizeLinear. The folded quantizer must
+        // read the float Relu output, after the Relu (not a Q of that DQ output, which would round twice and have no
+        // producer to follow).
+        const float b = 0.75f;
+        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 3, 0.4f), 4, 4, 3, 3)
+            .Initializer("W1", ModelBuilder.Random(4 * 9, 4, 0.5f), 4, 1, 3, 3)
+            .Initializer("s", [S]).Initializer("b", [b])
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Relu", "relu", ["c0"], "r")
+            .Node("Mul", "scale", ["r", "s"], "m")
+            .Node("Add", "shift", ["m", "b"], "a")
+            .Node("Conv", "dw", ["a", "W1"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1), ModelBuilder.Int("group", 4))
+            .Output("y")
+            .Build();
+        var (qdq, report) = Quantize(model);
+
+        Assert.That(report.FindNode("relu")!.Status, Is.EqualTo(NodeStatus.Quantized));
+        Assert.That(report.FindNode("scale")!.Status, Is.EqualTo(NodeStatus.Folded));
+        var dq = GraphAssert.Producer(qdq, qdq.Graph.Node.Single(n => n.Name == "dw").Input[0]);
+        var q = GraphAssert.Producer(qdq, dq.Input[0]);
+        Assert.That(q.Input[0], Is.EqualTo("r"), "the fold quantizes the float Relu output");
+        AssertTopological(qdq);
+
+        // ORT loads it (it refuses unsorted graphs) and the result follows FP32.
+        foreach (var sample in TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 3, 7100))
+        {
+            Assert.That(OrtHarness.Cosine(OrtHarness.Run(model, sample)["y"], OrtHarness.Run(qdq, sample)["y"]), Is.GreaterThanOrEqualTo(0.99));
+        }
+    }
+
+    private static void AssertTopological(ModelProto model)
+    {
+        var known = new HashSet<string>(model.Graph.Input.Select(i => i.Name).Concat(model.Graph.Initializer.Select(i => i.Name))) { string.Empty };
+        foreach (var node in model.Graph.Node)
+        {
+            Assert.That(node.Input.Where(i => !known.Contains(i)), Is.Empty, $"node '{node.Name}' reads a tensor produced after it");
+            known.UnionWith(node.Output);
+        }
+    }
+
+    [Test]
     public void AnOffsetUnderHalfAStepIsNotFolded()
     {
         // round(b/S) = 0: no scale near the range's makes b a whole number of steps, so the float Mul/Add stay.
