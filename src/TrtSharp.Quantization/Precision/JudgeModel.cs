@@ -7,10 +7,9 @@ namespace TrtSharp.Quantization.Precision;
 /// <summary>
 /// One ONNX Runtime model that stands for several Q/DQ candidates differing only in constant values (activation
 /// scales and zero points, and biases quantized with them): those constants become graph inputs, fed per run with
-/// each candidate's values, so one session judges them all instead of one session each. The scales are then no
-/// longer constant, so ONNX Runtime cannot fuse the Q/DQ pairs into integer kernels (QLinearConv): the copy computes in
-/// float32 with every quantized tensor rounded to its int8/uint8 grid ("fake quantization") — TensorRT's own
-/// semantics for explicit Q/DQ, and a close stand-in for ONNX Runtime's CPU integer kernels. The candidates' own
+/// each candidate's values, so one session judges them all instead of one session each. ONNX Runtime still fuses
+/// DQ→Conv→Q into QLinearConv with scales fed as inputs, so the copy computes what each candidate's own model
+/// computes on the same provider (bit for bit on the ort-cpu placement, MethodJudgingTests). The candidates' own
 /// models keep their constant scales; this copy is only for judging.
 /// </summary>
 internal sealed class JudgeModel

@@ -5,6 +5,7 @@ using TrtSharp.OnnxRuntime;
 using TrtSharp.Quantization.Calibration;
 using TrtSharp.Quantization.Precision;
 using TrtSharp.Tensors;
+using TrtSharp.Tests.Quantization.Precision;
 
 namespace TrtSharp.Tests.Quantization.Pipeline;
 
@@ -105,6 +106,45 @@ public class MethodJudgingTests
                     var e = ((HostTensor<float>)own.Run(batch, ["y"])["y"]).Data;
                     Assert.That(a.Zip(e, (p, q) => MathF.Abs(p - q)).Max(), Is.LessThanOrEqualTo(1e-6f * e.Max(MathF.Abs)), $"{Methods[k]} at {level}");
                 }
+            }
+        }
+    }
+
+    [Test]
+    public void OnTheOrtCpuPlacementTheSharedModelFusesTheSameIntegerKernelsAndComputesTheSameBits()
+    {
+        // Scales fed as graph inputs do not stop ONNX Runtime's QDQ fusion: the shared copy runs QLinearConv as the
+        // candidate's own model does, so judging in one session is the candidates' own arithmetic, not a float stand-in.
+        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 3, 0.4f), 4, 4, 3, 3)
+            .Initializer("W1", ModelBuilder.Random(4 * 4 * 9, 4, 0.5f), 4, 4, 3, 3)
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Relu", "relu0", ["c0"], "r0")
+            .Node("Conv", "conv1", ["r0", "W1"], "c1", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Relu", "relu1", ["c1"], "r1")
+            .Node("Conv", "conv2", ["r1", "W1"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Output("y")
+            .Build();
+        var samples = TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 6, 300).ToList();
+        var ranges = OrtHarness.Ranges(model, samples);
+        var wider = ranges.ToDictionary(r => r.Key, r => new TensorRange(r.Value.Min * 1.1f, r.Value.Max * 1.1f));
+        var options = new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false };
+        ModelProto[] models = [QdqInserter.Insert(model, ranges, options).Model, QdqInserter.Insert(model, wider, options).Model];
+        var judge = JudgeModel.Create(models);
+        Assert.That(judge.Proto.Graph.Input.Select(i => i.Name), Does.Contain("c0_scale"), "the activation scales are fed");
+        Assert.That(OrtCpuQdqTests.OptimizedOps(judge.Proto).Count(o => o == "QLinearConv"), Is.EqualTo(2));
+        Assert.That(OrtCpuQdqTests.OptimizedOps(models[0]).Count(o => o == "QLinearConv"), Is.EqualTo(2));
+
+        var runtime = new OnnxRuntimeOptions { IntraOpThreads = 1 };
+        using var shared = OnnxRuntimeSession.FromModel(judge.Proto, runtime);
+        for (int k = 0; k < models.Length; k++)
+        {
+            using var own = OnnxRuntimeSession.FromModel(models[k], runtime);
+            foreach (var sample in TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 3, 7100))
+            {
+                var x = new HostTensor<float>([1, 4, 8, 8], sample.Inputs["x"].Data);
+                var feeds = new Dictionary<string, HostTensor>(judge.Feeds[k]) { ["x"] = x };
+                Assert.That(((HostTensor<float>)shared.Run(feeds, ["y"])["y"]).Data, Is.EqualTo(((HostTensor<float>)own.Run(new Dictionary<string, HostTensor> { ["x"] = x }, ["y"])["y"]).Data));
             }
         }
     }
