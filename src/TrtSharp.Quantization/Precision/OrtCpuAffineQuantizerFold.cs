@@ -9,20 +9,27 @@ namespace TrtSharp.Quantization.Precision;
 /// after each hardswish, in front of a padded depthwise conv that <see cref="ConvAffineFolding"/> must leave alone) into
 /// the uint8 quantizer y gets anyway. With y's parameters (S, Z) and k = b/S an integer,
 /// Q(y; S, Z) = round(s·h/S) + k + Z = Q(h; S/s, Z + k), so a QuantizeLinear on h with (S/s, Z + k) read by a
-/// DequantizeLinear with (S, Z) gives exactly what Q/DQ on y gave, and the Mul and Add (two float passes) go. The one
-/// change is S itself: it is moved to b/round(b/S), at most <see cref="MaxScaleChange"/> away from the range's scale;
-/// where b is under half a step (round(b/S) = 0) or the move would be larger, nothing is folded.
+/// DequantizeLinear with (S, Z) gives what Q/DQ on y gave (equal up to rounding at ties and float error), and the Mul
+/// and Add (two float passes) go. The one change is S itself: it is moved to the nearest scale that makes b whole steps,
+/// b/k with k = round(b/S), at most <see cref="MaxScaleChange"/> from the range's scale either way (a narrower scale
+/// clips at most that share of the range's top, like a calibrated range does; widening only, k = trunc(b/S), measured
+/// worse on PP-OCR's detector, docs/real-models.md); where b is under half a step (k = 0) or the move would be larger,
+/// nothing is folded.
 /// </summary>
 internal static class OrtCpuAffineQuantizerFold
 {
     /// <summary>Largest relative move of y's scale that makes b a whole number of steps (|k| ≥ 4 always qualifies).</summary>
     public const float MaxScaleChange = 0.125f;
 
-    /// <summary>Folds the chain starting at <paramref name="mul"/> when it matches; false leaves the graph as it was.</summary>
-    public static bool TryFold(QdqGraphEditor editor, QdqContext context, NodeProto mul, string name)
+    /// <summary>
+    /// Folds the chain starting at <paramref name="mul"/> when it matches; false leaves the graph as it was.
+    /// <paramref name="quantizesInput"/> tells whether a reader of y takes it through a DequantizeLinear in this placement
+    /// (not excluded, kept float or otherwise left float): only then is y quantized anyway.
+    /// </summary>
+    public static bool TryFold(QdqGraphEditor editor, QdqContext context, NodeProto mul, string name, Func<NodeProto, bool> quantizesInput)
     {
         var index = editor.Index;
-        if (Match(index, context, mul) is not var (h, s, add, b))
+        if (Match(index, context, mul, quantizesInput) is not var (h, s, add, b))
         {
             return false;
         }
@@ -50,7 +57,7 @@ internal static class OrtCpuAffineQuantizerFold
             return false;
         }
 
-        var zeroPoint = (int)Math.Clamp(MathF.Round(-MathF.Min(range.Min, 0f) / scale, MidpointRounding.ToEven), 0f, 255f);
+        var zeroPoint = QuantizationMath.UInt8ZeroPoint(range.Min, scale);
         if (zeroPoint + k is < 0 or > 255)
         {
             return false;
@@ -69,13 +76,13 @@ internal static class OrtCpuAffineQuantizerFold
         editor.Remove(add);
         var addName = QdqContext.DisplayName(add, index);
         var reason = $"scalar affine {s:R}·h + {b:R} ('{name}', '{addName}') folded into the uint8 quantizer of '{y}': Q on '{h}' with scale S/{s:R} " +
-            $"and zero point Z + {k}, read by the DQ with (S, Z) (exact: b = {k}·S), so two float passes go";
+            $"and zero point Z + {k}, read by the DQ with (S, Z) (b = {k}·S; equal to Q/DQ on the sum up to rounding at ties), so two float passes go";
         context.Decide(mul, name, NodeStatus.Folded, reason);
         context.Decide(add, addName, NodeStatus.Folded, reason);
         return true;
     }
 
-    private static (string H, float S, NodeProto Add, float B)? Match(OnnxGraphIndex index, QdqContext context, NodeProto mul)
+    private static (string H, float S, NodeProto Add, float B)? Match(OnnxGraphIndex index, QdqContext context, NodeProto mul, Func<NodeProto, bool> quantizesInput)
     {
         if (mul.OpType != "Mul" || !OnnxGraphIndex.IsDefaultDomain(mul) || mul.Input.Count != 2 || ScalarSlot(index, mul) is not int sSlot)
         {
@@ -96,7 +103,7 @@ internal static class OrtCpuAffineQuantizerFold
         // y must be a tensor that gets Q/DQ anyway: every reader quantizes it, so folding adds no rounding of its own.
         var y = add.Output[0];
         var yReaders = index.Consumers(y);
-        if (index.GraphOutputs.Contains(y) || yReaders.Count == 0 || !yReaders.All(r => OrtCpuElementwisePlacement.ReadsQuantized(r.Node)))
+        if (index.GraphOutputs.Contains(y) || yReaders.Count == 0 || !yReaders.All(r => quantizesInput(r.Node)))
         {
             return null;
         }

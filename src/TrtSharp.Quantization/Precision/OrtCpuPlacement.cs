@@ -34,6 +34,12 @@ internal static class OrtCpuPlacement
         }
 
         var folds = FoldCandidates(index, context);
+
+        // Whether a reader will take its input through a DequantizeLinear: an op this placement quantizes by type, unless
+        // the user keeps it float or excludes it, it is a first/last Conv kept float, or (Conv) its weight is not constant.
+        bool QuantizesInput(NodeProto reader) =>
+            OrtCpuElementwisePlacement.ReadsQuantized(reader) && !context.IsExcludedQuietly(reader) && !keepFloat.Matches(reader.Name, reader.OpType)
+            && !edgeConvs.Contains(reader) && (reader.OpType != "Conv" || reader.Input.Count > 1 && index.IsConstant(reader.Input[1]));
         foreach (var node in index.Graph.Node.ToList())
         {
             if (editor.IsRemoved(node))
@@ -81,7 +87,7 @@ internal static class OrtCpuPlacement
             {
                 OrtCpuMatMulPlacement.Quantize(editor, context, node, name);
             }
-            else if (isElementwise && node.OpType == "Mul" && OrtCpuAffineQuantizerFold.TryFold(editor, context, node, name))
+            else if (isElementwise && node.OpType == "Mul" && OrtCpuAffineQuantizerFold.TryFold(editor, context, node, name, QuantizesInput))
             {
                 continue;
             }

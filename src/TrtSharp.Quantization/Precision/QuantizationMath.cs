@@ -33,9 +33,12 @@ internal static class QuantizationMath
         }
 
         var scale = (hi - lo) / 255f;
-        var zeroPoint = (int)Math.Clamp(MathF.Round(-lo / scale, MidpointRounding.ToEven), 0f, 255f);
-        return (scale, zeroPoint);
+        return (scale, UInt8ZeroPoint(lo, scale));
     }
+
+    /// <summary>The uint8 zero point for a range starting at <paramref name="min"/> with <paramref name="scale"/>: round(-min/scale), clamped.</summary>
+    public static int UInt8ZeroPoint(float min, float scale) =>
+        (int)Math.Clamp(MathF.Round(-MathF.Min(min, 0f) / scale, MidpointRounding.ToEven), 0f, 255f);
 
     /// <summary>max |x| per channel along <paramref name="axis"/> of a row-major tensor with <paramref name="dims"/>.</summary>
     public static float[] PerChannelAmax(ReadOnlySpan<float> values, IReadOnlyList<long> dims, int axis)

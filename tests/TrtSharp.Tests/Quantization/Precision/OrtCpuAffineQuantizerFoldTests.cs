@@ -26,10 +26,15 @@ public class OrtCpuAffineQuantizerFoldTests
             .Output("y")
             .Build();
 
-    private static (ModelProto Qdq, QdqReport Report) Quantize(ModelProto model)
+    private static (ModelProto Qdq, QdqReport Report) Quantize(ModelProto model, IReadOnlyList<string>? keepFloat = null) =>
+        Quantize(model, Ranges(model), keepFloat);
+
+    private static Dictionary<string, TensorRange> Ranges(ModelProto model) => OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 6, 300));
+
+    private static (ModelProto Qdq, QdqReport Report) Quantize(ModelProto model, Dictionary<string, TensorRange> ranges, IReadOnlyList<string>? keepFloat = null)
     {
-        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 6, 300));
-        var (qdq, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+        var options = new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false, KeepFloatNodes = keepFloat ?? [] };
+        var (qdq, report) = QdqInserter.Insert(model, ranges, options);
         return (OrtHarness.RoundTrip(qdq), report);
     }
 
@@ -38,7 +43,8 @@ public class OrtCpuAffineQuantizerFoldTests
     {
         const float b = -0.5f;
         var model = Model(b);
-        var (qdq, report) = Quantize(model);
+        var ranges = Ranges(model);
+        var (qdq, report) = Quantize(model, ranges);
 
         Assert.That(report.FindNode("scale")!.Status, Is.EqualTo(NodeStatus.Folded));
         Assert.That(report.FindNode("shift")!.Status, Is.EqualTo(NodeStatus.Folded));
@@ -57,6 +63,11 @@ public class OrtCpuAffineQuantizerFoldTests
         Assert.That(qScale, Is.EqualTo(scale / S).Within(1e-6f * scale));
         var range = report.FindTensor("a")!;
         Assert.That(range.Scales[0], Is.EqualTo(scale));
+        // The scale is the nearest to the range's that makes b whole steps: k = round(b/S), within MaxScaleChange.
+        var rangeScale = QuantizationMath.AsymmetricUInt8(ranges["a"].Min, ranges["a"].Max).Scale;
+        Assert.That(k, Is.EqualTo((int)MathF.Round(b / rangeScale, MidpointRounding.AwayFromZero)));
+        Assert.That(MathF.Abs(scale / rangeScale - 1f), Is.LessThanOrEqualTo(OrtCpuAffineQuantizerFold.MaxScaleChange));
+        Assert.That(zero, Is.EqualTo(QuantizationMath.UInt8ZeroPoint(ranges["a"].Min, scale)));
 
         // Bit for bit what Q/DQ on a itself would give (up to float rounding at a tie): S·(clamp(round(a/S) + Z) − Z).
         foreach (var sample in TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 3, 7000))
@@ -124,6 +135,17 @@ public class OrtCpuAffineQuantizerFoldTests
             Assert.That(node.Input.Where(i => !known.Contains(i)), Is.Empty, $"node '{node.Name}' reads a tensor produced after it");
             known.UnionWith(node.Output);
         }
+    }
+
+    [Test]
+    public void NothingIsFoldedWhenTheReaderIsKeptFloat()
+    {
+        // The depthwise conv is kept float by the user, so a stays float: folding would put a quantizer on it anyway.
+        var (qdq, report) = Quantize(Model(-0.5f), ["dw"]);
+
+        Assert.That(report.FindNode("scale")!.Status, Is.Not.EqualTo(NodeStatus.Folded));
+        Assert.That(report.FindNode("shift")!.Status, Is.Not.EqualTo(NodeStatus.Folded));
+        Assert.That(qdq.Graph.Node.Single(n => n.Name == "dw").Input[0], Is.EqualTo("a"), "the kept conv reads the float sum");
     }
 
     [Test]
