@@ -30,6 +30,24 @@ internal static class CandidateJudge
     public static bool Beats(double cosineA, double snrA, double cosineB, double snrB) =>
         cosineA > cosineB + 1e-6 || (Math.Abs(cosineA - cosineB) <= 1e-6 && snrA > snrB + 0.01);
 
+    /// <summary>
+    /// Index of the best score among those judged on every batch (successive halving dropped the others after the
+    /// first); ties within a rounding error keep the earlier candidate.
+    /// </summary>
+    public static int Winner(IReadOnlyList<Score> scores)
+    {
+        int judged = scores.Max(s => s.Batches);
+        int best = -1;
+        for (int i = 0; i < scores.Count; i++)
+        {
+            if (scores[i].Batches == judged && (best < 0 || Beats(scores[i].MinCosine, scores[i].MinSnrDb, scores[best].MinCosine, scores[best].MinSnrDb)))
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     /// <summary>Scores every model in <paramref name="models"/> on <paramref name="data"/>, whose batches' float outputs are <paramref name="expected"/>.</summary>
     /// <param name="models">The candidates' Q/DQ models, in order of preference on ties.</param>
     /// <param name="data">The judging batches (read once).</param>

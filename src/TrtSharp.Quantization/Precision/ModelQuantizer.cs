@@ -83,17 +83,9 @@ public static class ModelQuantizer
             Batches = s.Batches,
             SameModelAs = s.SameAs is int same ? built[same].Method : null,
         }, b.Result)).ToList();
-        // Only candidates judged on every batch can win (successive halving dropped the others after the first);
-        // ties within a rounding error keep the earlier candidate (entropy, TensorRT's own default, first).
-        int judged = scored.Max(s => s.Candidate.Batches);
-        var best = scored.First(s => s.Candidate.Batches == judged);
-        foreach (var entry in scored.Where(s => s.Candidate.Batches == judged))
-        {
-            if (CandidateJudge.Beats(entry.Candidate.MinCosine, entry.Candidate.MinSnrDb, best.Candidate.MinCosine, best.Candidate.MinSnrDb))
-            {
-                best = entry;
-            }
-        }
+        // Ties keep the earlier candidate: entropy, TensorRT's own default, first.
+        int judged = scores.Max(s => s.Batches);
+        var best = scored[CandidateJudge.Winner(scores)];
         string dataNote = reference.AnyHeldBack
             ? $"every {SelectionPeriod}th batch of {everything.Description}, held back from calibration"
             : $"{everything.Description} (fewer than {SelectionPeriod} batches: nothing could be held back from calibration)";

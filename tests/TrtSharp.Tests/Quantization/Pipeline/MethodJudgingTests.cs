@@ -41,17 +41,16 @@ public class MethodJudgingTests
         return [.. data.Batches().Select(b => fp32.Run(b, ["y"]))];
     }
 
-    private static int Winner(IReadOnlyList<CandidateJudge.Score> scores)
+    [Test]
+    public void TheWinnerIsTheBestOfThoseJudgedOnEveryBatchAndTiesKeepTheEarlier()
     {
-        int judged = scores.Max(s => s.Batches), best = scores.ToList().FindIndex(s => s.Batches == judged);
-        for (int i = 0; i < scores.Count; i++)
-        {
-            if (scores[i].Batches == judged && CandidateJudge.Beats(scores[i].MinCosine, scores[i].MinSnrDb, scores[best].MinCosine, scores[best].MinSnrDb))
-            {
-                best = i;
-            }
-        }
-        return best;
+        CandidateJudge.Score S(double cosine, double snr, int batches) => new(cosine, snr, batches, null);
+        // A dropped candidate's first-batch score cannot win, however good.
+        Assert.That(CandidateJudge.Winner([S(0.99, 20, 3), S(0.999, 30, 1), S(0.995, 25, 3), S(0.98, 18, 1)]), Is.EqualTo(2));
+        // Cosines within 1e-6: the higher SNR wins by more than 0.01 dB; otherwise the earlier stays.
+        Assert.That(CandidateJudge.Winner([S(0.9950004, 20, 3), S(0.995, 21, 3)]), Is.EqualTo(1));
+        Assert.That(CandidateJudge.Winner([S(0.995, 20, 3), S(0.9950004, 20.005, 3)]), Is.EqualTo(0));
+        Assert.That(CandidateJudge.Winner([S(double.NaN, double.NaN, 0), S(double.NaN, double.NaN, 0)]), Is.EqualTo(0), "nothing judged: the first");
     }
 
     [Test]
@@ -65,7 +64,7 @@ public class MethodJudgingTests
         var runtime = new OnnxRuntimeOptions { IntraOpThreads = 1 };
         var shared = CandidateJudge.Judge(models, data, expected, runtime, shareSessions: true, halve: false, CancellationToken.None);
         var separate = CandidateJudge.Judge(models, data, expected, runtime, shareSessions: false, halve: false, CancellationToken.None);
-        Assert.That(Winner(shared), Is.EqualTo(Winner(separate)));
+        Assert.That(CandidateJudge.Winner(shared), Is.EqualTo(CandidateJudge.Winner(separate)));
         Assert.That(shared.Select(s => s.MinCosine).Distinct().Count(), Is.EqualTo(4), "four different scores");
         for (int i = 0; i < models.Count; i++)
         {
