@@ -106,6 +106,11 @@ internal static class ActivationCalibrator
             foreach (var batch in data.Batches(cancellationToken))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (reference is not null && reference.IsSkipped(index + 1))
+                {
+                    index++;
+                    continue;
+                }
                 var binding = BindingFor(session, batch, bindings, slot);
                 foreach (var (name, tensor) in batch)
                 {

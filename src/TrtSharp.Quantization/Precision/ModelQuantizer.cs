@@ -44,7 +44,7 @@ public static class ModelQuantizer
 
         // Automatic: one batch in SelectionPeriod is held back from calibration to judge the candidates on; the
         // calibration session runs it too and keeps its float outputs as the reference.
-        var reference = new ReferenceCapture(SelectionPeriod);
+        var reference = new ReferenceCapture(SelectionPeriod, SelectionBatches);
         var collected = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, deriveClamps: true, cancellationToken, only, reference);
         TimeSpan calibrated = clock.Elapsed;
         return Select(model, collected, options, calibrated, reference, calibration, runtimeOptions, progress, cancellationToken);
@@ -52,6 +52,13 @@ public static class ModelQuantizer
 
     /// <summary>Period of the calibration split the automatic method choice is judged on (every 4th batch).</summary>
     public const int SelectionPeriod = 4;
+
+    /// <summary>
+    /// Most held-back batches the automatic choice judges on (the first 8 of every 4th): judging then costs a bounded
+    /// number of Q/DQ passes however large the calibration set; later held-back batches are skipped, so what is
+    /// calibrated on is the same whatever this limit.
+    /// </summary>
+    public const int SelectionBatches = 8;
 
     private static readonly CalibrationMethod[] Candidates = [CalibrationMethod.Entropy, CalibrationMethod.Mse, CalibrationMethod.Percentile, CalibrationMethod.Max];
 
@@ -76,7 +83,7 @@ public static class ModelQuantizer
             var guarded = GuardedRanges.For(reports, histograms, method, out int fallBacks);
             built.Add((method, fallBacks, Build(model, statistics, guarded, options with { Method = method }, calibrationTime)));
         }
-        ICalibrationDataset data = reference.AnyHeldBack ? new InterleavedSplit(everything, SelectionPeriod, heldBack: true) : everything;
+        ICalibrationDataset data = reference.AnyHeldBack ? new InterleavedSplit(everything, SelectionPeriod, heldBack: true, SelectionBatches) : everything;
         var scores = CandidateJudge.Judge([.. built.Select(b => b.Result.Model.Proto)], data, reference.Outputs, runtime, shareSessions: true, halve: true, cancellationToken, progress);
         var scored = built.Zip(scores, (b, s) => (Candidate: new MethodCandidate(b.Method, s.MinCosine, s.MinSnrDb, b.FallBacks)
         {
@@ -87,7 +94,7 @@ public static class ModelQuantizer
         int judged = scores.Max(s => s.Batches);
         var best = scored[CandidateJudge.Winner(scores)];
         string dataNote = reference.AnyHeldBack
-            ? $"every {SelectionPeriod}th batch of {everything.Description}, held back from calibration"
+            ? $"every {SelectionPeriod}th batch of {everything.Description}, held back from calibration (judged on the first {SelectionBatches} of them)"
             : $"{everything.Description} (fewer than {SelectionPeriod} batches: nothing could be held back from calibration)";
         var selection = new MethodSelection(dataNote, [.. scored.Select(s => s.Candidate)], best.Candidate.Method, clock.Elapsed);
         string why = judged == 0

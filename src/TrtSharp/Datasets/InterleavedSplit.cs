@@ -9,19 +9,24 @@ namespace TrtSharp.Datasets;
 /// <param name="inner">The dataset to split.</param>
 /// <param name="every">Period of the split (e.g. 4: batches 3, 7, 11, … form the held-back part).</param>
 /// <param name="heldBack">True for the held-back part (one batch in <paramref name="every"/>), false for the rest.</param>
-internal sealed class InterleavedSplit(ICalibrationDataset inner, int every, bool heldBack) : ICalibrationDataset
+/// <param name="limit">Most batches of the held-back part read (the first ones); the other part is not limited.</param>
+internal sealed class InterleavedSplit(ICalibrationDataset inner, int every, bool heldBack, int limit = int.MaxValue) : ICalibrationDataset
 {
     /// <inheritdoc/>
     public string Description => heldBack
-        ? $"every {every}th batch of {inner.Description}"
+        ? $"every {every}th batch of {inner.Description}{(limit == int.MaxValue ? string.Empty : $", the first {limit}")}"
         : $"{inner.Description} without every {every}th batch";
 
     /// <inheritdoc/>
     public IEnumerable<IReadOnlyDictionary<string, HostTensor>> Batches(CancellationToken cancellationToken = default)
     {
-        int index = 0;
+        long index = 0;
         foreach (IReadOnlyDictionary<string, HostTensor> batch in inner.Batches(cancellationToken))
         {
+            if (heldBack && index / every >= limit)
+            {
+                yield break; // the rest need not be read
+            }
             if ((index++ % every == every - 1) == heldBack)
             {
                 yield return batch;

@@ -234,6 +234,32 @@ public class MethodJudgingTests
         Assert.That(selection.Candidates.Single(c => c.Method == selection.Chosen).Batches, Is.EqualTo(3));
     }
 
+    [Test]
+    public void TheJudgeReadsTheFirstEightHeldBackBatchesAndTheLaterOnesAreNotRun()
+    {
+        // 40 batches: every 4th (10) is held back from calibration; the first 8 of those are judged on, the last 2 skipped.
+        using var big = new QuantizationFixture(calibrationFiles: 40, holdoutFiles: 1);
+        using var s = OnnxRuntimeSession.FromFile(big.ModelPath);
+        var data = new TensorFileDataset([big.CalibrationDir], s.Inputs);
+        var judged = new InterleavedSplit(data, ModelQuantizer.SelectionPeriod, heldBack: true, ModelQuantizer.SelectionBatches);
+        var calibrated = new InterleavedSplit(data, ModelQuantizer.SelectionPeriod, heldBack: false);
+        var all = data.Batches().Select(b => ((HostTensor<float>)b["x"]).Data).ToList();
+        Assert.That(judged.Batches().Select(b => ((HostTensor<float>)b["x"]).Data), Is.EqualTo(new[] { 3, 7, 11, 15, 19, 23, 27, 31 }.Select(i => all[i])));
+        Assert.That(calibrated.Batches().Count(), Is.EqualTo(30));
+
+        var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod, ModelQuantizer.SelectionBatches);
+        var stats = ActivationCalibrator.Collect(OnnxModel.LoadNormalized(big.ModelPath), data, null, null, deriveClamps: true, CancellationToken.None, null, capture);
+        var alone = ActivationCalibrator.Collect(OnnxModel.LoadNormalized(big.ModelPath), calibrated);
+        Assert.That(stats.Select(t => (t.TensorName, t.Min, t.Max, t.Count)), Is.EqualTo(alone.Select(t => (t.TensorName, t.Min, t.Max, t.Count))),
+            "the limit does not change what is calibrated on");
+        Assert.That(capture.Outputs, Has.Count.EqualTo(8));
+        Assert.That(((HostTensor<float>)capture.Outputs[7]["y"]).Data, Is.EqualTo(((HostTensor<float>)Expected(judged)[7]["y"]).Data).Within(1e-5f));
+
+        var result = ModelQuantizer.Quantize(big.ModelPath, data, new QuantizeOptions());
+        Assert.That(result.Selection!.Candidates.Max(c => c.Batches), Is.EqualTo(8));
+        Assert.That(result.Selection.Data, Does.Contain("the first 8"));
+    }
+
     /// <summary>The first <paramref name="count"/> batches of <paramref name="inner"/>.</summary>
     private sealed class FirstBatches(ICalibrationDataset inner, int count) : ICalibrationDataset
     {
