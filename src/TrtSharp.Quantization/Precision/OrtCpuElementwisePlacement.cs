@@ -107,13 +107,44 @@ internal static class OrtCpuElementwisePlacement
 
     /// <summary>
     /// Whether the gate is a squeeze-excitation gate: its input comes from another branch than the Mul's other operand
-    /// (a hardswish x·HardSigmoid(x) gates a full-size tensor by itself, and quantizing that one would add a full pass).
+    /// (a hardswish x·HardSigmoid(x) gates a full-size tensor by itself, and quantizing that one would add a full pass),
+    /// and that branch starts at a global pooling ([N, C, 1, 1]), so the gate's own Q is cheap.
     /// </summary>
     private static bool IsBroadcastGate(QdqGraphEditor editor, NodeProto gate, NodeProto mul, int slot)
     {
         var other = mul.Input[1 - slot];
         var gated = editor.SourceOf(other) ?? other;
         var gateInput = editor.SourceOf(gate.Input[0]) ?? gate.Input[0];
-        return gateInput != gated;
+        return gateInput != gated && StartsAtGlobalPooling(editor, gateInput);
+    }
+
+    // Per-channel ops an SE branch runs between its pooling and its gate; each keeps the [N, C, 1, 1] shape.
+    private static readonly HashSet<string> ChannelOps = ["Conv", "Relu", "Clip", "HardSigmoid", "Sigmoid", "HardSwish", "Add", "Mul", "Div", "BatchNormalization"];
+
+    /// <summary>Whether <paramref name="tensor"/> is computed from a global pooling (GlobalAveragePool/GlobalMaxPool, or a
+    /// ReduceMean/ReduceMax keeping its dims) through per-channel ops only, a few nodes up.</summary>
+    private static bool StartsAtGlobalPooling(QdqGraphEditor editor, string tensor)
+    {
+        var index = editor.Index;
+        for (var depth = 0; depth < 8 && index.Producer(tensor) is { } node && OnnxGraphIndex.IsDefaultDomain(node); depth++)
+        {
+            if (node.OpType is "GlobalAveragePool" or "GlobalMaxPool"
+                || node.OpType is "ReduceMean" or "ReduceMax" && !node.Attribute.Any(a => a.Name == "keepdims" && a.I == 0))
+            {
+                return true;
+            }
+
+            // Follow the one runtime input: a Conv's data input (its weight and bias may already read DequantizeLinear
+            // outputs), else the only input that is not a constant; through a DQ this placement added, to its float source.
+            var runtime = node.OpType == "Conv" ? [node.Input[0]] : node.Input.Where(i => i.Length > 0 && !index.IsConstant(i)).ToList();
+            if (!ChannelOps.Contains(node.OpType) || runtime.Count != 1)
+            {
+                return false;
+            }
+
+            tensor = editor.SourceOf(runtime[0]) ?? runtime[0];
+        }
+
+        return false;
     }
 }

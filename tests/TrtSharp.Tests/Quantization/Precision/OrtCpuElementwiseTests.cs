@@ -92,6 +92,29 @@ public class OrtCpuElementwiseTests
     }
 
     [Test]
+    public void AFullSizeGateFromAnotherBranchIsNotQuantizedForTheMul()
+    {
+        // HardSigmoid(attn(c0)) gates c0 at full size (a spatial attention, not squeeze-excitation): quantizing the gate for
+        // QLinearMul would add a full-size Q pass, so the Mul stays float.
+        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 1, 0.4f), 4, 4, 3, 3)
+            .Initializer("W1", ModelBuilder.Random(4 * 4, 2, 0.4f), 4, 4, 1, 1)
+            .Initializer("W2", ModelBuilder.Random(4 * 4 * 9, 3, 0.4f), 4, 4, 3, 3)
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Conv", "attn", ["c0", "W1"], "a")
+            .Node("HardSigmoid", "attn_gate", ["a"], "g", ModelBuilder.Float("alpha", 0.2f), ModelBuilder.Float("beta", 0.5f))
+            .Node("Mul", "gated", ["c0", "g"], "m")
+            .Node("Conv", "conv2", ["m", "W2"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Output("y")
+            .Build();
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 4, 300));
+        var (_, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+
+        Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(NodeStatus.Inherits));
+        Assert.That(report.FindNode("gated")!.Reason, Does.Contain("input 'g' arrives in float"));
+    }
+
+    [Test]
     public void AddWithAFloatOperandStaysFloatWithTheReason()
     {
         // The residual Add reads a float Tanh (no integer kernel): QLinearAdd cannot be formed, so no Q/DQ is added for it.
