@@ -92,6 +92,34 @@ public class OrtCpuElementwiseTests
     }
 
     [Test]
+    public void AConcatOfQuantizedConvOutputsReadByAConvBecomesQLinearConcat()
+    {
+        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 1, 0.4f), 4, 4, 3, 3)
+            .Initializer("W1", ModelBuilder.Random(3 * 4 * 9, 2, 0.4f), 3, 4, 3, 3)
+            .Initializer("W2", ModelBuilder.Random(2 * 7 * 9, 3, 0.4f), 2, 7, 3, 3)
+            .Node("Conv", "left", ["x", "W0"], "a", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Conv", "right", ["x", "W1"], "b", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Concat", "cat", ["a", "b"], "c", ModelBuilder.Int("axis", 1))
+            .Node("Conv", "fuse", ["c", "W2"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Output("y")
+            .Build();
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 6, 300));
+        var (qdq, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+        qdq = OrtHarness.RoundTrip(qdq);
+
+        Assert.That(report.FindNode("cat")!.Status, Is.EqualTo(NodeStatus.Quantized));
+        Assert.That(report.FindNode("cat")!.Reason, Does.Contain("QLinearConcat"));
+        var optimized = OrtCpuQdqTests.OptimizedOps(qdq);
+        Assert.That(optimized, Does.Contain("QLinearConcat").And.Not.Contain("Concat"), string.Join(", ", optimized));
+        Assert.That(optimized.Count(o => o == "QLinearConv"), Is.EqualTo(2), "the two branch convs; the last writes the graph output, which stays float");
+        foreach (var sample in TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 3, 7000))
+        {
+            Assert.That(OrtHarness.Cosine(OrtHarness.Run(model, sample)["y"], OrtHarness.Run(qdq, sample)["y"]), Is.GreaterThanOrEqualTo(0.99));
+        }
+    }
+
+    [Test]
     public void AFullSizeGateFromAnotherBranchIsNotQuantizedForTheMul()
     {
         // HardSigmoid(attn(c0)) gates c0 at full size (a spatial attention, not squeeze-excitation): quantizing the gate for
