@@ -53,7 +53,7 @@ internal static class CandidateJudge
     /// <param name="data">The judging batches (read once).</param>
     /// <param name="expected">Float32 outputs of each batch of <paramref name="data"/>, by output name.</param>
     /// <param name="runtime">ONNX Runtime options for the judging sessions.</param>
-    /// <param name="shareSessions">Judge candidates with the same graph in one session (false: one session each, with their constant scales).</param>
+    /// <param name="shareSessions">Judge every candidate through a <see cref="JudgeModel"/>, one session per graph (false: each candidate's own model, with its constants).</param>
     /// <param name="halve">Drop the worse half after the first batch.</param>
     /// <param name="cancellationToken">Stops between runs.</param>
     /// <param name="progress">"comparing methods", once the sessions are open and after each batch.</param>
@@ -89,13 +89,14 @@ internal static class CandidateJudge
                 var group = shareSessions ? pending.Where(i => JudgeModel.SameStructure(models[pending[0]], models[i])).ToList() : [pending[0]];
                 pending.RemoveAll(group.Contains);
                 OnnxRuntimeSession session;
-                if (group.Count == 1)
+                if (!shareSessions)
                 {
                     session = OnnxRuntimeSession.FromModel(models[group[0]], runtime);
                     runners[group[0]] = new Runner(session, null);
                 }
                 else
                 {
+                    // A group of one too: every candidate is judged on the same kind of graph (JudgeModel).
                     var judge = JudgeModel.Create([.. group.Select(i => models[i])]);
                     session = OnnxRuntimeSession.FromModel(judge.Proto, runtime);
                     for (int k = 0; k < group.Count; k++)

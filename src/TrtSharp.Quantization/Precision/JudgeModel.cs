@@ -7,10 +7,13 @@ namespace TrtSharp.Quantization.Precision;
 /// <summary>
 /// One ONNX Runtime model that stands for several Q/DQ candidates differing only in constant values (activation
 /// scales and zero points, and biases quantized with them): those constants become graph inputs, fed per run with
-/// each candidate's values, so one session judges them all instead of one session each. ONNX Runtime still fuses
-/// DQ→Conv→Q into QLinearConv with scales fed as inputs, so the copy computes what each candidate's own model
-/// computes on the same provider (bit for bit on the ort-cpu placement, MethodJudgingTests). The candidates' own
-/// models keep their constant scales; this copy is only for judging.
+/// each candidate's values, so one session judges them all instead of one session each. Every activation Q/DQ
+/// parameter and every int32 bias is fed, even where all candidates agree, so each candidate is judged on the same
+/// kind of graph, alone or in a group. With the biases fed ONNX Runtime forms no QLinearConv (scales fed alone would not
+/// stop it), so on the ort-cpu placement the judge computes in float32 with every quantized tensor rounded to its grid
+/// ("fake quantization"), a close stand-in for the integer kernels, not their arithmetic (requantization rounds
+/// differently); on the trt placement that is TensorRT's meaning of Q/DQ. The candidates' own models keep their
+/// constants; this copy is only for judging.
 /// </summary>
 internal sealed class JudgeModel
 {
@@ -65,6 +68,20 @@ internal sealed class JudgeModel
             }
         }
         var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (NodeProto node in graph.Node.Where(n => n.OpType is "QuantizeLinear" or "DequantizeLinear" && OnnxGraphIndex.IsDefaultDomain(n)))
+        {
+            if (!initializers.TryGetValue(node.Input[0], out var data))
+            {
+                // An activation quantizer: its scale and zero point.
+                varying.UnionWith(node.Input.Skip(1).Where(initializers.ContainsKey));
+            }
+            else if (data.DataType == (int)TensorElementType.Int32)
+            {
+                // A bias quantized with an activation scale: its values and its scale.
+                varying.Add(data.Name);
+                varying.Add(node.Input[1]);
+            }
+        }
         var feeds = models.Select(m => (IReadOnlyDictionary<string, HostTensor>)m.Graph.Initializer.Where(t => varying.Contains(t.Name))
             .ToDictionary(t => t.Name, t => OnnxTensors.ToHostTensor(t), StringComparer.Ordinal)).ToList();
         foreach (string name in varying)

@@ -83,7 +83,7 @@ public static class ModelQuantizer
             var guarded = GuardedRanges.For(reports, histograms, method, out int fallBacks);
             built.Add((method, fallBacks, Build(model, statistics, guarded, options with { Method = method }, calibrationTime)));
         }
-        ICalibrationDataset data = reference.AnyHeldBack ? new InterleavedSplit(everything, SelectionPeriod, heldBack: true, SelectionBatches) : everything;
+        ICalibrationDataset data = reference.AnyHeldBack ? new InterleavedSplit(everything, reference.Period, heldBack: true, reference.Limit) : everything;
         var scores = CandidateJudge.Judge([.. built.Select(b => b.Result.Model.Proto)], data, reference.Outputs, runtime, shareSessions: true, halve: true, cancellationToken, progress);
         var scored = built.Zip(scores, (b, s) => (Candidate: new MethodCandidate(b.Method, s.MinCosine, s.MinSnrDb, b.FallBacks)
         {
@@ -94,7 +94,7 @@ public static class ModelQuantizer
         int judged = scores.Max(s => s.Batches);
         var best = scored[CandidateJudge.Winner(scores)];
         string dataNote = reference.AnyHeldBack
-            ? $"every {SelectionPeriod}th batch of {everything.Description}, held back from calibration (judged on the first {SelectionBatches} of them)"
+            ? $"every {SelectionPeriod}th batch of {everything.Description}, held back from calibration ({reference.Outputs.Count} judged on, at most {SelectionBatches})"
             : $"{everything.Description} (fewer than {SelectionPeriod} batches: nothing could be held back from calibration)";
         var selection = new MethodSelection(dataNote, [.. scored.Select(s => s.Candidate)], best.Candidate.Method, clock.Elapsed);
         string why = judged == 0

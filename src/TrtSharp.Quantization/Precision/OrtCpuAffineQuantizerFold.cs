@@ -23,13 +23,15 @@ internal static class OrtCpuAffineQuantizerFold
 
     /// <summary>
     /// Folds the chain starting at <paramref name="mul"/> when it matches; false leaves the graph as it was.
-    /// <paramref name="quantizesInput"/> tells whether a reader of y takes it through a DequantizeLinear in this placement
-    /// (not excluded, kept float or otherwise left float): only then is y quantized anyway.
+    /// <paramref name="quantizesInput"/> tells whether a reader of y certainly takes that input slot through a
+    /// DequantizeLinear in this placement: only then is y quantized anyway. <paramref name="mayChange"/> tells whether the
+    /// Add may be removed (not excluded, not kept float by the user).
     /// </summary>
-    public static bool TryFold(QdqGraphEditor editor, QdqContext context, NodeProto mul, string name, Func<NodeProto, bool> quantizesInput)
+    public static bool TryFold(QdqGraphEditor editor, QdqContext context, NodeProto mul, string name, Func<NodeProto, int, bool> quantizesInput,
+        Func<NodeProto, bool> mayChange)
     {
         var index = editor.Index;
-        if (Match(index, context, mul, quantizesInput) is not var (h, s, add, b))
+        if (Match(index, mul, quantizesInput, mayChange) is not var (h, s, add, b))
         {
             return false;
         }
@@ -37,11 +39,13 @@ internal static class OrtCpuAffineQuantizerFold
         // h may already be the output of a DequantizeLinear this placement added (a quantized Relu in front): the new Q
         // then reads the float tensor behind it, after that tensor's producer, rather than requantizing the DQ output
         // (a second rounding, and a Q with no producer in the index, which would land in the prologue before its input).
+        // Only when that DQ stands for what the Mul read in the model: a DQ that replaced a folded Max(x, c) stands for
+        // the clamped value, and quantizing x afresh would drop the clamp.
         if (editor.SourceOf(h) is string source)
         {
-            if (index.Producer(source) is { } producer && editor.IsRemoved(producer))
+            if (!index.Consumers(source).Any(c => ReferenceEquals(c.Node, mul)) || index.Producer(source) is { } producer && editor.IsRemoved(producer))
             {
-                return false; // h stands for a tensor whose float producer was folded away itself
+                return false;
             }
 
             h = source;
@@ -82,7 +86,8 @@ internal static class OrtCpuAffineQuantizerFold
         return true;
     }
 
-    private static (string H, float S, NodeProto Add, float B)? Match(OnnxGraphIndex index, QdqContext context, NodeProto mul, Func<NodeProto, bool> quantizesInput)
+    private static (string H, float S, NodeProto Add, float B)? Match(OnnxGraphIndex index, NodeProto mul, Func<NodeProto, int, bool> quantizesInput,
+        Func<NodeProto, bool> mayChange)
     {
         if (mul.OpType != "Mul" || !OnnxGraphIndex.IsDefaultDomain(mul) || mul.Input.Count != 2 || ScalarSlot(index, mul) is not int sSlot)
         {
@@ -95,7 +100,7 @@ internal static class OrtCpuAffineQuantizerFold
         var readers = index.Consumers(m);
         if (!(s > 0f) || index.IsConstant(h) || index.ElementType(h) is not (null or (int)TensorElementType.Float)
             || index.GraphOutputs.Contains(m) || readers.Count != 1 || readers[0].Node is not { OpType: "Add" } add || !OnnxGraphIndex.IsDefaultDomain(add)
-            || add.Input.Count != 2 || ScalarSlot(index, add) is not int bSlot || add.Input[1 - bSlot] != m || context.IsExcludedQuietly(add))
+            || add.Input.Count != 2 || ScalarSlot(index, add) is not int bSlot || add.Input[1 - bSlot] != m || !mayChange(add))
         {
             return null;
         }
@@ -103,7 +108,7 @@ internal static class OrtCpuAffineQuantizerFold
         // y must be a tensor that gets Q/DQ anyway: every reader quantizes it, so folding adds no rounding of its own.
         var y = add.Output[0];
         var yReaders = index.Consumers(y);
-        if (index.GraphOutputs.Contains(y) || yReaders.Count == 0 || !yReaders.All(r => quantizesInput(r.Node)))
+        if (index.GraphOutputs.Contains(y) || yReaders.Count == 0 || !yReaders.All(r => quantizesInput(r.Node, r.Input)))
         {
             return null;
         }

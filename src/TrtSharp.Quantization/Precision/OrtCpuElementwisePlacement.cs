@@ -1,5 +1,6 @@
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Tensors;
 
 namespace TrtSharp.Quantization.Precision;
 
@@ -31,65 +32,10 @@ internal static class OrtCpuElementwisePlacement
     /// </summary>
     public static void Quantize(QdqGraphEditor editor, QdqContext context, NodeProto node, string name, Func<NodeProto, string> quantizeOutput)
     {
-        var index = editor.Index;
-        var kernel = node.OpType switch { "Add" => "QLinearAdd", "Mul" => "QLinearMul", _ => "QLinearConcat" };
-        if (node.Input.Any(i => i.Length == 0) || context.NonFloatReason(node, Enumerable.Range(0, node.Input.Count)) is not null)
+        var kernel = Kernel(node);
+        if (WhyFloat(editor, context, node, null, out var floatInputs) is string reason)
         {
-            context.Decide(node, name, NodeStatus.Inherits, "not a float32 op on runtime tensors; stays float");
-            return;
-        }
-
-        if (node.Input.FirstOrDefault(index.IsConstant) is string constant)
-        {
-            context.Decide(node, name, NodeStatus.Inherits,
-                $"constant operand '{constant}': {kernel} needs every input through a DequantizeLinear, so it stays float between DQ and Q");
-            return;
-        }
-
-        // A gate (HardSigmoid/Sigmoid output, bounded to [0, 1]) is quantized here rather than blocking the kernel: in a
-        // squeeze-excitation block it is a [N, C, 1, 1] tensor, so its Q costs nothing. A Resize output is not: ORT fuses
-        // DQ→Resize→Q with equal parameters (what a nearest Resize's calibrated range gives) into its uint8 Resize, which
-        // measured 2.7× slower than the float one on PP-OCR's detector neck and ate the whole gain.
-        var floatInputs = new List<int>();
-        for (var slot = 0; slot < node.Input.Count; slot++)
-        {
-            if (editor.SourceOf(node.Input[slot]) is not null)
-            {
-                continue;
-            }
-
-            var producer = index.Producer(node.Input[slot]);
-            var isGate = node.OpType == "Mul" && producer is { OpType: "HardSigmoid" or "Sigmoid" } && OnnxGraphIndex.IsDefaultDomain(producer)
-                && IsBroadcastGate(editor, producer, node, slot);
-            if (isGate)
-            {
-                floatInputs.Add(slot);
-                continue;
-            }
-
-            context.Decide(node, name, NodeStatus.Inherits,
-                $"input '{node.Input[slot]}' arrives in float (its producer is not quantized), so {kernel} cannot be formed; stays float");
-            return;
-        }
-
-        if (floatInputs.Count == node.Input.Count)
-        {
-            context.Decide(node, name, NodeStatus.Inherits, "no input arrives quantized; stays float");
-            return;
-        }
-
-        var output = node.Output[0];
-        if (index.GraphOutputs.Contains(output))
-        {
-            context.Decide(node, name, NodeStatus.Inherits, $"its result is a graph output, which stays float, so {kernel} cannot be formed");
-            return;
-        }
-
-        var floatReaders = index.Consumers(output).Select(c => c.Node).Where(r => !ReadsQuantized(r)).Select(r => r.OpType).Distinct().ToList();
-        if (floatReaders.Count > 0)
-        {
-            context.Decide(node, name, NodeStatus.Inherits,
-                $"its result is read by float ops ({string.Join(", ", floatReaders)}), so a Q on it would only add DequantizeLinear passes; stays float");
+            context.Decide(node, name, NodeStatus.Inherits, reason);
             return;
         }
 
@@ -103,6 +49,77 @@ internal static class OrtCpuElementwisePlacement
 
         var outputNote = quantizeOutput(node);
         context.Decide(node, name, NodeStatus.Quantized, $"DQ→{node.OpType}→Q ({kernel}): uint8 inputs{floatNote}, {outputNote}");
+    }
+
+    /// <summary>
+    /// Whether <see cref="Quantize"/> would form the integer kernel for <paramref name="node"/> if <paramref name="quantized"/>
+    /// arrived through a DequantizeLinear (it decides nothing): the affine fold asks before it quantizes that tensor.
+    /// </summary>
+    public static bool WouldQuantize(QdqGraphEditor editor, QdqContext context, NodeProto node, string quantized) =>
+        Handles(node) && WhyFloat(editor, context, node, quantized, out _) is null;
+
+    private static string Kernel(NodeProto node) => node.OpType switch { "Add" => "QLinearAdd", "Mul" => "QLinearMul", _ => "QLinearConcat" };
+
+    /// <summary>
+    /// Why <paramref name="node"/> stays float, or null when its kernel can be formed; <paramref name="floatInputs"/> are the
+    /// gate inputs to quantize for it. <paramref name="assumeQuantized"/>, when given, counts as arriving quantized.
+    /// </summary>
+    private static string? WhyFloat(QdqGraphEditor editor, QdqContext context, NodeProto node, string? assumeQuantized, out List<int> floatInputs)
+    {
+        var index = editor.Index;
+        var kernel = Kernel(node);
+        floatInputs = [];
+        if (node.Input.Any(i => i.Length == 0) || context.NonFloatReason(node, Enumerable.Range(0, node.Input.Count)) is not null)
+        {
+            return "not a float32 op on runtime tensors; stays float";
+        }
+
+        if (node.Input.FirstOrDefault(index.IsConstant) is string constant)
+        {
+            return $"constant operand '{constant}': {kernel} needs every input through a DequantizeLinear, so it stays float between DQ and Q";
+        }
+
+        // A gate (HardSigmoid/Sigmoid output, bounded to [0, 1]) is quantized here rather than blocking the kernel: in a
+        // squeeze-excitation block it is a [N, C, 1, 1] tensor, so its Q costs nothing. A Resize output is not: ORT fuses
+        // DQ→Resize→Q with equal parameters (what a nearest Resize's calibrated range gives) into its uint8 Resize, which
+        // measured 2.7× slower than the float one on PP-OCR's detector neck and ate the whole gain.
+        for (var slot = 0; slot < node.Input.Count; slot++)
+        {
+            if (editor.SourceOf(node.Input[slot]) is not null || node.Input[slot] == assumeQuantized)
+            {
+                continue;
+            }
+
+            var producer = index.Producer(node.Input[slot]);
+            var isGate = node.OpType == "Mul" && producer is { OpType: "HardSigmoid" or "Sigmoid" } && OnnxGraphIndex.IsDefaultDomain(producer)
+                && IsBroadcastGate(editor, producer, node, slot);
+            if (isGate)
+            {
+                floatInputs.Add(slot);
+                continue;
+            }
+
+            return $"input '{node.Input[slot]}' arrives in float (its producer is not quantized), so {kernel} cannot be formed; stays float";
+        }
+
+        if (floatInputs.Count == node.Input.Count)
+        {
+            return "no input arrives quantized; stays float";
+        }
+
+        var output = node.Output[0];
+        if (index.GraphOutputs.Contains(output))
+        {
+            return $"its result is a graph output, which stays float, so {kernel} cannot be formed";
+        }
+
+        var floatReaders = index.Consumers(output).Select(c => c.Node).Where(r => !ReadsQuantized(r)).Select(r => r.OpType).Distinct().ToList();
+        if (floatReaders.Count > 0)
+        {
+            return $"its result is read by float ops ({string.Join(", ", floatReaders)}), so a Q on it would only add DequantizeLinear passes; stays float";
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -129,7 +146,7 @@ internal static class OrtCpuElementwisePlacement
         for (var depth = 0; depth < 8 && index.Producer(tensor) is { } node && OnnxGraphIndex.IsDefaultDomain(node); depth++)
         {
             if (node.OpType is "GlobalAveragePool" or "GlobalMaxPool"
-                || node.OpType is "ReduceMean" or "ReduceMax" && !node.Attribute.Any(a => a.Name == "keepdims" && a.I == 0))
+                || node.OpType is "ReduceMean" or "ReduceMax" && !node.Attribute.Any(a => a.Name == "keepdims" && a.I == 0) && ReducesSpatialOnly(index, node))
             {
                 return true;
             }
@@ -146,5 +163,17 @@ internal static class OrtCpuElementwisePlacement
         }
 
         return false;
+    }
+
+    /// <summary>Whether a ReduceMean/ReduceMax reduces over spatial axes only (axes ≥ 2, or the last one or two): not the channel.</summary>
+    private static bool ReducesSpatialOnly(OnnxGraphIndex index, NodeProto node)
+    {
+        // Axes: an attribute before opset 18, the second input since; none means every axis, the channel included.
+        long[] axes = node.Attribute.FirstOrDefault(a => a.Name == "axes") is { } attribute ? [.. attribute.Ints]
+            : node.Input.Count > 1 && index.Constant(node.Input[1]) is { DataType: (int)TensorElementType.Int64 } constant
+                ? ((HostTensor<long>)OnnxTensors.ToHostTensor(constant)).Data
+            : [];
+        var set = axes.ToHashSet();
+        return set.Count > 0 && (set.All(a => a >= 2) || set.SetEquals([-1L]) || set.SetEquals([-1L, -2L]));
     }
 }

@@ -35,11 +35,24 @@ internal static class OrtCpuPlacement
 
         var folds = FoldCandidates(index, context);
 
-        // Whether a reader will take its input through a DequantizeLinear: an op this placement quantizes by type, unless
-        // the user keeps it float or excludes it, it is a first/last Conv kept float, or (Conv) its weight is not constant.
-        bool QuantizesInput(NodeProto reader) =>
-            OrtCpuElementwisePlacement.ReadsQuantized(reader) && !context.IsExcludedQuietly(reader) && !keepFloat.Matches(reader.Name, reader.OpType)
-            && !edgeConvs.Contains(reader) && (reader.OpType != "Conv" || reader.Input.Count > 1 && index.IsConstant(reader.Input[1]));
+        // Whether the placement may change or remove a node: not excluded, not kept float by the user.
+        bool MayChange(NodeProto node) => !context.IsExcludedQuietly(node) && !keepFloat.Matches(node.Name, node.OpType);
+
+        // Whether a reader takes input slot `slot` through a DequantizeLinear once that input arrives quantized: a Conv's
+        // data input (constant weight, not a first/last Conv kept float, not kept float by the log-domain guard), a
+        // MatMul operand, a Gemm's A with a constant B, a uint8 carrier, or an Add/Mul/Concat whose integer kernel would
+        // then be formed (its other inputs quantized or a squeeze-excitation gate, its readers quantized). Resize is not:
+        // it stays float.
+        bool QuantizesInput(NodeProto reader, int slot) =>
+            OnnxGraphIndex.IsDefaultDomain(reader) && MayChange(reader) && reader.OpType switch
+            {
+                "Conv" => slot == 0 && reader.Input.Count > 1 && index.IsConstant(reader.Input[1]) && !edgeConvs.Contains(reader)
+                    && context.LogDomainReason(reader, reader.Input[0]) is null,
+                "MatMul" => slot < 2,
+                "Gemm" => slot == 0 && reader.Input.Count > 1 && index.IsConstant(reader.Input[1]),
+                "Add" or "Mul" or "Concat" => OrtCpuElementwisePlacement.WouldQuantize(editor, context, reader, reader.Input[slot]),
+                _ => Carriers.Contains(reader.OpType),
+            };
         foreach (var node in index.Graph.Node.ToList())
         {
             if (editor.IsRemoved(node))
@@ -87,7 +100,7 @@ internal static class OrtCpuPlacement
             {
                 OrtCpuMatMulPlacement.Quantize(editor, context, node, name);
             }
-            else if (isElementwise && node.OpType == "Mul" && OrtCpuAffineQuantizerFold.TryFold(editor, context, node, name, QuantizesInput))
+            else if (isElementwise && node.OpType == "Mul" && OrtCpuAffineQuantizerFold.TryFold(editor, context, node, name, QuantizesInput, MayChange))
             {
                 continue;
             }

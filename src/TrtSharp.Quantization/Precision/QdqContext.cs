@@ -45,7 +45,7 @@ internal sealed class QdqContext
     /// </summary>
     public bool SkippedForLogDomain(NodeProto node, string displayName)
     {
-        if (LogDomainGuard.Reason(node, node.Input[0], RangeOf(node.Input[0]).Amax, _index, Options.Histograms) is not string logDomain)
+        if (LogDomainReason(node, node.Input[0]) is not string logDomain)
         {
             return false;
         }
@@ -53,6 +53,10 @@ internal sealed class QdqContext
         Report._warnings.Add($"node '{displayName}' {logDomain}");
         return true;
     }
+
+    /// <summary>Why <see cref="LogDomainGuard"/> would keep <paramref name="node"/> float when it reads <paramref name="input"/>, or null; decides nothing.</summary>
+    public string? LogDomainReason(NodeProto node, string input) =>
+        LogDomainGuard.Reason(node, input, RangeOf(input).Amax, _index, Options.Histograms);
 
     /// <summary>Whether calibration gave <paramref name="tensor"/> a range (a tensor computed from constants only has none).</summary>
     public bool HasRange(string tensor) => _ranges.ContainsKey(tensor);

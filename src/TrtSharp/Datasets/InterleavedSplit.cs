@@ -12,24 +12,26 @@ namespace TrtSharp.Datasets;
 /// <param name="limit">Most batches of the held-back part read (the first ones); the other part is not limited.</param>
 internal sealed class InterleavedSplit(ICalibrationDataset inner, int every, bool heldBack, int limit = int.MaxValue) : ICalibrationDataset
 {
+    private readonly int _limit = limit >= 1 ? limit : throw new ArgumentOutOfRangeException(nameof(limit), "the limit must be at least 1");
+
     /// <inheritdoc/>
     public string Description => heldBack
-        ? $"every {every}th batch of {inner.Description}{(limit == int.MaxValue ? string.Empty : $", the first {limit}")}"
+        ? $"every {every}th batch of {inner.Description}{(_limit == int.MaxValue ? string.Empty : $", the first {_limit}")}"
         : $"{inner.Description} without every {every}th batch";
 
     /// <inheritdoc/>
     public IEnumerable<IReadOnlyDictionary<string, HostTensor>> Batches(CancellationToken cancellationToken = default)
     {
-        long index = 0;
+        long index = 0, yielded = 0;
         foreach (IReadOnlyDictionary<string, HostTensor> batch in inner.Batches(cancellationToken))
         {
-            if (heldBack && index / every >= limit)
-            {
-                yield break; // the rest need not be read
-            }
             if ((index++ % every == every - 1) == heldBack)
             {
                 yield return batch;
+                if (heldBack && ++yielded == _limit)
+                {
+                    yield break; // the rest need not be read
+                }
             }
         }
     }

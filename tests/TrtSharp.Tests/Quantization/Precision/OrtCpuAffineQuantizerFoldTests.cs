@@ -67,7 +67,7 @@ public class OrtCpuAffineQuantizerFoldTests
         var rangeScale = QuantizationMath.AsymmetricUInt8(ranges["a"].Min, ranges["a"].Max).Scale;
         Assert.That(k, Is.EqualTo((int)MathF.Round(b / rangeScale, MidpointRounding.AwayFromZero)));
         Assert.That(MathF.Abs(scale / rangeScale - 1f), Is.LessThanOrEqualTo(OrtCpuAffineQuantizerFold.MaxScaleChange));
-        Assert.That(zero, Is.EqualTo(QuantizationMath.UInt8ZeroPoint(ranges["a"].Min, scale)));
+        Assert.That(zero, Is.EqualTo((int)Math.Clamp(MathF.Round(-MathF.Min(ranges["a"].Min, 0f) / scale), 0f, 255f)));
 
         // Bit for bit what Q/DQ on a itself would give (up to float rounding at a tie): S·(clamp(round(a/S) + Z) − Z).
         foreach (var sample in TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 3, 7000))
@@ -135,6 +135,55 @@ public class OrtCpuAffineQuantizerFoldTests
             Assert.That(node.Input.Where(i => !known.Contains(i)), Is.Empty, $"node '{node.Name}' reads a tensor produced after it");
             known.UnionWith(node.Output);
         }
+    }
+
+    [Test]
+    public void AnAffineAfterAFoldedMaxKeepsTheClamp()
+    {
+        // conv0 → Max(·, 0) (folded into conv0's uint8 quantizer: q = 0 is 0) → ·s → +b (b > 0) → padded conv. The Mul reads
+        // the DQ that stands for Max(c0, 0); quantizing c0 afresh for the fold would drop the clamp, so nothing is folded.
+        const float b = 0.75f;
+        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 5, 0.4f), 4, 4, 3, 3)
+            .Initializer("W1", ModelBuilder.Random(4 * 9, 6, 0.5f), 4, 1, 3, 3)
+            .Initializer("zero", [0f]).Initializer("s", [S]).Initializer("b", [b])
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Max", "clamp", ["c0", "zero"], "r")
+            .Node("Mul", "scale", ["r", "s"], "m")
+            .Node("Add", "shift", ["m", "b"], "a")
+            .Node("Conv", "dw", ["a", "W1"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1), ModelBuilder.Int("group", 4))
+            .Output("y")
+            .Build();
+        var (qdq, report) = Quantize(model);
+
+        Assert.That(report.FindNode("clamp")!.Status, Is.EqualTo(NodeStatus.Folded));
+        Assert.That(report.FindNode("scale")!.Status, Is.Not.EqualTo(NodeStatus.Folded));
+        foreach (var sample in TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 3, 7200))
+        {
+            // Where c0 < 0, a is exactly b in float; the quantized a must stay within a step of it, not fall towards 0.
+            var fp32 = OrtHarness.Run(model, sample, ["c0", "a"]);
+            var dq = qdq.Graph.Node.Single(n => n.Name == "dw").Input[0];
+            var int8 = OrtHarness.Run(qdq, sample, [dq]);
+            var step = report.FindTensor("a")?.Scales[0] ?? report.FindTensor("c0")!.Scales[0] * S;
+            for (var i = 0; i < fp32["c0"].Length; i++)
+            {
+                if (fp32["c0"][i] < 0f)
+                {
+                    Assert.That(int8[dq][i], Is.EqualTo(b).Within(step), $"a[{i}] where c0 < 0");
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void NothingIsFoldedWhenTheAddIsKeptFloat()
+    {
+        var (qdq, report) = Quantize(Model(-0.5f), ["shift"]);
+
+        Assert.That(report.FindNode("scale")!.Status, Is.Not.EqualTo(NodeStatus.Folded));
+        Assert.That(report.FindNode("shift")!.Status, Is.EqualTo(NodeStatus.Skipped));
+        Assert.That(qdq.Graph.Node.Count(n => n.Name == "shift"), Is.EqualTo(1));
+        Assert.That(report.Warnings, Has.None.Contains("'shift'"), "the keep-float pattern matched");
     }
 
     [Test]
