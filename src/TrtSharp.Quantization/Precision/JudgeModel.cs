@@ -79,7 +79,7 @@ internal sealed class JudgeModel
             {
                 // A bias quantized with an activation scale: its values and its scale.
                 varying.Add(data.Name);
-                varying.Add(node.Input[1]);
+                varying.UnionWith(node.Input.Skip(1).Take(1).Where(initializers.ContainsKey));
             }
         }
         var feeds = models.Select(m => (IReadOnlyDictionary<string, HostTensor>)m.Graph.Initializer.Where(t => varying.Contains(t.Name))

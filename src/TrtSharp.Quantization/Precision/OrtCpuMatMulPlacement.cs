@@ -103,6 +103,24 @@ internal static class OrtCpuMatMulPlacement
     }
 
     /// <summary>Why QGemm cannot take Gemm's C as an int32 bias, or null.</summary>
+    /// <summary>
+    /// Whether <see cref="Quantize"/> would take input <paramref name="slot"/> of <paramref name="node"/> (MatMul/Gemm)
+    /// through a DequantizeLinear once it arrives quantized (decides nothing): a MatMul operand whose other operand is a
+    /// runtime tensor, a Gemm's A with a constant B it can form QGemm with; the log-domain guard must not keep it float.
+    /// </summary>
+    public static bool WouldQuantize(QdqContext context, NodeProto node, int slot, OnnxGraphIndex index)
+    {
+        if (node.Input.Count < 2 || node.Input[0].Length == 0 || node.Input[1].Length == 0 || index.IsConstant(node.Input[0]))
+        {
+            return false;
+        }
+
+        var fits = node.OpType == "Gemm"
+            ? slot == 0 && index.Constant(node.Input[1]) is { } weight && (node.Input.Count < 3 || node.Input[2].Length == 0 || BiasProblem(node, index, weight) is null)
+            : slot < 2 && (index.IsConstant(node.Input[1]) || context.HasRange(node.Input[1]));
+        return fits && (slot != 0 || context.LogDomainReason(node, node.Input[0]) is null);
+    }
+
     private static string? BiasProblem(NodeProto node, OnnxGraphIndex index, TensorProto weight)
     {
         var columns = Attr(node, "transB") == 1 ? weight.Dims[0] : weight.Dims[^1];

@@ -40,7 +40,7 @@ internal static class OrtCpuPlacement
 
         // Whether a reader takes input slot `slot` through a DequantizeLinear once that input arrives quantized: a Conv's
         // data input (constant weight, not a first/last Conv kept float, not kept float by the log-domain guard), a
-        // MatMul operand, a Gemm's A with a constant B, a uint8 carrier, or an Add/Mul/Concat whose integer kernel would
+        // MatMul operand or a Gemm's A as OrtCpuMatMulPlacement would take it, a uint8 carrier, or an Add/Mul/Concat whose integer kernel would
         // then be formed (its other inputs quantized or a squeeze-excitation gate, its readers quantized). Resize is not:
         // it stays float.
         bool QuantizesInput(NodeProto reader, int slot) =>
@@ -48,8 +48,7 @@ internal static class OrtCpuPlacement
             {
                 "Conv" => slot == 0 && reader.Input.Count > 1 && index.IsConstant(reader.Input[1]) && !edgeConvs.Contains(reader)
                     && context.LogDomainReason(reader, reader.Input[0]) is null,
-                "MatMul" => slot < 2,
-                "Gemm" => slot == 0 && reader.Input.Count > 1 && index.IsConstant(reader.Input[1]),
+                "MatMul" or "Gemm" => OrtCpuMatMulPlacement.WouldQuantize(context, reader, slot, index),
                 "Add" or "Mul" or "Concat" => OrtCpuElementwisePlacement.WouldQuantize(editor, context, reader, reader.Input[slot]),
                 _ => Carriers.Contains(reader.OpType),
             };
