@@ -26,6 +26,20 @@ public class OrtCpuAffineQuantizerFoldTests
             .Output("y")
             .Build();
 
+    // x → conv0 → an activation of c0 ('r': Relu, or Max with 0) → ·s → +b → depthwise 3×3 padded conv → y.
+    private static ModelProto ActivationThenAffine(string op, string name, float b, int seed) =>
+        new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, seed, 0.4f), 4, 4, 3, 3)
+            .Initializer("W1", ModelBuilder.Random(4 * 9, seed + 1, 0.5f), 4, 1, 3, 3)
+            .Initializer("zero", [0f]).Initializer("s", [S]).Initializer("b", [b])
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node(op, name, op == "Max" ? ["c0", "zero"] : ["c0"], "r")
+            .Node("Mul", "scale", ["r", "s"], "m")
+            .Node("Add", "shift", ["m", "b"], "a")
+            .Node("Conv", "dw", ["a", "W1"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1), ModelBuilder.Int("group", 4))
+            .Output("y")
+            .Build();
+
     private static (ModelProto Qdq, QdqReport Report) Quantize(ModelProto model, IReadOnlyList<string>? keepFloat = null) =>
         Quantize(model, Ranges(model), keepFloat);
 
@@ -100,17 +114,7 @@ public class OrtCpuAffineQuantizerFoldTests
         // read the float Relu output, after the Relu (not a Q of that DQ output, which would round twice and have no
         // producer to follow).
         const float b = 0.75f;
-        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
-            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 3, 0.4f), 4, 4, 3, 3)
-            .Initializer("W1", ModelBuilder.Random(4 * 9, 4, 0.5f), 4, 1, 3, 3)
-            .Initializer("s", [S]).Initializer("b", [b])
-            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
-            .Node("Relu", "relu", ["c0"], "r")
-            .Node("Mul", "scale", ["r", "s"], "m")
-            .Node("Add", "shift", ["m", "b"], "a")
-            .Node("Conv", "dw", ["a", "W1"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1), ModelBuilder.Int("group", 4))
-            .Output("y")
-            .Build();
+        var model = ActivationThenAffine("Relu", "relu", b, seed: 3);
         var (qdq, report) = Quantize(model);
 
         Assert.That(report.FindNode("relu")!.Status, Is.EqualTo(NodeStatus.Quantized));
@@ -143,17 +147,7 @@ public class OrtCpuAffineQuantizerFoldTests
         // conv0 → Max(·, 0) (folded into conv0's uint8 quantizer: q = 0 is 0) → ·s → +b (b > 0) → padded conv. The Mul reads
         // the DQ that stands for Max(c0, 0); quantizing c0 afresh for the fold would drop the clamp, so nothing is folded.
         const float b = 0.75f;
-        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
-            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 5, 0.4f), 4, 4, 3, 3)
-            .Initializer("W1", ModelBuilder.Random(4 * 9, 6, 0.5f), 4, 1, 3, 3)
-            .Initializer("zero", [0f]).Initializer("s", [S]).Initializer("b", [b])
-            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
-            .Node("Max", "clamp", ["c0", "zero"], "r")
-            .Node("Mul", "scale", ["r", "s"], "m")
-            .Node("Add", "shift", ["m", "b"], "a")
-            .Node("Conv", "dw", ["a", "W1"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1), ModelBuilder.Int("group", 4))
-            .Output("y")
-            .Build();
+        var model = ActivationThenAffine("Max", "clamp", b, seed: 5);
         var (qdq, report) = Quantize(model);
 
         Assert.That(report.FindNode("clamp")!.Status, Is.EqualTo(NodeStatus.Folded));
