@@ -119,26 +119,37 @@ public class OrtCpuElementwiseTests
         }
     }
 
-    [TestCase(new long[] { 2, 3 }, NodeStatus.Quantized, TestName = "A gate behind ReduceMean over H, W is squeeze-excitation")]
-    [TestCase(new long[] { -1, -2 }, NodeStatus.Quantized, TestName = "A gate behind ReduceMean over the last two axes is squeeze-excitation")]
-    [TestCase(new long[] { 1 }, NodeStatus.Inherits, TestName = "A gate behind ReduceMean over the channels is not squeeze-excitation")]
-    public void AGateBehindAReduceMeanCountsOnlyWhenItPoolsSpace(long[] axes, NodeStatus expected)
+    /// <summary>
+    /// Places ort-cpu Q/DQ on x → conv0 → c0 · HardSigmoid(e) → conv2, where <paramref name="branch"/> computes e from c0
+    /// (the gate's branch), and returns the report.
+    /// </summary>
+    private static QdqReport PlaceGated(Func<ModelBuilder, ModelBuilder> branch)
     {
-        // Opset 13: ReduceMean's axes are an attribute. Over channels the branch is [N, 1, H, W]: a full-size gate.
-        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+        var start = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
             .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 1, 0.4f), 4, 4, 3, 3)
-            .Initializer("Wg", ModelBuilder.Random(4 * (axes.Contains(1) ? 1 : 4), 2, 0.6f), 4, axes.Contains(1) ? 1 : 4, 1, 1)
             .Initializer("W2", ModelBuilder.Random(4 * 4 * 9, 3, 0.4f), 4, 4, 3, 3)
-            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
-            .Node("ReduceMean", "pool", ["c0"], "p", ModelBuilder.Ints("axes", axes))
-            .Node("Conv", "excite", ["p", "Wg"], "e")
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1));
+        var model = branch(start)
             .Node("HardSigmoid", "gate", ["e"], "g", ModelBuilder.Float("alpha", 0.2f), ModelBuilder.Float("beta", 0.5f))
             .Node("Mul", "gated", ["c0", "g"], "m")
             .Node("Conv", "conv2", ["m", "W2"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1))
             .Output("y")
             .Build();
         var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 4, 300));
-        var (_, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+        return QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false }).Report;
+    }
+
+    [TestCase(new long[] { 2, 3 }, NodeStatus.Quantized, TestName = "A gate behind ReduceMean over H, W is squeeze-excitation")]
+    [TestCase(new long[] { -1, -2 }, NodeStatus.Quantized, TestName = "A gate behind ReduceMean over the last two axes is squeeze-excitation")]
+    [TestCase(new long[] { 1 }, NodeStatus.Inherits, TestName = "A gate behind ReduceMean over the channels is not squeeze-excitation")]
+    public void AGateBehindAReduceMeanCountsOnlyWhenItPoolsSpace(long[] axes, NodeStatus expected)
+    {
+        // Opset 13: ReduceMean's axes are an attribute. Over channels the branch is [N, 1, H, W]: a full-size gate.
+        var gateChannels = axes.Contains(1) ? 1 : 4;
+        var report = PlaceGated(m => m
+            .Initializer("Wg", ModelBuilder.Random(4 * gateChannels, 2, 0.6f), 4, gateChannels, 1, 1)
+            .Node("ReduceMean", "pool", ["c0"], "p", ModelBuilder.Ints("axes", axes))
+            .Node("Conv", "excite", ["p", "Wg"], "e"));
 
         Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(expected));
     }
@@ -148,19 +159,9 @@ public class OrtCpuElementwiseTests
     {
         // HardSigmoid(attn(c0)) gates c0 at full size (a spatial attention, not squeeze-excitation): quantizing the gate for
         // QLinearMul would add a full-size Q pass, so the Mul stays float.
-        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
-            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 1, 0.4f), 4, 4, 3, 3)
+        var report = PlaceGated(m => m
             .Initializer("W1", ModelBuilder.Random(4 * 4, 2, 0.4f), 4, 4, 1, 1)
-            .Initializer("W2", ModelBuilder.Random(4 * 4 * 9, 3, 0.4f), 4, 4, 3, 3)
-            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
-            .Node("Conv", "attn", ["c0", "W1"], "a")
-            .Node("HardSigmoid", "attn_gate", ["a"], "g", ModelBuilder.Float("alpha", 0.2f), ModelBuilder.Float("beta", 0.5f))
-            .Node("Mul", "gated", ["c0", "g"], "m")
-            .Node("Conv", "conv2", ["m", "W2"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1))
-            .Output("y")
-            .Build();
-        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 4, 300));
-        var (_, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+            .Node("Conv", "attn", ["c0", "W1"], "e"));
 
         Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(NodeStatus.Inherits));
         Assert.That(report.FindNode("gated")!.Reason, Does.Contain("input 'g' arrives in float"));
