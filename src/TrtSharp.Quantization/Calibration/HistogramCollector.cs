@@ -16,8 +16,8 @@ namespace TrtSharp.Quantization.Calibration;
 /// every old value would have had on the new range: no count is lost or split, and the result equals binning all data at
 /// once on the final range (up to float rounding at exact bin edges). The price is resolution: the final range lies in
 /// [max |x|, 2·max |x|) when it grew, and equals max |x| when it never did. Zeros seen before any non-zero value stay in bin 0.</para>
-/// <para><b>Speed.</b> Two passes per batch: a fused min/max/non-finite scan, then SIMD bin indices into 4 sub-histograms
-/// (see <see cref="HistogramKernels"/>). Spans of at least <see cref="ParallelThreshold"/> values are split over the
+/// <para><b>Speed.</b> A batch that fits the current range is binned and scanned for min/max/non-finite in one pass;
+/// otherwise two: the scan, then (after growing the range) SIMD bin indices into 4 sub-histograms (see <see cref="HistogramKernels"/>). Spans of at least <see cref="ParallelThreshold"/> values are split over the
 /// calling thread and one pool thread when <see cref="UseTwoThreads"/> is set.</para>
 /// </remarks>
 internal sealed class HistogramCollector
@@ -77,6 +77,11 @@ internal sealed class HistogramCollector
         }
         fixed (float* p = values)
         {
+            if (TryAddInOnePass(p, values.Length))
+            {
+                Count += values.Length;
+                return;
+            }
             MinMaxMaybeParallel(p, values.Length, out float min, out float max, out bool nonFinite);
             if (nonFinite)
             {
@@ -92,6 +97,32 @@ internal sealed class HistogramCollector
             _max = MathF.Max(_max, max);
         }
         Count += values.Length;
+    }
+
+    /// <summary>
+    /// Once a range is set most batches fit in it: bin and track min/max in one pass over memory instead of two, and
+    /// fall back to the two-pass path (which grows the range or names the NaN) only when the batch does not fit.
+    /// </summary>
+    /// <returns>Whether the batch was counted.</returns>
+    private unsafe bool TryAddInOnePass(float* p, int length)
+    {
+        if (_range == 0f || length < ScalarThreshold || (UseTwoThreads && length >= ParallelThreshold) || !float.IsFinite(BinCount / _range))
+        {
+            return false;
+        }
+        fixed (uint* a = _subA)
+        {
+            HistogramKernels.AccumulateTracking(p, length, BinCount / _range, a, BinCount, out float min, out float max, out bool nonFinite);
+            if (nonFinite || MathF.Max(-min, max) > _range)
+            {
+                _subA.AsSpan().Clear();
+                return false;
+            }
+            _min = MathF.Min(_min, min);
+            _max = MathF.Max(_max, max);
+        }
+        FlushInto(_subA);
+        return true;
     }
 
     /// <summary>A snapshot of the statistics so far (the collector keeps counting afterwards).</summary>

@@ -63,6 +63,66 @@ internal static class HistogramKernels
     }
 
     /// <summary>
+    /// <see cref="Accumulate"/> and <see cref="MinMax"/> in one pass over memory, for a batch that most likely fits the
+    /// current range. Values beyond the range, NaN and ±∞ land in the last bin instead of out of bounds (the index is
+    /// clamped as unsigned, and a failed conversion gives 0x80000000 or saturates), so the counts are right exactly when
+    /// max |x| ≤ range and nothing is non-finite; otherwise the caller discards <paramref name="sub"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void AccumulateTracking(float* p, int length, float scale, uint* sub, int binCount,
+        out float min, out float max, out bool nonFinite)
+    {
+        int i = 0;
+        uint last = (uint)binCount - 1;
+        float mn = float.PositiveInfinity, mx = float.NegativeInfinity, bad = 0f;
+        if (Vector256.IsHardwareAccelerated && length >= 16)
+        {
+            var vs = Vector256.Create(scale);
+            var vlast = Vector256.Create(last);
+            var offsets = Vector256.Create(0u, (uint)binCount, 2u * (uint)binCount, 3u * (uint)binCount, 0u, (uint)binCount, 2u * (uint)binCount, 3u * (uint)binCount);
+            var vmin = Vector256.Create(float.PositiveInfinity);
+            var vmax = Vector256.Create(float.NegativeInfinity);
+            var vbad = Vector256<float>.Zero;
+            for (; i <= length - 16; i += 16)
+            {
+                var a = Vector256.Load(p + i);
+                var b = Vector256.Load(p + i + 8);
+                vmin = Vector256.MinNative(vmin, Vector256.MinNative(a, b));
+                vmax = Vector256.MaxNative(vmax, Vector256.MaxNative(a, b));
+                vbad += (a - a) + (b - b);
+                var ia = Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(a) * vs).AsUInt32(), vlast) + offsets;
+                var ib = Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(b) * vs).AsUInt32(), vlast) + offsets;
+                var qa = ia.AsUInt64();
+                var qb = ib.AsUInt64();
+                ulong a0 = qa.GetElement(0), a1 = qa.GetElement(1), a2 = qa.GetElement(2), a3 = qa.GetElement(3);
+                ulong b0 = qb.GetElement(0), b1 = qb.GetElement(1), b2 = qb.GetElement(2), b3 = qb.GetElement(3);
+                sub[(uint)a0]++; sub[a0 >> 32]++; sub[(uint)a1]++; sub[a1 >> 32]++;
+                sub[(uint)a2]++; sub[a2 >> 32]++; sub[(uint)a3]++; sub[a3 >> 32]++;
+                sub[(uint)b0]++; sub[b0 >> 32]++; sub[(uint)b1]++; sub[b1 >> 32]++;
+                sub[(uint)b2]++; sub[b2 >> 32]++; sub[(uint)b3]++; sub[b3 >> 32]++;
+            }
+            for (int k = 0; k < Vector256<float>.Count; k++)
+            {
+                mn = MathF.Min(mn, vmin.GetElement(k));
+                mx = MathF.Max(mx, vmax.GetElement(k));
+            }
+            bad = Vector256.Sum(vbad);
+        }
+        for (; i < length; i++)
+        {
+            float x = p[i];
+            mn = MathF.Min(mn, x);
+            mx = MathF.Max(mx, x);
+            bad += x - x;
+            uint bin = Math.Min((uint)float.ConvertToIntegerNative<int>(MathF.Abs(x) * scale), last);
+            sub[((uint)(i & 3) * (uint)binCount) + bin]++;
+        }
+        min = mn;
+        max = mx;
+        nonFinite = !float.IsFinite(bad) || float.IsNaN(mn) || float.IsNaN(mx);
+    }
+
+    /// <summary>
     /// Adds the bins of <paramref name="length"/> values at <paramref name="p"/> to <paramref name="sub"/>,
     /// <see cref="SubHistograms"/> blocks of <paramref name="binCount"/> uint counters (element k goes to block k mod 4).
     /// Every |x| must be ≤ the range that gave <paramref name="scale"/> and finite: then |x|·scale ≤ binCount (+ rounding),

@@ -122,6 +122,38 @@ public class HistogramCollectorTests
         Assert.That(c.Count, Is.EqualTo(4), "a refused batch is not counted");
     }
 
+    [TestCase(float.NaN)]
+    [TestCase(float.NegativeInfinity)]
+    [TestCase(-7.5f)]
+    public void ABatchThatDoesNotFitTheRangeCountsAsOnTheTwoPassPath(float odd)
+    {
+        // 300 000 values: with two threads the collector scans then bins (two passes), with one it bins and scans at
+        // once and must drop that pass when the batch does not fit (NaN, ∞, or beyond the range): same counts either way,
+        // also for the batch after a refused one.
+        float[] a = ReferenceData.XorShiftValues(31, 300000, 1f);
+        float[] b = ReferenceData.XorShiftValues(32, 300000, 0.5f);
+        b[777] = odd;
+        TensorStatistics Feed(bool twoThreads)
+        {
+            var c = new HistogramCollector("x") { UseTwoThreads = twoThreads };
+            c.Add(a);
+            try
+            {
+                c.Add(b, sampleIndex: 1);
+            }
+            catch (CalibrationException)
+            {
+                // refused, and nothing of it may be counted later
+            }
+            c.Add(a, sampleIndex: 2);
+            return c.ToStatistics();
+        }
+        TensorStatistics onePass = Feed(false), twoPass = Feed(true);
+        Assert.That(onePass.Histogram.Counts.ToArray(), Is.EqualTo(twoPass.Histogram.Counts.ToArray()));
+        Assert.That((onePass.Count, onePass.Histogram.Range, onePass.Min, onePass.Max), Is.EqualTo((twoPass.Count, twoPass.Histogram.Range, twoPass.Min, twoPass.Max)));
+        Assert.That(onePass.Count, Is.EqualTo(float.IsFinite(odd) ? 900000 : 600000));
+    }
+
     [Test]
     public void InfinityIsReported([Values(float.PositiveInfinity, float.NegativeInfinity)] float bad, [Values(7, 300000)] int length)
     {
