@@ -60,19 +60,25 @@ public class StatisticsCollectorParallelTests
     }
 
     [Test]
-    public void DefaultThreadCountLeavesCoresToTheHistogramWorkers()
+    public void DefaultThreadCountStopsSpinningForTheHistogramWorkers()
     {
         var two = new OnnxRuntimeOptions();
         Assert.That(ActivationCalibrator.SplitThreads(two, 2), Is.EqualTo(1));
-        Assert.That(two.IntraOpThreads, Is.EqualTo(1));
+        Assert.That(two.IntraOpThreads, Is.Zero, "ONNX Runtime keeps one thread per core");
+        Assert.That(two.AllowSpinning, Is.False);
 
         var sixteen = new OnnxRuntimeOptions();
         Assert.That(ActivationCalibrator.SplitThreads(sixteen, 16), Is.EqualTo(5));
-        Assert.That(sixteen.IntraOpThreads, Is.EqualTo(11));
+        Assert.That(sixteen.IntraOpThreads, Is.Zero);
+
+        var spinning = new OnnxRuntimeOptions { AllowSpinning = true };
+        ActivationCalibrator.SplitThreads(spinning, 16);
+        Assert.That(spinning.AllowSpinning, Is.True, "a spinning choice is the caller's");
 
         var explicitThreads = new OnnxRuntimeOptions { IntraOpThreads = 2 };
         Assert.That(ActivationCalibrator.SplitThreads(explicitThreads, 16), Is.EqualTo(1));
         Assert.That(explicitThreads.IntraOpThreads, Is.EqualTo(2), "an explicit thread count is the caller's");
+        Assert.That(explicitThreads.AllowSpinning, Is.Null);
 
         var single = new OnnxRuntimeOptions();
         Assert.That(ActivationCalibrator.SplitThreads(single, 1), Is.EqualTo(1));
