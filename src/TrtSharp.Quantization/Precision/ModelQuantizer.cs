@@ -54,11 +54,11 @@ public static class ModelQuantizer
     public const int SelectionPeriod = 4;
 
     /// <summary>
-    /// Most held-back batches the automatic choice judges on (the first 8 of every 4th): judging then costs a bounded
+    /// Most held-back batches the automatic choice judges on (the first 4 of every 4th): judging then costs a bounded
     /// number of Q/DQ passes however large the calibration set; later held-back batches are skipped, so what is
     /// calibrated on is the same whatever this limit.
     /// </summary>
-    public const int SelectionBatches = 8;
+    public const int SelectionBatches = 4;
 
     private static readonly CalibrationMethod[] Candidates = [CalibrationMethod.Entropy, CalibrationMethod.Mse, CalibrationMethod.Percentile, CalibrationMethod.Max];
 

@@ -75,6 +75,29 @@ public class MethodJudgingTests
     }
 
     [Test]
+    public void CandidatesRunSideBySideAtDefaultThreadsScoreAsOneAtATime()
+    {
+        var two = new OnnxRuntimeOptions();
+        Assert.That(CandidateJudge.SplitForCandidates(two, 2), Is.EqualTo(2));
+        Assert.That(two.IntraOpThreads, Is.EqualTo(1), "each of the two runs gets half the cores");
+        var given = new OnnxRuntimeOptions { IntraOpThreads = 1 };
+        Assert.That(CandidateJudge.SplitForCandidates(given, 16), Is.EqualTo(1), "an explicit thread count runs one at a time");
+        Assert.That(given.IntraOpThreads, Is.EqualTo(1));
+        Assert.That(CandidateJudge.SplitForCandidates(new OnnxRuntimeOptions(), 1), Is.EqualTo(1));
+
+        var models = Candidates(QdqProfile.TensorRt);
+        var data = Data(_f.HoldoutDir);
+        var expected = Expected(data);
+        var sideBySide = CandidateJudge.Judge(models, data, expected, new OnnxRuntimeOptions(), shareSessions: true, halve: true, CancellationToken.None);
+        var oneAtATime = CandidateJudge.Judge(models, data, expected, new OnnxRuntimeOptions { IntraOpThreads = 1 }, shareSessions: true, halve: true, CancellationToken.None);
+        for (int i = 0; i < models.Count; i++)
+        {
+            Assert.That(sideBySide[i].MinCosine, Is.EqualTo(oneAtATime[i].MinCosine).Within(1e-9), $"{Methods[i]}");
+            Assert.That(sideBySide[i].Batches, Is.EqualTo(oneAtATime[i].Batches), $"{Methods[i]}");
+        }
+    }
+
+    [Test]
     public void TheSharedModelWithACandidatesConstantsComputesWhatThatCandidateComputes()
     {
         var models = Candidates(QdqProfile.TensorRt);
@@ -255,33 +278,33 @@ public class MethodJudgingTests
     }
 
     [Test]
-    public void TheJudgeReadsTheFirstEightHeldBackBatchesAndTheLaterOnesAreNotRun()
+    public void TheJudgeReadsTheFirstFourHeldBackBatchesAndTheLaterOnesAreNotRun()
     {
-        // 40 batches: every 4th (10) is held back from calibration; the first 8 of those are judged on, the last 2 skipped.
+        // 40 batches: every 4th (10) is held back from calibration; the first 4 of those are judged on, the last 6 skipped.
         using var big = new QuantizationFixture(calibrationFiles: 40, holdoutFiles: 1);
         using var s = OnnxRuntimeSession.FromFile(big.ModelPath);
         var data = new TensorFileDataset([big.CalibrationDir], s.Inputs);
         var judged = new InterleavedSplit(data, ModelQuantizer.SelectionPeriod, heldBack: true, ModelQuantizer.SelectionBatches);
         var calibrated = new InterleavedSplit(data, ModelQuantizer.SelectionPeriod, heldBack: false);
         var all = data.Batches().Select(b => ((HostTensor<float>)b["x"]).Data).ToList();
-        Assert.That(judged.Batches().Select(b => ((HostTensor<float>)b["x"]).Data), Is.EqualTo(new[] { 3, 7, 11, 15, 19, 23, 27, 31 }.Select(i => all[i])));
+        Assert.That(judged.Batches().Select(b => ((HostTensor<float>)b["x"]).Data), Is.EqualTo(new[] { 3, 7, 11, 15 }.Select(i => all[i])));
         Assert.That(calibrated.Batches().Count(), Is.EqualTo(30));
 
-        // Batches 35 and 39 (the 9th and 10th held back) are replaced by a shape the model refuses: running either would throw.
-        var poisoned = new PoisonedBatches(data, [35, 39]);
+        // Batches 19 and 39 (the 5th and 10th held back) are replaced by a shape the model refuses: running either would throw.
+        var poisoned = new PoisonedBatches(data, [19, 39]);
         var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod, ModelQuantizer.SelectionBatches);
         var stats = ActivationCalibrator.Collect(OnnxModel.LoadNormalized(big.ModelPath), poisoned, null, null, deriveClamps: true, CancellationToken.None, null, capture);
         var alone = ActivationCalibrator.Collect(OnnxModel.LoadNormalized(big.ModelPath), calibrated);
         Assert.That(stats.Select(t => (t.TensorName, t.Min, t.Max, t.Count)), Is.EqualTo(alone.Select(t => (t.TensorName, t.Min, t.Max, t.Count))),
             "the limit does not change what is calibrated on");
-        Assert.That(capture.Outputs, Has.Count.EqualTo(8));
-        Assert.That(((HostTensor<float>)capture.Outputs[7]["y"]).Data, Is.EqualTo(((HostTensor<float>)Expected(judged)[7]["y"]).Data).Within(1e-5f));
+        Assert.That(capture.Outputs, Has.Count.EqualTo(4));
+        Assert.That(((HostTensor<float>)capture.Outputs[3]["y"]).Data, Is.EqualTo(((HostTensor<float>)Expected(judged)[3]["y"]).Data).Within(1e-5f));
 
         var result = ModelQuantizer.Quantize(big.ModelPath, data, new QuantizeOptions());
-        Assert.That(result.Selection!.Candidates.Max(c => c.Batches), Is.EqualTo(8));
-        Assert.That(result.Selection.Data, Does.Contain("8 judged on, at most 8"));
+        Assert.That(result.Selection!.Candidates.Max(c => c.Batches), Is.EqualTo(4));
+        Assert.That(result.Selection.Data, Does.Contain("4 judged on, at most 4"));
         Assert.That(() => ModelQuantizer.Quantize(big.ModelPath, poisoned, new QuantizeOptions()), Throws.Nothing, "the skipped batches are never run");
-        Assert.That(() => ModelQuantizer.Quantize(big.ModelPath, new PoisonedBatches(data, [31]), new QuantizeOptions()), Throws.Exception,
+        Assert.That(() => ModelQuantizer.Quantize(big.ModelPath, new PoisonedBatches(data, [15]), new QuantizeOptions()), Throws.Exception,
             "a judged batch is run: the poison is seen there");
     }
 
