@@ -139,16 +139,23 @@ internal static class OrtCpuElementwisePlacement
     private static readonly HashSet<string> ChannelOps = ["Conv", "Relu", "Clip", "HardSigmoid", "Sigmoid", "HardSwish", "Add", "Mul", "Div", "BatchNormalization"];
 
     /// <summary>Whether <paramref name="tensor"/> is computed from a global pooling (GlobalAveragePool/GlobalMaxPool, or a
-    /// ReduceMean/ReduceMax keeping its dims) through per-channel ops only, a few nodes up.</summary>
+    /// ReduceMean/ReduceMax over every spatial axis keeping its dims) through per-channel ops only, a few nodes up.</summary>
     private static bool StartsAtGlobalPooling(QdqGraphEditor editor, string tensor)
     {
         var index = editor.Index;
+        // The pooled tensor's rank, once a Conv on the way tells it (its kernel has rank − 2 dims): a ReduceMean needs it.
+        int? rank = null;
         for (var depth = 0; depth < 8 && index.Producer(tensor) is { } node && OnnxGraphIndex.IsDefaultDomain(node); depth++)
         {
             if (node.OpType is "GlobalAveragePool" or "GlobalMaxPool"
-                || node.OpType is "ReduceMean" or "ReduceMax" && !node.Attribute.Any(a => a.Name == "keepdims" && a.I == 0) && ReducesSpatialOnly(index, node))
+                || node.OpType is "ReduceMean" or "ReduceMax" && !node.Attribute.Any(a => a.Name == "keepdims" && a.I == 0) && PoolsEverySpatialAxis(index, node, rank))
             {
                 return true;
+            }
+
+            if (node.OpType == "Conv")
+            {
+                rank ??= ConvRank(editor, node);
             }
 
             // Follow the one runtime input: a Conv's data input (its weight and bias may already read DequantizeLinear
@@ -165,15 +172,37 @@ internal static class OrtCpuElementwisePlacement
         return false;
     }
 
-    /// <summary>Whether a ReduceMean/ReduceMax reduces over spatial axes only (axes ≥ 2, or the last one or two): not the channel.</summary>
-    private static bool ReducesSpatialOnly(OnnxGraphIndex index, NodeProto node)
+    /// <summary>
+    /// Whether a ReduceMean/ReduceMax pools every spatial axis (2 … rank − 1) of its input, as a global pooling does, so
+    /// its output is [N, C, 1, …]. Reducing only some of them (e.g. the last of [N, C, H, W]) or only the channel leaves
+    /// a large gate. The input's <paramref name="rank"/> must be known: negative axes count from it, and it says which
+    /// axes are spatial.
+    /// </summary>
+    private static bool PoolsEverySpatialAxis(OnnxGraphIndex index, NodeProto node, int? rank)
     {
         // Axes: an attribute before opset 18, the second input since; none means every axis, the channel included.
         long[] axes = node.Attribute.FirstOrDefault(a => a.Name == "axes") is { } attribute ? [.. attribute.Ints]
             : node.Input.Count > 1 && index.Constant(node.Input[1]) is { DataType: (int)TensorElementType.Int64 } constant
                 ? ((HostTensor<long>)OnnxTensors.ToHostTensor(constant)).Data
             : [];
-        var set = axes.ToHashSet();
-        return set.Count > 0 && (set.All(a => a >= 2) || set.SetEquals([-1L]) || set.SetEquals([-1L, -2L]));
+        if (axes.Length == 0 || rank is not int r || r < 3)
+        {
+            return false;
+        }
+
+        var set = axes.Select(a => a < 0 ? a + r : a).ToHashSet();
+        return Enumerable.Range(2, r - 2).All(a => set.Contains(a)) && !set.Contains(1);
+    }
+
+    /// <summary>Rank of a Conv's data input: its kernel_shape's length + 2, else its weight's rank; null when neither is known.</summary>
+    private static int? ConvRank(QdqGraphEditor editor, NodeProto conv)
+    {
+        if (conv.Attribute.FirstOrDefault(a => a.Name == "kernel_shape") is { Ints.Count: > 0 } kernel)
+        {
+            return kernel.Ints.Count + 2;
+        }
+
+        // The weight may already read a DequantizeLinear this placement added: its float source has the same dims.
+        return conv.Input.Count > 1 && editor.ConstantBehind(conv.Input[1]) is { } weight ? weight.Dims.Count : null;
     }
 }

@@ -18,6 +18,7 @@ internal sealed class QdqGraphEditor
     private readonly Dictionary<string, (string, float[])> _constantDq = new(StringComparer.Ordinal);
     private readonly HashSet<string> _replacedConstants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _dqSources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TensorProto> _weightSources = new(StringComparer.Ordinal);
     private readonly HashSet<NodeProto> _removed = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _names;
 
@@ -34,6 +35,9 @@ internal sealed class QdqGraphEditor
 
     /// <summary>The float tensor behind a DequantizeLinear output this editor created, or null.</summary>
     public string? SourceOf(string dequantized) => _dqSources.GetValueOrDefault(dequantized);
+
+    /// <summary>The constant <paramref name="name"/> is, or the float weight behind a weight DequantizeLinear this editor created; null otherwise.</summary>
+    public TensorProto? ConstantBehind(string name) => Index.Constant(name) ?? _weightSources.GetValueOrDefault(name);
 
     /// <summary>Parameters already given to activation <paramref name="tensor"/>, if any.</summary>
     public QuantParams? ParamsOf(string tensor) => _activationParams.TryGetValue(tensor, out var p) ? p : null;
@@ -141,6 +145,7 @@ internal sealed class QdqGraphEditor
 
         _prologue.Add(dq);
         _constantDq[key] = (output, scales);
+        _weightSources[output] = constant;
         _replacedConstants.Add(name);
         Report._tensors.Add(new QuantizedTensor(name, QuantizedTensorKind.Weight, (int)TensorElementType.Int8, scales, new int[scales.Length], axis, note));
         return (output, scales);

@@ -142,9 +142,12 @@ public class OrtCpuElementwiseTests
     [TestCase(new long[] { 2, 3 }, NodeStatus.Quantized, TestName = "A gate behind ReduceMean over H, W is squeeze-excitation")]
     [TestCase(new long[] { -1, -2 }, NodeStatus.Quantized, TestName = "A gate behind ReduceMean over the last two axes is squeeze-excitation")]
     [TestCase(new long[] { 1 }, NodeStatus.Inherits, TestName = "A gate behind ReduceMean over the channels is not squeeze-excitation")]
+    [TestCase(new long[] { 3 }, NodeStatus.Inherits, TestName = "A gate behind ReduceMean over W alone is not squeeze-excitation")]
+    [TestCase(new long[] { -1 }, NodeStatus.Inherits, TestName = "A gate behind ReduceMean over the last axis of four is not squeeze-excitation")]
     public void AGateBehindAReduceMeanCountsOnlyWhenItPoolsSpace(long[] axes, NodeStatus expected)
     {
-        // Opset 13: ReduceMean's axes are an attribute. Over channels the branch is [N, 1, H, W]: a full-size gate.
+        // Opset 13: ReduceMean's axes are an attribute. Over channels the branch is [N, 1, H, W], over W alone
+        // [N, C, H, 1]: gates nearly as large as what they gate.
         var gateChannels = axes.Contains(1) ? 1 : 4;
         var report = PlaceGated(m => m
             .Initializer("Wg", ModelBuilder.Random(4 * gateChannels, 2, 0.6f), 4, gateChannels, 1, 1)
@@ -152,6 +155,39 @@ public class OrtCpuElementwiseTests
             .Node("Conv", "excite", ["p", "Wg"], "e"));
 
         Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(expected));
+    }
+
+    [TestCase(new long[] { -1 }, NodeStatus.Quantized, TestName = "On [N, C, L] a gate behind ReduceMean over the last axis is squeeze-excitation")]
+    [TestCase(new long[] { -2 }, NodeStatus.Inherits, TestName = "On [N, C, L] a gate behind ReduceMean over axis -2, the channels, is not squeeze-excitation")]
+    public void NegativeReduceMeanAxesCountFromTheRankTheConvsTell(long[] axes, NodeStatus expected)
+    {
+        // 1-D convolutions: rank 3, so -1 is the length and -2 the channel axis.
+        var gateChannels = axes.Contains(-2) ? 1 : 4;
+        var model = new ModelBuilder(13).Input("x", 1, 4, 16)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 3, 1, 0.4f), 4, 4, 3)
+            .Initializer("Wg", ModelBuilder.Random(4 * gateChannels, 2, 0.6f), 4, gateChannels, 1)
+            .Initializer("W2", ModelBuilder.Random(4 * 4 * 3, 3, 0.4f), 4, 4, 3)
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1))
+            .Node("ReduceMean", "pool", ["c0"], "p", ModelBuilder.Ints("axes", axes))
+            .Node("Conv", "excite", ["p", "Wg"], "e")
+            .Node("HardSigmoid", "gate", ["e"], "g", ModelBuilder.Float("alpha", 0.2f), ModelBuilder.Float("beta", 0.5f))
+            .Node("Mul", "gated", ["c0", "g"], "m")
+            .Node("Conv", "conv2", ["m", "W2"], "y", ModelBuilder.Ints("pads", 1, 1))
+            .Output("y")
+            .Build();
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 16], 4, 300));
+        var report = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false }).Report;
+
+        Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void AGateBehindReduceMeanWithNoConvToTellTheRankIsNotSqueezeExcitation()
+    {
+        // pool → HardSigmoid → Mul: nothing on the branch says what -1 and -2 are, so the Mul stays float.
+        var report = PlaceGated(m => m.Node("ReduceMean", "pool", ["c0"], "e", ModelBuilder.Ints("axes", -1, -2)));
+
+        Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(NodeStatus.Inherits));
     }
 
     [Test]
