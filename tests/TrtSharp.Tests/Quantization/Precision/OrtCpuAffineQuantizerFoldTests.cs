@@ -201,4 +201,41 @@ public class OrtCpuAffineQuantizerFoldTests
         Assert.That(report.FindNode("shift")!.Reason, Does.Contain("constant operand"));
         Assert.That(qdq.Graph.Node.Count(n => n.OpType == "Add"), Is.EqualTo(1));
     }
+
+    // x [4, 16] → gemm0 → Relu → ·s → +b → a read by 'reader' (a MatMul or Gemm with a constant weight) → y.
+    private static ModelProto AffineBeforeAMatrixProduct(Func<ModelBuilder, ModelBuilder> reader) =>
+        reader(new ModelBuilder(13).Input("x", 4, 16)
+            .Initializer("W0", ModelBuilder.Random(16 * 16, 1, 0.4f), 16, 16)
+            .Initializer("W1", ModelBuilder.Random(16 * 8, 2, 0.5f), 16, 8)
+            .Initializer("C1", ModelBuilder.Random(8, 3, 0.1f), 8)
+            .Initializer("s", [S]).Initializer("b", [-0.5f])
+            .Node("Gemm", "gemm0", ["x", "W0"], "c0")
+            .Node("Relu", "relu", ["c0"], "r")
+            .Node("Mul", "scale", ["r", "s"], "m")
+            .Node("Add", "shift", ["m", "b"], "a"))
+            .Output("y")
+            .Build();
+
+    [TestCase("MatMul", 1f, true, TestName = "An affine read by a MatMul with a constant weight is folded")]
+    [TestCase("Gemm", 1f, true, TestName = "An affine read by a Gemm whose bias QGemm takes is folded")]
+    [TestCase("Gemm", 0.5f, false, TestName = "An affine read by a Gemm with beta 0.5, which stays float, is not folded")]
+    public void AMatrixProductReaderCountsAsItsOwnPlacementWouldTakeIt(string op, float beta, bool folded)
+    {
+        // The fold puts a quantizer on a: worth it only when the reader really takes a through a DQ (QGemm needs beta 1).
+        var model = AffineBeforeAMatrixProduct(m => op == "MatMul"
+            ? m.Node("MatMul", "reader", ["a", "W1"], "y")
+            : m.Node("Gemm", "reader", ["a", "W1", "C1"], "y", ModelBuilder.Float("beta", beta)));
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [4, 16], 6, 300));
+        var (qdq, report) = Quantize(model, ranges);
+
+        Assert.That(report.FindNode("shift")!.Status == NodeStatus.Folded, Is.EqualTo(folded), report.FindNode("shift")!.Reason);
+        Assert.That(qdq.Graph.Node.Any(n => n.Name == "shift"), Is.EqualTo(!folded));
+        if (folded)
+        {
+            foreach (var sample in TensorRtQdqTests.Samples("x", [4, 16], 3, 7000))
+            {
+                Assert.That(OrtHarness.Cosine(OrtHarness.Run(model, sample)["y"], OrtHarness.Run(qdq, sample)["y"]), Is.GreaterThanOrEqualTo(0.99));
+            }
+        }
+    }
 }
