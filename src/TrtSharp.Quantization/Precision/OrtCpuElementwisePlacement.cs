@@ -90,9 +90,7 @@ internal static class OrtCpuElementwisePlacement
                 continue;
             }
 
-            var producer = index.Producer(node.Input[slot]);
-            var isGate = node.OpType == "Mul" && producer is { OpType: "HardSigmoid" or "Sigmoid" } && OnnxGraphIndex.IsDefaultDomain(producer)
-                && IsBroadcastGate(editor, producer, node, slot);
+            var isGate = node.OpType == "Mul" && GateSigmoid(index, node.Input[slot]) is { } sigmoid && IsBroadcastGate(editor, sigmoid, node, slot);
             if (isGate)
             {
                 floatInputs.Add(slot);
@@ -122,6 +120,30 @@ internal static class OrtCpuElementwisePlacement
         return null;
     }
 
+    // Ops that only reshape: an SE branch built with Flatten and Gemm reshapes its [N, C] gate back to [N, C, 1, 1].
+    private static readonly HashSet<string> ShapeOps = ["Reshape", "Flatten", "Squeeze", "Unsqueeze"];
+
+    /// <summary>The HardSigmoid/Sigmoid whose output <paramref name="tensor"/> is, directly or through shape-only ops; null otherwise.</summary>
+    private static NodeProto? GateSigmoid(OnnxGraphIndex index, string tensor)
+    {
+        for (var depth = 0; depth < 4 && index.Producer(tensor) is { } node && OnnxGraphIndex.IsDefaultDomain(node); depth++)
+        {
+            if (node.OpType is "HardSigmoid" or "Sigmoid")
+            {
+                return node;
+            }
+
+            if (!ShapeOps.Contains(node.OpType) || node.Input.Count == 0)
+            {
+                return null;
+            }
+
+            tensor = node.Input[0];
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Whether the gate is a squeeze-excitation gate: its input comes from another branch than the Mul's other operand
     /// (a hardswish x·HardSigmoid(x) gates a full-size tensor by itself, and quantizing that one would add a full pass),
@@ -135,8 +157,10 @@ internal static class OrtCpuElementwisePlacement
         return gateInput != gated && StartsAtGlobalPooling(editor, gateInput);
     }
 
-    // Per-channel ops an SE branch runs between its pooling and its gate; each keeps the [N, C, 1, 1] shape.
-    private static readonly HashSet<string> ChannelOps = ["Conv", "Relu", "Clip", "HardSigmoid", "Sigmoid", "HardSwish", "Add", "Mul", "Div", "BatchNormalization"];
+    // Ops an SE branch runs between its pooling and its gate, each on a pooled tensor ([N, C, 1, 1], or [N, C] between
+    // Flatten and Gemm), so none makes it large again.
+    private static readonly HashSet<string> ChannelOps =
+        ["Conv", "Gemm", "MatMul", "Relu", "Clip", "HardSigmoid", "Sigmoid", "HardSwish", "Add", "Mul", "Div", "BatchNormalization", .. ShapeOps];
 
     /// <summary>Whether <paramref name="tensor"/> is computed from a global pooling (GlobalAveragePool/GlobalMaxPool, or a
     /// ReduceMean/ReduceMax over every spatial axis keeping its dims) through per-channel ops only, a few nodes up.</summary>
@@ -157,10 +181,15 @@ internal static class OrtCpuElementwisePlacement
             {
                 rank ??= ConvRank(editor, node);
             }
+            else if (ShapeOps.Contains(node.OpType))
+            {
+                rank = null; // what a Conv below said is the rank after the reshape, not before it
+            }
 
-            // Follow the one runtime input: a Conv's data input (its weight and bias may already read DequantizeLinear
-            // outputs), else the only input that is not a constant; through a DQ this placement added, to its float source.
-            var runtime = node.OpType == "Conv" ? [node.Input[0]] : node.Input.Where(i => i.Length > 0 && !index.IsConstant(i)).ToList();
+            // Follow the one runtime input: the only input that is not a constant (weights and biases may already read
+            // DequantizeLinear outputs this placement added, which still stand for constants); through an activation's
+            // DQ, to its float source.
+            var runtime = node.Input.Where(i => i.Length > 0 && editor.ConstantBehind(i) is null).ToList();
             if (!ChannelOps.Contains(node.OpType) || runtime.Count != 1)
             {
                 return false;

@@ -36,7 +36,7 @@ internal sealed class QdqGraphEditor
     /// <summary>The float tensor behind a DequantizeLinear output this editor created, or null.</summary>
     public string? SourceOf(string dequantized) => _dqSources.GetValueOrDefault(dequantized);
 
-    /// <summary>The constant <paramref name="name"/> is, or the float weight behind a weight DequantizeLinear this editor created; null otherwise.</summary>
+    /// <summary>The constant <paramref name="name"/> is, or the float weight or bias behind a DequantizeLinear this editor created for one; null otherwise.</summary>
     public TensorProto? ConstantBehind(string name) => Index.Constant(name) ?? _weightSources.GetValueOrDefault(name);
 
     /// <summary>Parameters already given to activation <paramref name="tensor"/>, if any.</summary>
@@ -166,6 +166,7 @@ internal sealed class QdqGraphEditor
         var dq = Node("DequantizeLinear", UniqueName(name + "_DequantizeLinear"), [quantizedName, scaleName, zeroName], output);
         dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
         _prologue.Add(dq);
+        _weightSources[output] = constant;
         _replacedConstants.Add(name);
         Report._tensors.Add(new QuantizedTensor(name, QuantizedTensorKind.Bias, (int)TensorElementType.Int32, scales, new int[scales.Length], 0, note));
         return output;

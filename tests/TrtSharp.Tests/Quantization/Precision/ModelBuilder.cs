@@ -34,6 +34,15 @@ internal sealed class ModelBuilder
         return this;
     }
 
+    public ModelBuilder Int64s(string name, long[] values, params long[] dims)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        t.Dims.AddRange(dims);
+        t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        _graph.Initializer.Add(t);
+        return this;
+    }
+
     public ModelBuilder Node(string opType, string name, string[] inputs, string output, params AttributeProto[] attributes)
     {
         var node = new NodeProto { OpType = opType, Name = name };

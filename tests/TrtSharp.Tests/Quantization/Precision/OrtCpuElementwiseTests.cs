@@ -191,6 +191,43 @@ public class OrtCpuElementwiseTests
     }
 
     [Test]
+    public void ASqueezeExcitationBuiltWithFlattenAndGemmFormsQLinearMul()
+    {
+        // The torchvision/paddle shape of SE: GlobalAveragePool → Flatten → Gemm → Relu → Gemm → Sigmoid → Reshape to
+        // [N, C, 1, 1] → Mul. The gate is found through the Reshape, the branch walked through the Gemms and Flatten.
+        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 1, 0.4f), 4, 4, 3, 3)
+            .Initializer("Wa", ModelBuilder.Random(2 * 4, 2, 0.6f), 2, 4).Initializer("Ca", ModelBuilder.Random(2, 3, 0.1f), 2)
+            .Initializer("Wb", ModelBuilder.Random(4 * 2, 4, 0.6f), 4, 2).Initializer("Cb", ModelBuilder.Random(4, 5, 0.1f), 4)
+            .Int64s("shape", [-1, 4, 1, 1], 4)
+            .Initializer("W2", ModelBuilder.Random(4 * 4 * 9, 6, 0.4f), 4, 4, 3, 3)
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("GlobalAveragePool", "pool", ["c0"], "p")
+            .Node("Flatten", "flatten", ["p"], "f", ModelBuilder.Int("axis", 1))
+            .Node("Gemm", "squeeze", ["f", "Wa", "Ca"], "h", ModelBuilder.Int("transB", 1))
+            .Node("Relu", "relu", ["h"], "r")
+            .Node("Gemm", "excite", ["r", "Wb", "Cb"], "e", ModelBuilder.Int("transB", 1))
+            .Node("Sigmoid", "gate", ["e"], "s")
+            .Node("Reshape", "unflatten", ["s", "shape"], "g")
+            .Node("Mul", "gated", ["c0", "g"], "m")
+            .Node("Conv", "conv2", ["m", "W2"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Output("y")
+            .Build();
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 6, 300));
+        var (qdq, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+        qdq = OrtHarness.RoundTrip(qdq);
+
+        Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(NodeStatus.Quantized), report.FindNode("gated")!.Reason);
+        Assert.That(report.FindNode("gated")!.Reason, Does.Contain("gate 'g'"));
+        var optimized = OrtCpuQdqTests.OptimizedOps(qdq);
+        Assert.That(optimized, Does.Contain("QLinearMul"), string.Join(", ", optimized));
+        foreach (var sample in TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 3, 7000))
+        {
+            Assert.That(OrtHarness.Cosine(OrtHarness.Run(model, sample)["y"], OrtHarness.Run(qdq, sample)["y"]), Is.GreaterThanOrEqualTo(0.99));
+        }
+    }
+
+    [Test]
     public void AFullSizeGateFromAnotherBranchIsNotQuantizedForTheMul()
     {
         // HardSigmoid(attn(c0)) gates c0 at full size (a spatial attention, not squeeze-excitation): quantizing the gate for
