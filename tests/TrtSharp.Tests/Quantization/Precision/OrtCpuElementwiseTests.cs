@@ -228,6 +228,43 @@ public class OrtCpuElementwiseTests
     }
 
     [Test]
+    public void AConvReadingANearestUpsampleKeepsTheResizeInFloat()
+    {
+        // conv0 → Relu (quantized, a uint8 carrier) → nearest Resize ×2 → conv1: the Resize output's range is its input's,
+        // so conv1's input Q would repeat r's parameters and ONNX Runtime would run its slow uint8 Resize.
+        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+            .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 1, 0.4f), 4, 4, 3, 3)
+            .Initializer("W1", ModelBuilder.Random(4 * 4 * 9, 2, 0.4f), 4, 4, 3, 3)
+            .Initializer("W2", ModelBuilder.Random(4 * 4, 3, 0.4f), 4, 4, 1, 1)
+            .Initializer("scales", [1f, 1f, 2f, 2f], 4)
+            .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Relu", "relu", ["c0"], "r")
+            .Node("Resize", "up", ["r", "", "scales"], "u", new AttributeProto { Name = "mode", Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8("nearest") })
+            .Node("Conv", "conv1", ["u", "W1"], "c1", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Conv", "conv2", ["c1", "W2"], "y")
+            .Output("y")
+            .Build();
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 6, 300));
+        Assert.That((ranges["u"].Min, ranges["u"].Max), Is.EqualTo((ranges["r"].Min, ranges["r"].Max)), "nearest: same range");
+        var (qdq, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+        qdq = OrtHarness.RoundTrip(qdq);
+
+        var r = report.FindTensor("r")!;
+        var u = report.FindTensor("u")!;
+        Assert.That(u.ZeroPoints[0], Is.EqualTo(r.ZeroPoints[0]));
+        Assert.That(u.Scales[0], Is.EqualTo(r.Scales[0] * (1f + (1f / 1024))), "the scale differs from r's by one part in 1024");
+        Assert.That(u.Note, Does.Contain("keeps that Resize in float"));
+        var optimized = OrtCpuQdqTests.OptimizedGraph(qdq);
+        var resize = optimized.Node.Single(n => n.OpType == "Resize");
+        Assert.That(optimized.Node.Single(n => n.Output.Contains(resize.Input[0])).OpType, Is.EqualTo("DequantizeLinear"), "the Resize reads float");
+        Assert.That(optimized.Node.Count(n => n.OpType == "QLinearConv"), Is.EqualTo(2), "conv0 and conv1; conv2 writes the graph output");
+        foreach (var sample in TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 3, 7000))
+        {
+            Assert.That(OrtHarness.Cosine(OrtHarness.Run(model, sample)["y"], OrtHarness.Run(qdq, sample)["y"]), Is.GreaterThanOrEqualTo(0.99));
+        }
+    }
+
+    [Test]
     public void AFullSizeGateFromAnotherBranchIsNotQuantizedForTheMul()
     {
         // HardSigmoid(attn(c0)) gates c0 at full size (a spatial attention, not squeeze-excitation): quantizing the gate for

@@ -184,7 +184,10 @@ public class OrtCpuQdqTests
         }
     }
 
-    internal static List<string> OptimizedOps(ModelProto model)
+    internal static List<string> OptimizedOps(ModelProto model) => [.. OptimizedGraph(model).Node.Select(n => n.OpType)];
+
+    /// <summary>The graph ONNX Runtime runs after its extended optimizations (QDQ fusions such as QLinearConv).</summary>
+    internal static GraphProto OptimizedGraph(ModelProto model)
     {
         var path = Path.Combine(Path.GetTempPath(), $"trtsharp-qdq-opt-{Guid.NewGuid():N}.onnx");
         try
@@ -194,7 +197,7 @@ public class OrtCpuQdqTests
             {
             }
 
-            return [.. ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph.Node.Select(n => n.OpType)];
+            return ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph;
         }
         finally
         {
