@@ -41,13 +41,7 @@ internal static class HistogramKernels
                 vmax1 = Vector256.MaxNative(vmax1, b);
                 vbad += (a - a) + (b - b);
             }
-            vmin0 = Vector256.MinNative(vmin0, vmin1);
-            vmax0 = Vector256.MaxNative(vmax0, vmax1);
-            for (int k = 0; k < Vector256<float>.Count; k++)
-            {
-                mn = MathF.Min(mn, vmin0.GetElement(k));
-                mx = MathF.Max(mx, vmax0.GetElement(k));
-            }
+            (mn, mx) = Lanes(Vector256.MinNative(vmin0, vmin1), Vector256.MaxNative(vmax0, vmax1));
             bad = Vector256.Sum(vbad);
         }
         for (; i < length; i++)
@@ -66,7 +60,8 @@ internal static class HistogramKernels
     /// <see cref="Accumulate"/> and <see cref="MinMax"/> in one pass over memory, for a batch that most likely fits the
     /// current range. Values beyond the range, NaN and ±∞ land in the last bin instead of out of bounds (the index is
     /// clamped as unsigned, and a failed conversion gives 0x80000000 or saturates), so the counts are right exactly when
-    /// max |x| ≤ range and nothing is non-finite; otherwise the caller discards <paramref name="sub"/>.
+    /// max |x| ≤ range and nothing is non-finite; otherwise the caller discards <paramref name="sub"/>. The counts and
+    /// max equal the two-pass path's; a minimum of zero may differ in its sign (lanes are combined in another order).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void AccumulateTracking(float* p, int length, float scale, uint* sub, int binCount,
@@ -79,7 +74,7 @@ internal static class HistogramKernels
         {
             var vs = Vector256.Create(scale);
             var vlast = Vector256.Create(last);
-            var offsets = Vector256.Create(0u, (uint)binCount, 2u * (uint)binCount, 3u * (uint)binCount, 0u, (uint)binCount, 2u * (uint)binCount, 3u * (uint)binCount);
+            var offsets = BlockOffsets(binCount);
             var vmin = Vector256.Create(float.PositiveInfinity);
             var vmax = Vector256.Create(float.NegativeInfinity);
             var vbad = Vector256<float>.Zero;
@@ -90,22 +85,11 @@ internal static class HistogramKernels
                 vmin = Vector256.MinNative(vmin, Vector256.MinNative(a, b));
                 vmax = Vector256.MaxNative(vmax, Vector256.MaxNative(a, b));
                 vbad += (a - a) + (b - b);
-                var ia = Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(a) * vs).AsUInt32(), vlast) + offsets;
-                var ib = Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(b) * vs).AsUInt32(), vlast) + offsets;
-                var qa = ia.AsUInt64();
-                var qb = ib.AsUInt64();
-                ulong a0 = qa.GetElement(0), a1 = qa.GetElement(1), a2 = qa.GetElement(2), a3 = qa.GetElement(3);
-                ulong b0 = qb.GetElement(0), b1 = qb.GetElement(1), b2 = qb.GetElement(2), b3 = qb.GetElement(3);
-                sub[(uint)a0]++; sub[a0 >> 32]++; sub[(uint)a1]++; sub[a1 >> 32]++;
-                sub[(uint)a2]++; sub[a2 >> 32]++; sub[(uint)a3]++; sub[a3 >> 32]++;
-                sub[(uint)b0]++; sub[b0 >> 32]++; sub[(uint)b1]++; sub[b1 >> 32]++;
-                sub[(uint)b2]++; sub[b2 >> 32]++; sub[(uint)b3]++; sub[b3 >> 32]++;
+                Increment(sub,
+                    Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(a) * vs).AsUInt32(), vlast) + offsets,
+                    Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(b) * vs).AsUInt32(), vlast) + offsets);
             }
-            for (int k = 0; k < Vector256<float>.Count; k++)
-            {
-                mn = MathF.Min(mn, vmin.GetElement(k));
-                mx = MathF.Max(mx, vmax.GetElement(k));
-            }
+            (mn, mx) = Lanes(vmin, vmax);
             bad = Vector256.Sum(vbad);
         }
         for (; i < length; i++)
@@ -137,21 +121,12 @@ internal static class HistogramKernels
         {
             var vs = Vector256.Create(scale);
             var vlast = Vector256.Create(last);
-            // Lanes 0..3 and 4..7 go to blocks 0..3: the offset turns a bin into an index of the block array.
-            var offsets = Vector256.Create(0, binCount, 2 * binCount, 3 * binCount, 0, binCount, 2 * binCount, 3 * binCount);
+            var offsets = BlockOffsets(binCount).AsInt32();
             for (; i <= length - 16; i += 16)
             {
-                var ia = Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(Vector256.Load(p + i)) * vs), vlast) + offsets;
-                var ib = Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(Vector256.Load(p + i + 8)) * vs), vlast) + offsets;
-                // Read the indices as 64-bit pairs: half as many extractions as reading 32-bit lanes.
-                var qa = ia.AsUInt64();
-                var qb = ib.AsUInt64();
-                ulong a0 = qa.GetElement(0), a1 = qa.GetElement(1), a2 = qa.GetElement(2), a3 = qa.GetElement(3);
-                ulong b0 = qb.GetElement(0), b1 = qb.GetElement(1), b2 = qb.GetElement(2), b3 = qb.GetElement(3);
-                sub[(uint)a0]++; sub[a0 >> 32]++; sub[(uint)a1]++; sub[a1 >> 32]++;
-                sub[(uint)a2]++; sub[a2 >> 32]++; sub[(uint)a3]++; sub[a3 >> 32]++;
-                sub[(uint)b0]++; sub[b0 >> 32]++; sub[(uint)b1]++; sub[b1 >> 32]++;
-                sub[(uint)b2]++; sub[b2 >> 32]++; sub[(uint)b3]++; sub[b3 >> 32]++;
+                Increment(sub,
+                    (Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(Vector256.Load(p + i)) * vs), vlast) + offsets).AsUInt32(),
+                    (Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(Vector256.Load(p + i + 8)) * vs), vlast) + offsets).AsUInt32());
             }
         }
         for (; i < length; i++)
@@ -159,5 +134,40 @@ internal static class HistogramKernels
             int bin = Math.Min(float.ConvertToIntegerNative<int>(MathF.Abs(p[i]) * scale), last);
             sub[((i & 3) * binCount) + bin]++;
         }
+    }
+
+    /// <summary>Per lane, the offset of its sub-histogram: lanes 0..3 and 4..7 go to blocks 0..3 of <paramref name="binCount"/> counters.</summary>
+    private static Vector256<uint> BlockOffsets(int binCount)
+    {
+        uint b = (uint)binCount;
+        return Vector256.Create(0u, b, 2 * b, 3 * b, 0u, b, 2 * b, 3 * b);
+    }
+
+    /// <summary>Adds one to the 16 counters <paramref name="a"/> and <paramref name="b"/> index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Increment(uint* sub, Vector256<uint> a, Vector256<uint> b)
+    {
+        // Read the indices as 64-bit pairs: half as many extractions as reading 32-bit lanes.
+        var qa = a.AsUInt64();
+        var qb = b.AsUInt64();
+        ulong a0 = qa.GetElement(0), a1 = qa.GetElement(1), a2 = qa.GetElement(2), a3 = qa.GetElement(3);
+        ulong b0 = qb.GetElement(0), b1 = qb.GetElement(1), b2 = qb.GetElement(2), b3 = qb.GetElement(3);
+        sub[(uint)a0]++; sub[a0 >> 32]++; sub[(uint)a1]++; sub[a1 >> 32]++;
+        sub[(uint)a2]++; sub[a2 >> 32]++; sub[(uint)a3]++; sub[a3 >> 32]++;
+        sub[(uint)b0]++; sub[b0 >> 32]++; sub[(uint)b1]++; sub[b1 >> 32]++;
+        sub[(uint)b2]++; sub[b2 >> 32]++; sub[(uint)b3]++; sub[b3 >> 32]++;
+    }
+
+    /// <summary>The smallest and largest lane.</summary>
+    private static (float Min, float Max) Lanes(Vector256<float> min, Vector256<float> max)
+    {
+        float mn = float.PositiveInfinity, mx = float.NegativeInfinity;
+        for (int k = 0; k < Vector256<float>.Count; k++)
+        {
+            mn = MathF.Min(mn, min.GetElement(k));
+            mx = MathF.Max(mx, max.GetElement(k));
+        }
+
+        return (mn, mx);
     }
 }
