@@ -79,12 +79,17 @@ public class MethodJudgingTests
     {
         var two = new OnnxRuntimeOptions();
         Assert.That(CandidateJudge.SplitForCandidates(two, 2), Is.EqualTo(2));
-        Assert.That(two.IntraOpThreads, Is.EqualTo(1), "each of the two runs gets half the cores");
+        Assert.That(two.IntraOpThreads, Is.EqualTo(1), "no pool worker: the two calling threads are the two cores");
+        Assert.That(two.AllowSpinning, Is.False);
+        var sixteen = new OnnxRuntimeOptions();
+        Assert.That(CandidateJudge.SplitForCandidates(sixteen, 16), Is.EqualTo(2));
+        Assert.That(sixteen.IntraOpThreads, Is.EqualTo(15), "14 shared pool workers and the two calling threads");
         var given = new OnnxRuntimeOptions { IntraOpThreads = 1 };
         Assert.That(CandidateJudge.SplitForCandidates(given, 16), Is.EqualTo(1), "an explicit thread count runs one at a time");
         Assert.That(given.IntraOpThreads, Is.EqualTo(1));
         Assert.That(CandidateJudge.SplitForCandidates(new OnnxRuntimeOptions(), 1), Is.EqualTo(1));
 
+        Assume.That(Environment.ProcessorCount, Is.GreaterThanOrEqualTo(2), "one core runs the candidates one at a time either way");
         var models = Candidates(QdqProfile.TensorRt);
         var data = Data(_f.HoldoutDir);
         var expected = Expected(data);
@@ -305,7 +310,7 @@ public class MethodJudgingTests
         Assert.That(result.Selection.Data, Does.Contain("4 judged on, at most 4"));
         Assert.That(() => ModelQuantizer.Quantize(big.ModelPath, poisoned, new QuantizeOptions()), Throws.Nothing, "the skipped batches are never run");
         Assert.That(() => ModelQuantizer.Quantize(big.ModelPath, new PoisonedBatches(data, [15]), new QuantizeOptions()), Throws.Exception,
-            "a judged batch is run: the poison is seen there");
+            "a held-back batch within the limit is run (for its reference in the calibration session): the poison is seen");
     }
 
     /// <summary><paramref name="inner"/> with the batches at <paramref name="indices"/> replaced by an input of the wrong shape.</summary>
