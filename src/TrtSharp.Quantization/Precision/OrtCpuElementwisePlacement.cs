@@ -123,7 +123,11 @@ internal static class OrtCpuElementwisePlacement
     // Ops that only reshape: an SE branch built with Flatten and Gemm reshapes its [N, C] gate back to [N, C, 1, 1].
     private static readonly HashSet<string> ShapeOps = ["Reshape", "Flatten", "Squeeze", "Unsqueeze"];
 
-    /// <summary>The HardSigmoid/Sigmoid whose output <paramref name="tensor"/> is, directly or through shape-only ops; null otherwise.</summary>
+    /// <summary>
+    /// The HardSigmoid/Sigmoid whose output <paramref name="tensor"/> is, directly or through Squeeze/Unsqueeze or a
+    /// Reshape to [N, C, 1, …] (a constant shape that is 1 on every axis after the channel, so the gate stays as small as
+    /// a pooled tensor whatever the branch computed); null otherwise.
+    /// </summary>
     private static NodeProto? GateSigmoid(OnnxGraphIndex index, string tensor)
     {
         for (var depth = 0; depth < 4 && index.Producer(tensor) is { } node && OnnxGraphIndex.IsDefaultDomain(node); depth++)
@@ -133,7 +137,10 @@ internal static class OrtCpuElementwisePlacement
                 return node;
             }
 
-            if (!ShapeOps.Contains(node.OpType) || node.Input.Count == 0)
+            var passes = node.OpType is "Squeeze" or "Unsqueeze"
+                || node.OpType == "Reshape" && node.Input.Count > 1 && index.Constant(node.Input[1]) is { DataType: (int)TensorElementType.Int64 } shape
+                    && ((HostTensor<long>)OnnxTensors.ToHostTensor(shape)).Data is { Length: >= 3 } dims && dims.Skip(2).All(d => d == 1);
+            if (!passes || node.Input.Count == 0)
             {
                 return null;
             }
@@ -157,10 +164,10 @@ internal static class OrtCpuElementwisePlacement
         return gateInput != gated && StartsAtGlobalPooling(editor, gateInput);
     }
 
-    // Ops an SE branch runs between its pooling and its gate, each on a pooled tensor ([N, C, 1, 1], or [N, C] between
-    // Flatten and Gemm), so none makes it large again.
+    // Ops an SE branch runs between its pooling and its gate on a pooled tensor ([N, C, 1, 1], or [N, C] between Flatten
+    // and Gemm). A Gemm can widen it, which the gate's own check (GateSigmoid: back to [N, C, 1, …]) bounds.
     private static readonly HashSet<string> ChannelOps =
-        ["Conv", "Gemm", "MatMul", "Relu", "Clip", "HardSigmoid", "Sigmoid", "HardSwish", "Add", "Mul", "Div", "BatchNormalization", .. ShapeOps];
+        ["Conv", "Gemm", "Relu", "Clip", "HardSigmoid", "Sigmoid", "HardSwish", "Add", "Mul", "Div", "BatchNormalization", .. ShapeOps];
 
     /// <summary>Whether <paramref name="tensor"/> is computed from a global pooling (GlobalAveragePool/GlobalMaxPool, or a
     /// ReduceMean/ReduceMax over every spatial axis keeping its dims) through per-channel ops only, a few nodes up.</summary>
@@ -172,7 +179,7 @@ internal static class OrtCpuElementwisePlacement
         for (var depth = 0; depth < 8 && index.Producer(tensor) is { } node && OnnxGraphIndex.IsDefaultDomain(node); depth++)
         {
             if (node.OpType is "GlobalAveragePool" or "GlobalMaxPool"
-                || node.OpType is "ReduceMean" or "ReduceMax" && !node.Attribute.Any(a => a.Name == "keepdims" && a.I == 0) && PoolsEverySpatialAxis(index, node, rank))
+                || node.OpType is "ReduceMean" or "ReduceMax" && !node.Attribute.Any(a => a.Name == "keepdims" && a.I == 0) && PoolsEverySpatialAxis(editor, node, rank))
             {
                 return true;
             }
@@ -181,9 +188,9 @@ internal static class OrtCpuElementwisePlacement
             {
                 rank ??= ConvRank(editor, node);
             }
-            else if (ShapeOps.Contains(node.OpType))
+            else if (ShapeOps.Contains(node.OpType) || node.OpType == "Gemm")
             {
-                rank = null; // what a Conv below said is the rank after the reshape, not before it
+                rank = null; // what a Conv below said is the rank after the reshape (or the 2-D Gemm), not before it
             }
 
             // Follow the one runtime input: the only input that is not a constant (weights and biases may already read
@@ -204,11 +211,14 @@ internal static class OrtCpuElementwisePlacement
     /// <summary>
     /// Whether a ReduceMean/ReduceMax pools every spatial axis (2 … rank − 1) of its input, as a global pooling does, so
     /// its output is [N, C, 1, …]. Reducing only some of them (e.g. the last of [N, C, H, W]) or only the channel leaves
-    /// a large gate. The input's <paramref name="rank"/> must be known: negative axes count from it, and it says which
-    /// axes are spatial.
+    /// a large gate. The input's rank must be known: negative axes count from it, and it says which axes are spatial. It
+    /// is <paramref name="rank"/> (from a Conv between the pooling and the gate), else that of the Conv the pooling reads.
     /// </summary>
-    private static bool PoolsEverySpatialAxis(OnnxGraphIndex index, NodeProto node, int? rank)
+    private static bool PoolsEverySpatialAxis(QdqGraphEditor editor, NodeProto node, int? rank)
     {
+        var index = editor.Index;
+        var input = editor.SourceOf(node.Input[0]) ?? node.Input[0];
+        rank ??= index.Producer(input) is { OpType: "Conv" } conv && OnnxGraphIndex.IsDefaultDomain(conv) ? ConvRank(editor, conv) : null;
         // Axes: an attribute before opset 18, the second input since; none means every axis, the channel included.
         long[] axes = node.Attribute.FirstOrDefault(a => a.Name == "axes") is { } attribute ? [.. attribute.Ints]
             : node.Input.Count > 1 && index.Constant(node.Input[1]) is { DataType: (int)TensorElementType.Int64 } constant

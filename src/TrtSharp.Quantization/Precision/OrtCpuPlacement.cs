@@ -229,7 +229,7 @@ internal static class OrtCpuPlacement
         if (ResizeBehind(editor, tensor, p) is string resizeInput)
         {
             p = p with { Scale = p.Scale * (1f + (1f / 1024)) };
-            note += $", scale widened by 1/1024 so it differs from the Resize input '{resizeInput}''s and ONNX Runtime keeps that Resize in float";
+            note += $", scale widened by 1/1024 so it differs from that of the Resize input '{resizeInput}' and ONNX Runtime keeps that Resize in float";
         }
 
         node.Input[slot] = editor.QuantizeActivation(tensor, p, Note(p, note));

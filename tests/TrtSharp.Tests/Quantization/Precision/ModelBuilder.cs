@@ -25,20 +25,18 @@ internal sealed class ModelBuilder
         return this;
     }
 
-    public ModelBuilder Initializer(string name, float[] values, params long[] dims)
-    {
-        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        t.Dims.AddRange(dims);
-        t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-        _graph.Initializer.Add(t);
-        return this;
-    }
+    public ModelBuilder Initializer(string name, float[] values, params long[] dims) =>
+        Initializer(name, TensorProto.Types.DataType.Float, values.AsSpan(), dims);
 
-    public ModelBuilder Int64s(string name, long[] values, params long[] dims)
+    public ModelBuilder Int64s(string name, long[] values, params long[] dims) =>
+        Initializer(name, TensorProto.Types.DataType.Int64, values.AsSpan(), dims);
+
+    private ModelBuilder Initializer<T>(string name, TensorProto.Types.DataType type, ReadOnlySpan<T> values, long[] dims)
+        where T : unmanaged
     {
-        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        var t = new TensorProto { Name = name, DataType = (int)type };
         t.Dims.AddRange(dims);
-        t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
         _graph.Initializer.Add(t);
         return this;
     }

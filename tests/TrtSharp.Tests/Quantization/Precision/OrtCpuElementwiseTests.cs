@@ -181,25 +181,26 @@ public class OrtCpuElementwiseTests
         Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(expected));
     }
 
-    [Test]
-    public void AGateBehindReduceMeanWithNoConvToTellTheRankIsNotSqueezeExcitation()
+    [TestCase("c0", NodeStatus.Quantized, TestName = "A ReduceMean with no Conv after it takes the rank from the Conv it pools")]
+    [TestCase("x", NodeStatus.Inherits, TestName = "A ReduceMean of a graph input has no rank to read -1 and -2 with")]
+    public void AReduceMeanWithNoConvOnTheBranchReadsTheRankFromWhatItPools(string pooled, NodeStatus expected)
     {
-        // pool → HardSigmoid → Mul: nothing on the branch says what -1 and -2 are, so the Mul stays float.
-        var report = PlaceGated(m => m.Node("ReduceMean", "pool", ["c0"], "e", ModelBuilder.Ints("axes", -1, -2)));
+        // pool → HardSigmoid → Mul, no Conv between: conv0's kernel says c0 is [N, C, H, W]; nothing says what x is.
+        var report = PlaceGated(m => m.Node("ReduceMean", "pool", [pooled], "e", ModelBuilder.Ints("axes", -1, -2)));
 
-        Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(NodeStatus.Inherits));
+        Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(expected));
     }
 
-    [Test]
-    public void ASqueezeExcitationBuiltWithFlattenAndGemmFormsQLinearMul()
-    {
-        // The torchvision/paddle shape of SE: GlobalAveragePool → Flatten → Gemm → Relu → Gemm → Sigmoid → Reshape to
-        // [N, C, 1, 1] → Mul. The gate is found through the Reshape, the branch walked through the Gemms and Flatten.
-        var model = new ModelBuilder(13).Input("x", 1, 4, 8, 8)
+    /// <summary>
+    /// The torchvision/paddle shape of SE: x → conv0 → c0 · Reshape(Sigmoid(Gemm(Relu(Gemm(Flatten(GlobalAveragePool(c0)))))))
+    /// → conv2, the excitation Gemm giving <paramref name="width"/> values per sample, reshaped to <paramref name="shape"/>.
+    /// </summary>
+    private static ModelProto GemmSqueezeExcitation(int width, long[] shape) =>
+        new ModelBuilder(13).Input("x", 1, 4, 8, 8)
             .Initializer("W0", ModelBuilder.Random(4 * 4 * 9, 1, 0.4f), 4, 4, 3, 3)
             .Initializer("Wa", ModelBuilder.Random(2 * 4, 2, 0.6f), 2, 4).Initializer("Ca", ModelBuilder.Random(2, 3, 0.1f), 2)
-            .Initializer("Wb", ModelBuilder.Random(4 * 2, 4, 0.6f), 4, 2).Initializer("Cb", ModelBuilder.Random(4, 5, 0.1f), 4)
-            .Int64s("shape", [-1, 4, 1, 1], 4)
+            .Initializer("Wb", ModelBuilder.Random(width * 2, 4, 0.6f), width, 2).Initializer("Cb", ModelBuilder.Random(width, 5, 0.1f), width)
+            .Int64s("shape", shape, shape.Length)
             .Initializer("W2", ModelBuilder.Random(4 * 4 * 9, 6, 0.4f), 4, 4, 3, 3)
             .Node("Conv", "conv0", ["x", "W0"], "c0", ModelBuilder.Ints("pads", 1, 1, 1, 1))
             .Node("GlobalAveragePool", "pool", ["c0"], "p")
@@ -213,6 +214,12 @@ public class OrtCpuElementwiseTests
             .Node("Conv", "conv2", ["m", "W2"], "y", ModelBuilder.Ints("pads", 1, 1, 1, 1))
             .Output("y")
             .Build();
+
+    [Test]
+    public void ASqueezeExcitationBuiltWithFlattenAndGemmFormsQLinearMul()
+    {
+        // The gate is found through the Reshape to [N, C, 1, 1], the branch walked through the Gemms and Flatten.
+        var model = GemmSqueezeExcitation(4, [-1, 4, 1, 1]);
         var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 6, 300));
         var (qdq, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
         qdq = OrtHarness.RoundTrip(qdq);
@@ -262,6 +269,17 @@ public class OrtCpuElementwiseTests
         {
             Assert.That(OrtHarness.Cosine(OrtHarness.Run(model, sample)["y"], OrtHarness.Run(qdq, sample)["y"]), Is.GreaterThanOrEqualTo(0.99));
         }
+    }
+
+    [Test]
+    public void AGemmBranchReshapedToFullSizeIsNoSqueezeExcitationGate()
+    {
+        // The excitation Gemm widens to C·H·W and the Reshape makes a full-size gate: quantizing it would cost a full pass.
+        var model = GemmSqueezeExcitation(4 * 8 * 8, [-1, 4, 8, 8]);
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 6, 300));
+        var report = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false }).Report;
+
+        Assert.That(report.FindNode("gated")!.Status, Is.EqualTo(NodeStatus.Inherits));
     }
 
     [Test]
