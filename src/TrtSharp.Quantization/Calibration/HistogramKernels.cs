@@ -46,14 +46,11 @@ internal static class HistogramKernels
         }
         for (; i < length; i++)
         {
-            float x = p[i];
-            mn = MathF.Min(mn, x);
-            mx = MathF.Max(mx, x);
-            bad += x - x;
+            Track(p[i], ref mn, ref mx, ref bad);
         }
         min = mn;
         max = mx;
-        nonFinite = !float.IsFinite(bad) || float.IsNaN(mn) || float.IsNaN(mx);
+        nonFinite = NonFinite(bad, mn, mx);
     }
 
     /// <summary>
@@ -95,15 +92,13 @@ internal static class HistogramKernels
         for (; i < length; i++)
         {
             float x = p[i];
-            mn = MathF.Min(mn, x);
-            mx = MathF.Max(mx, x);
-            bad += x - x;
+            Track(x, ref mn, ref mx, ref bad);
             uint bin = Math.Min((uint)float.ConvertToIntegerNative<int>(MathF.Abs(x) * scale), last);
             sub[((uint)(i & 3) * (uint)binCount) + bin]++;
         }
         min = mn;
         max = mx;
-        nonFinite = !float.IsFinite(bad) || float.IsNaN(mn) || float.IsNaN(mx);
+        nonFinite = NonFinite(bad, mn, mx);
     }
 
     /// <summary>
@@ -157,6 +152,17 @@ internal static class HistogramKernels
         sub[(uint)b0]++; sub[b0 >> 32]++; sub[(uint)b1]++; sub[b1 >> 32]++;
         sub[(uint)b2]++; sub[b2 >> 32]++; sub[(uint)b3]++; sub[b3 >> 32]++;
     }
+
+    /// <summary>One scalar step of the min/max/non-finite scan (<c>x − x</c> is NaN exactly for NaN and ±∞).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Track(float x, ref float min, ref float max, ref float bad)
+    {
+        min = MathF.Min(min, x);
+        max = MathF.Max(max, x);
+        bad += x - x;
+    }
+
+    private static bool NonFinite(float bad, float min, float max) => !float.IsFinite(bad) || float.IsNaN(min) || float.IsNaN(max);
 
     /// <summary>The smallest and largest lane.</summary>
     private static (float Min, float Max) Lanes(Vector256<float> min, Vector256<float> max)
