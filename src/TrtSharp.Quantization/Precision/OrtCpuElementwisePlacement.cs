@@ -138,8 +138,7 @@ internal static class OrtCpuElementwisePlacement
             }
 
             var passes = node.OpType is "Squeeze" or "Unsqueeze"
-                || node.OpType == "Reshape" && node.Input.Count > 1 && index.Constant(node.Input[1]) is { DataType: (int)TensorElementType.Int64 } shape
-                    && ((HostTensor<long>)OnnxTensors.ToHostTensor(shape)).Data is { Length: >= 3 } dims && dims.Skip(2).All(d => d == 1);
+                || node.OpType == "Reshape" && Int64Input(index, node, 1) is { Length: >= 3 } dims && dims.Skip(2).All(d => d == 1);
             if (!passes || node.Input.Count == 0)
             {
                 return null;
@@ -220,10 +219,7 @@ internal static class OrtCpuElementwisePlacement
         var input = editor.SourceOf(node.Input[0]) ?? node.Input[0];
         rank ??= index.Producer(input) is { OpType: "Conv" } conv && OnnxGraphIndex.IsDefaultDomain(conv) ? ConvRank(editor, conv) : null;
         // Axes: an attribute before opset 18, the second input since; none means every axis, the channel included.
-        long[] axes = node.Attribute.FirstOrDefault(a => a.Name == "axes") is { } attribute ? [.. attribute.Ints]
-            : node.Input.Count > 1 && index.Constant(node.Input[1]) is { DataType: (int)TensorElementType.Int64 } constant
-                ? ((HostTensor<long>)OnnxTensors.ToHostTensor(constant)).Data
-            : [];
+        long[] axes = node.Attribute.FirstOrDefault(a => a.Name == "axes") is { } attribute ? [.. attribute.Ints] : Int64Input(index, node, 1) ?? [];
         if (axes.Length == 0 || rank is not int r || r < 3)
         {
             return false;
@@ -232,6 +228,12 @@ internal static class OrtCpuElementwisePlacement
         var set = axes.Select(a => a < 0 ? a + r : a).ToHashSet();
         return Enumerable.Range(2, r - 2).All(a => set.Contains(a)) && !set.Contains(1);
     }
+
+    /// <summary>The values of <paramref name="node"/>'s input <paramref name="slot"/> when it is an int64 constant (a shape, axes); null otherwise.</summary>
+    private static long[]? Int64Input(OnnxGraphIndex index, NodeProto node, int slot) =>
+        node.Input.Count > slot && index.Constant(node.Input[slot]) is { DataType: (int)TensorElementType.Int64 } constant
+            ? ((HostTensor<long>)OnnxTensors.ToHostTensor(constant)).Data
+            : null;
 
     /// <summary>Rank of a Conv's data input: its kernel_shape's length + 2, else its weight's rank; null when neither is known.</summary>
     private static int? ConvRank(QdqGraphEditor editor, NodeProto conv)
