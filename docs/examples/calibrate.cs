@@ -37,7 +37,7 @@ result.Model.Save(outputPath);
 string cachePath = Path.ChangeExtension(outputPath, ".calib.cache");
 result.Cache.Write(cachePath);
 
-Console.WriteLine($"method: {result.Selection?.Chosen.ToString() ?? "given"}");
+Console.WriteLine($"method: {result.Selection?.Chosen.Name ?? "given"}");
 Console.WriteLine($"quantized tensors: {result.Qdq.Tensors.Count}");
 Console.WriteLine($"wrote {outputPath} and {cachePath}");
 return 0;

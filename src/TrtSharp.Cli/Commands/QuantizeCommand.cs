@@ -27,7 +27,7 @@ internal static class QuantizeCommand
         var speech = new Option<string?>("--speech") { Description = "Calibrate a speech-embedding model from WAV clips: a manifest.csv (its 'calib' split calibrates, 'holdout' validates)." };
         var mel = new Option<string?>("--mel") { Description = "The melspectrogram model for --speech (default: the default speech models')." };
         var holdout = new Option<string[]>("--holdout") { Description = "Validation data not used for calibration, in the same layouts as --data.", DefaultValueFactory = _ => [] };
-        var method = new Option<string>("--method") { Description = "Activation range method: auto (default: each method tried with a collapse guard, the best on calibration batches held back wins), entropy, max, percentile or mse.", DefaultValueFactory = _ => "auto" };
+        var method = new Option<string>("--method") { Description = "Activation range method: auto (default: each method tried with a collapse guard, and a per-tensor mix chosen by each tensor's error at its weighted layers; the best on calibration batches held back wins), entropy, max, percentile or mse.", DefaultValueFactory = _ => "auto" };
         var percentile = new Option<double>("--percentile") { Description = "Percentile for --method percentile.", DefaultValueFactory = _ => PercentileRangeAlgorithm.DefaultPercentile };
         var target = new Option<string>("--for") { Description = "Q/DQ placement: trt (TensorRT explicit quantization) or ort-cpu (ONNX Runtime CPU integer kernels).", DefaultValueFactory = _ => "trt" };
         var excludeNodes = new Option<string[]>("--exclude-nodes") { Description = "Node names or glob patterns (* ?) to keep in float (repeatable).", DefaultValueFactory = _ => [] };
@@ -220,17 +220,20 @@ internal static class QuantizeCommand
                 .AddColumns("method", "lowest output cosine", "lowest SNR dB", "batches judged", "tensors guarded", "");
             foreach (MethodCandidate c in selection.Candidates)
             {
-                string note = c.Method == selection.Chosen ? "chosen"
+                string note = c == selection.Chosen ? "chosen"
                     : c.SameModelAs is { } same ? $"same model as {same.ToString().ToLowerInvariant()}"
                     : c.Batches < selection.Candidates.Max(o => o.Batches) ? "dropped after the first batch"
                     : "";
                 bool judged = c.Batches > 0;
-                methods.AddRow(c.Method.ToString().ToLowerInvariant(), judged ? $"{c.MinCosine:0.00000}" : "-", judged ? $"{c.MinSnrDb:0.0}" : "-",
+                methods.AddRow(c.Name, judged ? $"{c.MinCosine:0.00000}" : "-", judged ? $"{c.MinSnrDb:0.0}" : "-",
                     c.Batches.ToString(System.Globalization.CultureInfo.InvariantCulture), c.FallBacks.ToString(System.Globalization.CultureInfo.InvariantCulture), note);
             }
             console.Write(methods);
             var byMethod = result.Ranges.GroupBy(r => r.ChosenMethod).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
-            console.WriteLine($"ranges: {string.Join(", ", byMethod)} (a tensor the chosen method clips hard falls back to percentile, then max; each tensor's method and reason are in report.json)");
+            string rule = selection.Chosen.PerTensor
+                ? "each tensor read by a weighted layer got the method with the least error at that layer's output, mse the others"
+                : "a tensor the chosen method clips hard falls back to percentile, then max";
+            console.WriteLine($"ranges: {string.Join(", ", byMethod)} ({rule}; each tensor's method and reason are in report.json)");
         }
         var placement = result.Qdq.Nodes.GroupBy(n => n.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
         console.WriteLine($"{result.Qdq.Profile} placement: {result.Qdq.Tensors.Count} quantized tensors; nodes: {string.Join(", ", placement)}; {OpsetText(result.Qdq.OriginalOpset, result.Qdq.Opset)}");

@@ -118,6 +118,10 @@ internal static class ActivationCalibrator
                 }
                 binding.Run();
                 index++;
+                if (reference is not null && reference.KeepsActivations(index))
+                {
+                    KeepActivations(reference, batch, binding, floatOutputs, derivable);
+                }
                 if (reference is not null && (reference.IsHeldBack(index) || reference.KeepsCalibrated(index)))
                 {
                     reference.Add(index, modelOutputs.Select(n => (n, binding.Output(n))));
@@ -163,6 +167,29 @@ internal static class ActivationCalibrator
             throw new CalibrationException(null, null, $"the calibration dataset ({data.Description}) is empty");
         }
         return collector.ToStatistics();
+    }
+
+    /// <summary>Copies the batch's values of the activations <paramref name="reference"/> keeps: fed, tapped, or derived from a tapped one.</summary>
+    private static void KeepActivations(ReferenceCapture reference, IReadOnlyDictionary<string, HostTensor> batch, IInferenceBinding binding,
+        string[] floatOutputs, IReadOnlyList<DerivedActivation> derivable)
+    {
+        HostTensor<float>? Value(string name) =>
+            batch.TryGetValue(name, out var fed) ? fed as HostTensor<float>
+            : Array.IndexOf(floatOutputs, name) >= 0 ? (HostTensor<float>)binding.Output(name)
+            : null;
+        foreach (string name in reference.Activations)
+        {
+            if (Value(name) is { } value)
+            {
+                reference.AddActivation(name, value);
+            }
+            else if (derivable.FirstOrDefault(d => d.Name == name) is { } derived && Value(derived.Source) is { } source)
+            {
+                var computed = new HostTensor<float>(source.Shape, new float[source.ElementCount]);
+                derived.Compute(source.Span, computed.Span);
+                reference.AddActivation(name, computed);
+            }
+        }
     }
 
     private static OnnxRuntimeSession OpenTapped(OnnxModel model, OnnxRuntimeOptions options, IReadOnlyList<DerivedActivation> derived, IReadOnlySet<string>? only)

@@ -12,8 +12,8 @@ namespace TrtSharp.Quantization.Precision;
 /// per-output cosine (pooled over the batches it ran on), then the lowest SNR. Cheaper than one session and one full
 /// pass per candidate: a candidate whose model equals an earlier one is not run (it gets that one's score);
 /// candidates differing only in constants share one ONNX Runtime session (<see cref="JudgeModel"/>); and with more
-/// than two candidates and more than one batch, all run on the first batch and only the better half
-/// (successive halving) runs on the rest, so the winner is still chosen on every batch; at default threads two
+/// than two candidates and more than one batch, all run on the first batch and only the better half, at least two
+/// (successive halving), runs on the rest, so the winner is still chosen on every batch; at default threads two
 /// candidates run at once on the shared session (<see cref="SplitForCandidates"/>). When every candidate gives the same model nothing is run.
 /// </summary>
 internal static class CandidateJudge
@@ -151,7 +151,7 @@ internal static class CandidateJudge
                         int at = ranked.FindIndex(r => { var (rc, rs) = Worst(totals[r]); return Beats(c, s, rc, rs); });
                         ranked.Insert(at < 0 ? ranked.Count : at, i);
                     }
-                    live = [.. ranked.Take((live.Count + 1) / 2).Order()];
+                    live = [.. ranked.Take(Math.Max(2, live.Count / 2)).Order()];
                 }
             }
             return [.. Enumerable.Range(0, models.Count).Select(i =>

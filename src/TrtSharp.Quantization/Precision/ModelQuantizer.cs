@@ -44,10 +44,16 @@ public static class ModelQuantizer
 
         // Automatic: one batch in SelectionPeriod is held back from calibration to judge the candidates on; the
         // calibration session runs it too and keeps its float outputs as the reference.
-        var reference = new ReferenceCapture(SelectionPeriod, SelectionBatches);
+        // It also keeps one batch of the tensors read by weighted layers, to choose a method per tensor by its effect there.
+        var consumers = ConsumerErrorProbe.Find(model.Proto, only is null ? _ => true : only.Contains);
+        var reference = new ReferenceCapture(SelectionPeriod, SelectionBatches)
+        {
+            Activations = consumers.Select(c => c.Tensor).ToHashSet(StringComparer.Ordinal),
+            FirstSampleOnly = ConsumerErrorProbe.FirstSampleSuffices(consumers),
+        };
         var collected = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, deriveClamps: true, cancellationToken, only, reference);
         TimeSpan calibrated = clock.Elapsed;
-        return Select(model, collected, options, calibrated, reference, calibration, runtimeOptions, progress, cancellationToken);
+        return Select(model, collected, options, calibrated, reference, consumers, calibration, runtimeOptions, progress, cancellationToken);
     }
 
     /// <summary>Period of the calibration split the automatic method choice is judged on (every 4th batch).</summary>
@@ -63,13 +69,15 @@ public static class ModelQuantizer
     private static readonly CalibrationMethod[] Candidates = [CalibrationMethod.Entropy, CalibrationMethod.Mse, CalibrationMethod.Percentile, CalibrationMethod.Max];
 
     /// <summary>
-    /// Tries every method (collapse-guarded) and keeps the one whose quantized model agrees best with float32 — the lowest
-    /// per-output cosine, then SNR — on the batches <paramref name="reference"/> held back (or, when it holds none, on all
-    /// the data), judged as <see cref="CandidateJudge"/> does.
+    /// Tries every method (collapse-guarded), and a per-tensor mix of them chosen by each tensor's effect on its weighted
+    /// consumers (<see cref="ConsumerErrorProbe"/>, MSE for the other tensors), and keeps the candidate whose quantized
+    /// model agrees best with float32 — the lowest per-output cosine, then SNR — on the batches
+    /// <paramref name="reference"/> held back (or, when it holds none, on all the data), judged as
+    /// <see cref="CandidateJudge"/> does.
     /// </summary>
     private static QuantizeResult Select(OnnxModel model, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions options, TimeSpan calibrationTime,
-        ReferenceCapture reference, ICalibrationDataset everything, OnnxRuntimeOptions? runtimeOptions, IProgress<ProgressUpdate>? progress,
-        CancellationToken cancellationToken)
+        ReferenceCapture reference, IReadOnlyList<ConsumerErrorProbe.Consumer> consumers, ICalibrationDataset everything, OnnxRuntimeOptions? runtimeOptions,
+        IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         progress?.Report(new ProgressUpdate("comparing methods", 0, reference.Outputs.Count));
@@ -77,32 +85,67 @@ public static class ModelQuantizer
         var histograms = statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal);
         var runtime = (runtimeOptions ?? new OnnxRuntimeOptions()).Clone();
         runtime.LogSeverity = OnnxRuntimeLogSeverity.Error;
-        var built = new List<(CalibrationMethod Method, int FallBacks, QuantizeResult Result)>();
+        var built = new List<(MethodCandidate Candidate, QuantizeResult Result)>();
+        var guarded = new Dictionary<CalibrationMethod, Dictionary<string, TensorRangeReport>>();
         foreach (CalibrationMethod method in Candidates)
         {
-            var guarded = GuardedRanges.For(reports, histograms, method, out int fallBacks);
-            built.Add((method, fallBacks, Build(model, statistics, guarded, options with { Method = method }, calibrationTime)));
+            var ranges = GuardedRanges.For(reports, histograms, method, out int fallBacks);
+            guarded[method] = ranges.ToDictionary(r => r.Name, StringComparer.Ordinal);
+            built.Add((new MethodCandidate(method, double.NaN, double.NaN, fallBacks), Build(model, statistics, ranges, options with { Method = method }, calibrationTime)));
+        }
+        var choices = ConsumerErrorProbe.Choose(model.Proto, consumers, reference.ActivationValues, guarded, options.Qdq.Profile, runtime);
+        if (choices.Count > 0)
+        {
+            var ranges = PerTensorRanges(reports, guarded, choices);
+            built.Add((new MethodCandidate(CalibrationMethod.Mse, double.NaN, double.NaN, CountGuarded(ranges, choices)) { PerTensor = true },
+                Build(model, statistics, ranges, options with { Method = CalibrationMethod.Mse }, calibrationTime)));
         }
         ICalibrationDataset data = reference.AnyHeldBack ? new InterleavedSplit(everything, reference.Period, heldBack: true, reference.Limit) : everything;
         var scores = CandidateJudge.Judge([.. built.Select(b => b.Result.Model.Proto)], data, reference.Outputs, runtime, shareSessions: true, halve: true, cancellationToken, progress);
-        var scored = built.Zip(scores, (b, s) => (Candidate: new MethodCandidate(b.Method, s.MinCosine, s.MinSnrDb, b.FallBacks)
+        var scored = built.Zip(scores, (b, s) => (Candidate: b.Candidate with
         {
+            MinCosine = s.MinCosine,
+            MinSnrDb = s.MinSnrDb,
             Batches = s.Batches,
-            SameModelAs = s.SameAs is int same ? built[same].Method : null,
+            SameModelAs = s.SameAs is int same ? built[same].Candidate.Method : null,
         }, b.Result)).ToList();
-        // Ties keep the earlier candidate: entropy, TensorRT's own default, first.
+        // Ties keep the earlier candidate: entropy, TensorRT's own default, first; the per-tensor mix last.
         int judged = scores.Max(s => s.Batches);
         var best = scored[CandidateJudge.Winner(scores)];
         string dataNote = reference.AnyHeldBack
             ? $"every {SelectionPeriod}th batch of {everything.Description}, held back from calibration ({reference.Outputs.Count} judged on, at most {SelectionBatches})"
             : $"{everything.Description} (fewer than {SelectionPeriod} batches: nothing could be held back from calibration)";
-        var selection = new MethodSelection(dataNote, [.. scored.Select(s => s.Candidate)], best.Candidate.Method, clock.Elapsed);
+        var selection = new MethodSelection(dataNote, [.. scored.Select(s => s.Candidate)], best.Candidate, clock.Elapsed);
+        if (best.Candidate.PerTensor)
+        {
+            return best.Result with { Selection = selection };
+        }
         string why = judged == 0
-            ? $"chosen automatically: every method gave the same model, {GuardedRanges.Name(best.Candidate.Method)} named"
-            : $"chosen automatically: {GuardedRanges.Name(best.Candidate.Method)} gave the best agreement with float32 (lowest output cosine {best.Candidate.MinCosine:0.00000})";
-        var ranges = best.Result.Ranges.Select(r => r.ChosenMethod == best.Candidate.Method ? r with { Reason = why } : r).ToList();
-        return best.Result with { Ranges = ranges, Selection = selection };
+            ? $"chosen automatically: every method gave the same model, {best.Candidate.Name} named"
+            : $"chosen automatically: {best.Candidate.Name} gave the best agreement with float32 (lowest output cosine {best.Candidate.MinCosine:0.00000})";
+        var chosen = best.Result.Ranges.Select(r => r.ChosenMethod == best.Candidate.Method ? r with { Reason = why } : r).ToList();
+        return best.Result with { Ranges = chosen, Selection = selection };
     }
+
+    /// <summary>
+    /// The per-tensor candidate's ranges: each probed tensor gets its chosen method's (collapse-guarded) range, the
+    /// others MSE's, each with its reason.
+    /// </summary>
+    internal static List<TensorRangeReport> PerTensorRanges(IReadOnlyList<TensorRangeReport> reports,
+        IReadOnlyDictionary<CalibrationMethod, Dictionary<string, TensorRangeReport>> guarded, IReadOnlyDictionary<string, ConsumerErrorProbe.Choice> choices) =>
+        [.. reports.Select(r => choices.TryGetValue(r.Name, out var choice)
+            ? guarded[choice.Method][r.Name] with { Reason = choice.Reason + Guard(guarded[choice.Method][r.Name], choice.Method) }
+            : guarded[CalibrationMethod.Mse][r.Name] with { Reason = PerTensorDefault + Guard(guarded[CalibrationMethod.Mse][r.Name], CalibrationMethod.Mse) })];
+
+    private const string PerTensorDefault = "per tensor: mse, as the tensor feeds no Conv, ConvTranspose, MatMul or Gemm with constant weights";
+
+    // The collapse guard's note when it replaced the method a tensor was given.
+    private static string Guard(TensorRangeReport range, CalibrationMethod given) =>
+        range.ChosenMethod == given ? string.Empty : $"; {range.Reason}";
+
+    // Tensors whose range is not the method the per-tensor choice gave them: the collapse guard replaced it.
+    private static int CountGuarded(IReadOnlyList<TensorRangeReport> ranges, IReadOnlyDictionary<string, ConsumerErrorProbe.Choice> choices) =>
+        ranges.Count(r => r.ChosenMethod != (choices.TryGetValue(r.Name, out var c) ? c.Method : CalibrationMethod.Mse));
 
     /// <summary>Builds another quantized model from statistics already collected (e.g. a second placement or method, without recalibrating).</summary>
     public static QuantizeResult FromStatistics(string modelPath, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions? options = null, TimeSpan calibrationTime = default) =>
@@ -155,7 +198,7 @@ public static class ModelQuantizer
     /// </summary>
     internal static QuantizeResult Rebuild(OnnxModel model, QuantizeResult from, QuantizeOptions options, QdqOptions qdq)
     {
-        var method = from.Selection?.Chosen ?? options.Method ?? CalibrationMethod.Mse;
+        var method = from.Selection?.Chosen.Method ?? options.Method ?? CalibrationMethod.Mse;
         return Build(model, from.Statistics, [.. from.Ranges], options with { Method = method, Qdq = qdq }, from.CalibrationTime, from.Cache)
             with { Selection = from.Selection };
     }

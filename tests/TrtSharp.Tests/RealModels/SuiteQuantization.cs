@@ -31,9 +31,9 @@ internal static class SuiteQuantization
         var clock = Stopwatch.StartNew();
         QuantizeResult result = ModelQuantizer.Quantize(modelPath, calibration, new QuantizeOptions { Qdq = new QdqOptions { Profile = profile } }, Options);
         TestContext.Progress.WriteLine($"{Path.GetFileName(modelPath)} [{placement}]: quantized in {clock.Elapsed.TotalSeconds:0.0} s ({calibration.Description}; " +
-            $"{result.Model.Graph.Nodes.Count(n => n.OpType == "QuantizeLinear")} Q nodes, method {(result.Ranges.Count > 0 ? result.Ranges[0].ChosenMethod : "none")})" +
-            (result.Selection is { } s ? $"; chosen {s.Chosen} in {s.Elapsed.TotalSeconds:0.00} s of judging (" +
-                string.Join(", ", s.Candidates.Select(c => $"{c.Method} {c.MinCosine:0.00000}/{c.MinSnrDb:0.0} dB/{c.Batches} batches")) + ")" : ""));
+            $"{result.Model.Graph.Nodes.Count(n => n.OpType == "QuantizeLinear")} Q nodes, methods {(result.Ranges.Count > 0 ? string.Join("/", result.Ranges.GroupBy(r => r.ChosenMethod).Select(g => $"{g.Key} {g.Count()}")) : "none")})" +
+            (result.Selection is { } s ? $"; chosen {s.Chosen.Name} in {s.Elapsed.TotalSeconds:0.00} s of judging (" +
+                string.Join(", ", s.Candidates.Select(c => $"{c.Name} {c.MinCosine:0.00000}/{c.MinSnrDb:0.0} dB/{c.Batches} batches")) + ")" : ""));
         return (OnnxRuntimeSession.FromModel(result.Model, Options), result);
     }
 

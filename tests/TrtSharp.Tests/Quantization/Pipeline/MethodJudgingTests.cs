@@ -273,13 +273,73 @@ public class MethodJudgingTests
     }
 
     [Test]
+    public void TheCalibrationRunKeepsTheFirstHeldBackBatchOfTheProbedTensors()
+    {
+        // 'r' is the Relu of 'c', computed on the histogram worker rather than tapped: its kept values are computed too.
+        var model = OnnxModel.LoadNormalized(_f.ModelPath);
+        var data = Data(_f.CalibrationDir);
+        var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod) { Activations = new HashSet<string> { "x", "r" }, FirstSampleOnly = new HashSet<string> { "r" } };
+        ActivationCalibrator.Collect(model, data, null, null, deriveClamps: true, CancellationToken.None, null, capture);
+
+        var heldBack = data.Batches().ElementAt(ModelQuantizer.SelectionPeriod - 1);
+        var tapped = new OnnxRuntimeOptions();
+        tapped.Taps.Add("r");
+        using var session = OnnxRuntimeSession.FromFile(_f.ModelPath, tapped);
+        var r = (HostTensor<float>)session.Run(heldBack, ["r"])["r"];
+        Assert.That(capture.ActivationValues["x"].Shape.ToArray(), Is.EqualTo(new long[] { 4, 1, 8, 8 }), "x is kept whole");
+        Assert.That(capture.ActivationValues["x"].Data, Is.EqualTo(((HostTensor<float>)heldBack["x"]).Data));
+        Assert.That(capture.ActivationValues["r"].Shape.ToArray(), Is.EqualTo(new long[] { 1, 4, 8, 8 }), "r keeps its first sample");
+        Assert.That(capture.ActivationValues["r"].Data, Is.EqualTo(r.Data.Take(4 * 64)).Within(1e-5f));
+    }
+
+    [Test]
+    public void TheDefaultQuantizationJudgesAPerTensorMixAfterTheFourMethods()
+    {
+        var result = ModelQuantizer.Quantize(_f.ModelPath, Data(_f.CalibrationDir), new QuantizeOptions());
+        var candidates = result.Selection!.Candidates;
+        Assert.That(candidates.Select(c => c.Name), Is.EqualTo(new[] { "entropy", "mse", "percentile", "max", "per-tensor" }));
+        Assert.That(candidates[^1].PerTensor, Is.True);
+        Assert.That(candidates[^1].Method, Is.EqualTo(CalibrationMethod.Mse), "what the tensors no weighted layer reads get");
+    }
+
+    [Test]
+    public void ThePerTensorMixGivesEachProbedTensorItsChoiceAndTheOthersMse()
+    {
+        TensorRangeReport Report(string name, CalibrationMethod method, float amax, string? reason = null) =>
+            new(name, 100, -8, 8, new Dictionary<CalibrationMethod, float>(), method, amax, 0) { Reason = reason };
+        var guarded = Methods.ToDictionary(m => m, m => new Dictionary<string, TensorRangeReport>
+        {
+            ["probed"] = Report("probed", m, 1 + (int)m),
+            // Entropy clips 'guarded' hard, so the collapse guard gave it percentile's range.
+            ["guarded"] = m == CalibrationMethod.Entropy ? Report("guarded", CalibrationMethod.Percentile, 7, "entropy clips 5% of the values (collapse guard): percentile used") : Report("guarded", m, 2 + (int)m),
+            ["elementwise"] = Report("elementwise", m, 3 + (int)m),
+        });
+        var errors = Methods.ToDictionary(m => m, m => 0.1);
+        var choices = new Dictionary<string, ConsumerErrorProbe.Choice>
+        {
+            ["probed"] = new("probed", CalibrationMethod.Max, errors, ["Conv 'a'"]),
+            ["guarded"] = new("guarded", CalibrationMethod.Entropy, errors, ["Conv 'b'"]),
+        };
+        var reports = guarded[CalibrationMethod.Max].Values.ToList();
+
+        var ranges = ModelQuantizer.PerTensorRanges(reports, guarded, choices).ToDictionary(r => r.Name);
+
+        Assert.That(ranges["probed"].Amax, Is.EqualTo(guarded[CalibrationMethod.Max]["probed"].Amax));
+        Assert.That(ranges["probed"].Reason, Does.StartWith("per tensor: max gave the least error at the output of Conv 'a'"));
+        Assert.That(ranges["guarded"].ChosenMethod, Is.EqualTo(CalibrationMethod.Percentile));
+        Assert.That(ranges["guarded"].Reason, Does.StartWith("per tensor: entropy gave").And.EndWith("; entropy clips 5% of the values (collapse guard): percentile used"));
+        Assert.That(ranges["elementwise"].Amax, Is.EqualTo(guarded[CalibrationMethod.Mse]["elementwise"].Amax));
+        Assert.That(ranges["elementwise"].Reason, Does.StartWith("per tensor: mse, as the tensor feeds no Conv"));
+    }
+
+    [Test]
     public void TheDefaultQuantizationReportsHowEachMethodWasJudged()
     {
         var result = ModelQuantizer.Quantize(_f.ModelPath, Data(_f.CalibrationDir), new QuantizeOptions());
         var selection = result.Selection!;
         Assert.That(selection.Data, Does.Contain("held back"));
         Assert.That(selection.Candidates.Select(c => c.Batches).Max(), Is.EqualTo(3), "12 batches: every 4th, 3, held back");
-        Assert.That(selection.Candidates.Single(c => c.Method == selection.Chosen).Batches, Is.EqualTo(3));
+        Assert.That(selection.Chosen.Batches, Is.EqualTo(3));
     }
 
     [Test]
