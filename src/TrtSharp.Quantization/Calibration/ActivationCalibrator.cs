@@ -185,9 +185,8 @@ internal static class ActivationCalibrator
             }
             else if (derivable.FirstOrDefault(d => d.Name == name) is { } derived && Value(derived.Source) is { } source)
             {
-                var computed = new HostTensor<float>(source.Shape, new float[source.ElementCount]);
-                derived.Compute(source.Span, computed.Span);
-                reference.AddActivation(name, computed);
+                // The clamp is elementwise: applied to the kept copy of the source in place, it gives the kept values.
+                reference.AddActivation(name, source, kept => derived.Compute(kept, kept));
             }
         }
     }

@@ -42,10 +42,14 @@ internal sealed class ReferenceCapture(int period, int limit = int.MaxValue)
     public IReadOnlySet<string> Activations { get; init; } = new HashSet<string>();
 
     /// <summary>
-    /// Which of <see cref="Activations"/> keep only their first sample (index 0 of the first axis), to bound the memory
-    /// and the work of what reads them.
+    /// Which of <see cref="Activations"/> are laid out [N, C, spatial…] with each sample and position computed alike
+    /// (convolution inputs): they keep their first sample only, and the central half of every spatial axis of at least
+    /// <see cref="CropSide"/> values, which bounds the memory and the work of what reads them.
     /// </summary>
-    public IReadOnlySet<string> FirstSampleOnly { get; init; } = new HashSet<string>();
+    public IReadOnlySet<string> Cropped { get; init; } = new HashSet<string>();
+
+    /// <summary>Smallest spatial side a <see cref="Cropped"/> activation is cut to its central half at.</summary>
+    public const int CropSide = 64;
 
     /// <summary>The kept values of <see cref="Activations"/> (of the first held-back batch, or of the first batch when none was held back).</summary>
     public IReadOnlyDictionary<string, HostTensor<float>> ActivationValues => _activations;
@@ -53,17 +57,58 @@ internal sealed class ReferenceCapture(int period, int limit = int.MaxValue)
     /// <summary>Whether batch <paramref name="index"/>'s values of <see cref="Activations"/> are to be kept (<see cref="AddActivation"/>).</summary>
     public bool KeepsActivations(long index) => Activations.Count > 0 && (index == 0 || index == Period - 1);
 
-    /// <summary>Keeps a copy of <paramref name="name"/>'s values (replacing those of an earlier batch).</summary>
-    internal void AddActivation(string name, HostTensor<float> value)
+    /// <summary>
+    /// Keeps a copy of <paramref name="name"/>'s values (cropped when it is one of <see cref="Cropped"/>), then applies
+    /// <paramref name="transform"/> to the copy in place; the buffer of an earlier batch is reused.
+    /// </summary>
+    internal void AddActivation(string name, HostTensor<float> value, Action<Span<float>>? transform = null)
     {
         long[] shape = value.ShapeArray();
-        int count = (int)value.ElementCount;
-        if (FirstSampleOnly.Contains(name) && shape.Length > 0 && shape[0] > 1)
+        long[] kept = (long[])shape.Clone();
+        long[] offsets = new long[shape.Length];
+        if (Cropped.Contains(name) && shape.Length >= 2)
         {
-            count /= (int)shape[0];
-            shape[0] = 1;
+            kept[0] = Math.Min(1, shape[0]);
+            for (int axis = 2; axis < shape.Length; axis++)
+            {
+                if (shape[axis] >= CropSide)
+                {
+                    kept[axis] = shape[axis] / 2;
+                    offsets[axis] = (shape[axis] - kept[axis]) / 2;
+                }
+            }
         }
-        _activations[name] = new HostTensor<float>(shape, value.Span[..count].ToArray());
+        if (!_activations.TryGetValue(name, out var copy) || !copy.Shape.SequenceEqual(kept))
+        {
+            copy = new HostTensor<float>(kept, new float[HostTensor.ShapeElementCount(kept)]);
+            _activations[name] = copy;
+        }
+        if (kept.SequenceEqual(shape))
+        {
+            value.Span.CopyTo(copy.Span);
+        }
+        else
+        {
+            CopyBox(value.Span, shape, offsets, copy.Span, kept, 0);
+        }
+        transform?.Invoke(copy.Span);
+    }
+
+    // Copies the box of size 'kept' at 'offsets' of a row-major tensor of 'shape' (from 'axis' on) into 'destination'.
+    private static void CopyBox(ReadOnlySpan<float> source, long[] shape, long[] offsets, Span<float> destination, long[] kept, int axis)
+    {
+        if (axis == shape.Length - 1)
+        {
+            source.Slice((int)offsets[axis], destination.Length).CopyTo(destination);
+            return;
+        }
+        int sourceStride = (int)HostTensor.ShapeElementCount(shape.AsSpan(axis + 1));
+        int destinationStride = (int)HostTensor.ShapeElementCount(kept.AsSpan(axis + 1));
+        for (long i = 0; i < kept[axis]; i++)
+        {
+            CopyBox(source.Slice((int)((offsets[axis] + i) * sourceStride), sourceStride), shape, offsets,
+                destination.Slice((int)(i * destinationStride), destinationStride), kept, axis + 1);
+        }
     }
 
     /// <summary>Keeps a copy of one batch's outputs (the binding's buffers are reused by the next run).</summary>

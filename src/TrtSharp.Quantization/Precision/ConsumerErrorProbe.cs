@@ -64,9 +64,9 @@ internal static class ConsumerErrorProbe
 
     /// <summary>
     /// The tensors every consumer of which is a Conv or ConvTranspose: their first axis is the batch, each sample
-    /// computed alone, so one sample is enough to probe them.
+    /// computed alone, and every position computed alike, so one sample, cropped, is enough to probe them.
     /// </summary>
-    public static IReadOnlySet<string> FirstSampleSuffices(IReadOnlyList<Consumer> consumers) =>
+    public static IReadOnlySet<string> ConvolutionInputs(IReadOnlyList<Consumer> consumers) =>
         consumers.GroupBy(c => c.Tensor, StringComparer.Ordinal)
             .Where(g => g.All(c => c.Node.OpType is "Conv" or "ConvTranspose"))
             .Select(g => g.Key).ToHashSet(StringComparer.Ordinal);

@@ -49,7 +49,7 @@ public static class ModelQuantizer
         var reference = new ReferenceCapture(SelectionPeriod, SelectionBatches)
         {
             Activations = consumers.Select(c => c.Tensor).ToHashSet(StringComparer.Ordinal),
-            FirstSampleOnly = ConsumerErrorProbe.FirstSampleSuffices(consumers),
+            Cropped = ConsumerErrorProbe.ConvolutionInputs(consumers),
         };
         var collected = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, deriveClamps: true, cancellationToken, only, reference);
         TimeSpan calibrated = clock.Elapsed;

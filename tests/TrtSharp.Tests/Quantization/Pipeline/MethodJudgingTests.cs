@@ -278,7 +278,7 @@ public class MethodJudgingTests
         // 'r' is the Relu of 'c', computed on the histogram worker rather than tapped: its kept values are computed too.
         var model = OnnxModel.LoadNormalized(_f.ModelPath);
         var data = Data(_f.CalibrationDir);
-        var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod) { Activations = new HashSet<string> { "x", "r" }, FirstSampleOnly = new HashSet<string> { "r" } };
+        var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod) { Activations = new HashSet<string> { "x", "r" }, Cropped = new HashSet<string> { "r" } };
         ActivationCalibrator.Collect(model, data, null, null, deriveClamps: true, CancellationToken.None, null, capture);
 
         var heldBack = data.Batches().ElementAt(ModelQuantizer.SelectionPeriod - 1);
@@ -288,8 +288,39 @@ public class MethodJudgingTests
         var r = (HostTensor<float>)session.Run(heldBack, ["r"])["r"];
         Assert.That(capture.ActivationValues["x"].Shape.ToArray(), Is.EqualTo(new long[] { 4, 1, 8, 8 }), "x is kept whole");
         Assert.That(capture.ActivationValues["x"].Data, Is.EqualTo(((HostTensor<float>)heldBack["x"]).Data));
-        Assert.That(capture.ActivationValues["r"].Shape.ToArray(), Is.EqualTo(new long[] { 1, 4, 8, 8 }), "r keeps its first sample");
+        Assert.That(capture.ActivationValues["r"].Shape.ToArray(), Is.EqualTo(new long[] { 1, 4, 8, 8 }), "r keeps its first sample (8×8 is too small to crop)");
         Assert.That(capture.ActivationValues["r"].Data, Is.EqualTo(r.Data.Take(4 * 64)).Within(1e-5f));
+    }
+
+    [Test]
+    public void AConvolutionInputKeepsItsFirstSampleAndTheCentralHalfOfItsLongAxes()
+    {
+        long[] shape = [2, 3, 2 * ReferenceCapture.CropSide, 10];
+        var value = new HostTensor<float>(shape, [.. Enumerable.Range(0, (int)HostTensor.ShapeElementCount(shape)).Select(i => (float)i)]);
+        var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod) { Activations = new HashSet<string> { "t", "u" }, Cropped = new HashSet<string> { "t" } };
+
+        capture.AddActivation("t", value, kept => kept[0] = -1);
+        capture.AddActivation("u", value);
+
+        var t = capture.ActivationValues["t"];
+        int side = ReferenceCapture.CropSide, quarter = side / 2;
+        Assert.That(t.Shape.ToArray(), Is.EqualTo(new long[] { 1, 3, side, 10 }));
+        for (int c = 0; c < 3; c++)
+        {
+            for (int h = 0; h < side; h++)
+            {
+                for (int w = 0; w < 10; w++)
+                {
+                    float expected = (c == 0 && h == 0 && w == 0) ? -1 : ((c * 2 * side) + quarter + h) * 10 + w;
+                    Assert.That(t.Data[((c * side) + h) * 10 + w], Is.EqualTo(expected), $"[0, {c}, {h}, {w}]");
+                }
+            }
+        }
+        Assert.That(capture.ActivationValues["u"].Data, Is.EqualTo(value.Data), "not a convolution input: kept whole");
+
+        capture.AddActivation("t", value);
+        Assert.That(capture.ActivationValues["t"], Is.SameAs(t), "a later batch reuses the buffer");
+        Assert.That(t.Data[0], Is.EqualTo(quarter * 10));
     }
 
     [Test]

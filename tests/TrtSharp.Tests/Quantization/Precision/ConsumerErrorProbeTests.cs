@@ -159,6 +159,6 @@ public class ConsumerErrorProbeTests
         var consumers = ConsumerErrorProbe.Find(model, name => name != "a");
         Assert.That(consumers.Select(c => $"{c.Tensor}>{c.Node.Name}"), Is.EqualTo(new[] { "x>weighted", "b>gemm", "e4>conv" }),
             "not 'a' (not calibrated), not a weight fed as a graph input, not a weight on the left");
-        Assert.That(ConsumerErrorProbe.FirstSampleSuffices(consumers), Is.EquivalentTo(new[] { "e4" }), "only a Conv's input is cut to one sample");
+        Assert.That(ConsumerErrorProbe.ConvolutionInputs(consumers), Is.EquivalentTo(new[] { "e4" }), "only a Conv's input is cropped");
     }
 }
