@@ -120,7 +120,7 @@ internal static class ActivationCalibrator
                 index++;
                 if (reference is not null && reference.KeepsActivations(index))
                 {
-                    KeepActivations(reference, batch, binding, floatOutputs, derivable);
+                    KeepActivations(reference, batch, binding, floatOutputs.ToHashSet(StringComparer.Ordinal), derivable.ToDictionary(d => d.Name, StringComparer.Ordinal));
                 }
                 if (reference is not null && (reference.IsHeldBack(index) || reference.KeepsCalibrated(index)))
                 {
@@ -171,11 +171,11 @@ internal static class ActivationCalibrator
 
     /// <summary>Copies the batch's values of the activations <paramref name="reference"/> keeps: fed, tapped, or derived from a tapped one.</summary>
     private static void KeepActivations(ReferenceCapture reference, IReadOnlyDictionary<string, HostTensor> batch, IInferenceBinding binding,
-        string[] floatOutputs, IReadOnlyList<DerivedActivation> derivable)
+        HashSet<string> floatOutputs, Dictionary<string, DerivedActivation> derivable)
     {
         HostTensor<float>? Value(string name) =>
             batch.TryGetValue(name, out var fed) ? fed as HostTensor<float>
-            : Array.IndexOf(floatOutputs, name) >= 0 ? (HostTensor<float>)binding.Output(name)
+            : floatOutputs.Contains(name) ? (HostTensor<float>)binding.Output(name)
             : null;
         foreach (string name in reference.Activations)
         {
@@ -183,7 +183,7 @@ internal static class ActivationCalibrator
             {
                 reference.AddActivation(name, value);
             }
-            else if (derivable.FirstOrDefault(d => d.Name == name) is { } derived && Value(derived.Source) is { } source)
+            else if (derivable.TryGetValue(name, out var derived) && Value(derived.Source) is { } source)
             {
                 // The clamp is elementwise: applied to the kept copy of the source in place, it gives the kept values.
                 reference.AddActivation(name, source, kept => derived.Compute(kept, kept));

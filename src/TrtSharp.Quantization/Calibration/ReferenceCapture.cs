@@ -9,7 +9,7 @@ namespace TrtSharp.Quantization.Calibration;
 /// Held-back batches past the limit are not run at all: judging costs a bounded number of passes, and what is
 /// calibrated on does not depend on the limit. When the dataset turns out to hold fewer than <see cref="Period"/>
 /// batches nothing could be held back, and the outputs of every batch are kept instead. The values of
-/// <see cref="Activations"/> are kept too, from one batch: the first held back, or the first batch when none is.
+/// <see cref="Activations"/> are kept too, from the first batch.
 /// </summary>
 internal sealed class ReferenceCapture(int period, int limit = int.MaxValue)
 {
@@ -38,7 +38,10 @@ internal sealed class ReferenceCapture(int period, int limit = int.MaxValue)
     /// <summary>The float outputs per judged batch, in dataset order: the held-back batches, or every batch when none was.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> Outputs => AnyHeldBack ? _heldBack : _early;
 
-    /// <summary>Float activations whose values of one batch are kept (<see cref="ActivationValues"/>).</summary>
+    /// <summary>
+    /// Float activations whose values of the first batch are kept (<see cref="ActivationValues"/>): a calibrated batch,
+    /// so what is measured on them stays apart from the held-back batches the candidates are judged on.
+    /// </summary>
     public IReadOnlySet<string> Activations { get; init; } = new HashSet<string>();
 
     /// <summary>
@@ -48,18 +51,27 @@ internal sealed class ReferenceCapture(int period, int limit = int.MaxValue)
     /// </summary>
     public IReadOnlySet<string> Cropped { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// Which of <see cref="Activations"/> are read row by row (a MatMul's or Gemm's first input): they keep their first
+    /// sample when they have batch axes, or their first <see cref="MaxRows"/> rows when they are a matrix.
+    /// </summary>
+    public IReadOnlySet<string> LeadingRows { get; init; } = new HashSet<string>();
+
     /// <summary>Smallest spatial side a <see cref="Cropped"/> activation is cut to its central half at.</summary>
     public const int CropSide = 64;
 
-    /// <summary>The kept values of <see cref="Activations"/> (of the first held-back batch, or of the first batch when none was held back).</summary>
+    /// <summary>Most rows a <see cref="LeadingRows"/> matrix keeps.</summary>
+    public const int MaxRows = 256;
+
+    /// <summary>The kept values of <see cref="Activations"/>, from the first batch.</summary>
     public IReadOnlyDictionary<string, HostTensor<float>> ActivationValues => _activations;
 
     /// <summary>Whether batch <paramref name="index"/>'s values of <see cref="Activations"/> are to be kept (<see cref="AddActivation"/>).</summary>
-    public bool KeepsActivations(long index) => Activations.Count > 0 && (index == 0 || index == Period - 1);
+    public bool KeepsActivations(long index) => Activations.Count > 0 && index == 0;
 
     /// <summary>
-    /// Keeps a copy of <paramref name="name"/>'s values (cropped when it is one of <see cref="Cropped"/>), then applies
-    /// <paramref name="transform"/> to the copy in place; the buffer of an earlier batch is reused.
+    /// Keeps a copy of <paramref name="name"/>'s values (cut down as <see cref="Cropped"/> and <see cref="LeadingRows"/>
+    /// say), then applies <paramref name="transform"/> to the copy in place.
     /// </summary>
     internal void AddActivation(string name, HostTensor<float> value, Action<Span<float>>? transform = null)
     {
@@ -78,28 +90,24 @@ internal sealed class ReferenceCapture(int period, int limit = int.MaxValue)
                 }
             }
         }
-        if (!_activations.TryGetValue(name, out var copy) || !copy.Shape.SequenceEqual(kept))
+        else if (LeadingRows.Contains(name) && shape.Length >= 2)
         {
-            copy = new HostTensor<float>(kept, new float[HostTensor.ShapeElementCount(kept)]);
-            _activations[name] = copy;
+            kept[0] = Math.Min(shape.Length >= 3 ? 1 : MaxRows, shape[0]);
         }
-        if (kept.SequenceEqual(shape))
-        {
-            value.Span.CopyTo(copy.Span);
-        }
-        else
-        {
-            CopyBox(value.Span, shape, offsets, copy.Span, kept, 0);
-        }
+        var copy = new HostTensor<float>(kept, new float[HostTensor.ShapeElementCount(kept)]);
+        CopyBox(value.Span, shape, offsets, copy.Span, kept, 0);
         transform?.Invoke(copy.Span);
+        _activations[name] = copy;
     }
 
     // Copies the box of size 'kept' at 'offsets' of a row-major tensor of 'shape' (from 'axis' on) into 'destination'.
     private static void CopyBox(ReadOnlySpan<float> source, long[] shape, long[] offsets, Span<float> destination, long[] kept, int axis)
     {
-        if (axis == shape.Length - 1)
+        if (axis == shape.Length || shape.AsSpan(axis + 1).SequenceEqual(kept.AsSpan(axis + 1)))
         {
-            source.Slice((int)offsets[axis], destination.Length).CopyTo(destination);
+            // From here on the box is contiguous: one copy.
+            int inner = (int)HostTensor.ShapeElementCount(shape.AsSpan(Math.Min(axis + 1, shape.Length)));
+            source.Slice(axis == shape.Length ? 0 : (int)(offsets[axis] * inner), destination.Length).CopyTo(destination);
             return;
         }
         int sourceStride = (int)HostTensor.ShapeElementCount(shape.AsSpan(axis + 1));

@@ -10,16 +10,21 @@ namespace TrtSharp.Quantization.Precision;
 /// <summary>
 /// Chooses each tensor's range method by its effect where it matters most: every Conv, ConvTranspose, MatMul or Gemm
 /// with constant weights that reads a calibrated tensor is run once on the tensor's float values and once on them
-/// quantized with each method's range, and the tensor gets the method whose consumer outputs come closest (squared
-/// error relative to the output's energy, summed over its consumers). A method's own criterion (entropy, MSE of the
-/// tensor itself) sees only the tensor; the weights decide which errors survive — clipping a few large values that a
-/// filter amplifies can cost more than rounding many small ones.
+/// quantized with the parameters each method's candidate model gives that input, and the tensor gets the method whose
+/// consumer outputs come closest (squared error relative to the output's energy, summed over its consumers). A method's
+/// own criterion (entropy, MSE of the tensor itself) sees only the tensor; the weights decide which errors survive.
 /// All consumers run in one small ONNX Runtime model (no optimizations, so it opens fast) on the values of one batch.
 /// </summary>
 internal static class ConsumerErrorProbe
 {
-    /// <summary>Ties (identical ranges) keep the earlier: MSE, the choice without data, first.</summary>
+    /// <summary>Ties (identical parameters) keep the earlier: MSE, the choice without data, first.</summary>
     private static readonly CalibrationMethod[] Order = [CalibrationMethod.Mse, CalibrationMethod.Entropy, CalibrationMethod.Percentile, CalibrationMethod.Max];
+
+    /// <summary>Most bytes of weights the probe copies; a model whose weighted layers hold more is not probed.</summary>
+    public const long WeightBudgetBytes = 256L << 20;
+
+    /// <summary>Smallest spatial side of a Conv input at which the probe computes every second output position only.</summary>
+    public const int SampledSide = 16;
 
     /// <summary>A weighted node reading a calibrated tensor at its data input.</summary>
     internal sealed record Consumer(string Tensor, NodeProto Node);
@@ -28,7 +33,7 @@ internal static class ConsumerErrorProbe
     /// <param name="Tensor">The tensor.</param>
     /// <param name="Method">The method with the least error.</param>
     /// <param name="RelativeError">Per method: Σ over consumers of ‖y(q(x)) − y(x)‖² / ‖y(x)‖².</param>
-    /// <param name="Consumers">The consumers' display names.</param>
+    /// <param name="Consumers">The consumers measured, as display names.</param>
     internal sealed record Choice(string Tensor, CalibrationMethod Method, IReadOnlyDictionary<CalibrationMethod, double> RelativeError, IReadOnlyList<string> Consumers)
     {
         /// <summary>Why, in one line.</summary>
@@ -38,8 +43,27 @@ internal static class ConsumerErrorProbe
     }
 
     /// <summary>
-    /// The consumers of <paramref name="tensors"/> in <paramref name="model"/> (main graph): Conv, ConvTranspose,
-    /// MatMul and Gemm reading one at input 0 whose other inputs are all initializers a caller cannot override.
+    /// The consumers to probe in <paramref name="model"/>, of the tensors <paramref name="only"/> names (every tensor
+    /// when null): none when the weights live in external files or the weighted layers hold more than
+    /// <see cref="WeightBudgetBytes"/> (the probe model would copy them).
+    /// </summary>
+    public static IReadOnlyList<Consumer> Plan(OnnxModel model, IReadOnlySet<string>? only)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.HasExternalData)
+        {
+            return [];
+        }
+        var consumers = Find(model.Proto, only is null ? _ => true : only.Contains);
+        var weights = model.Proto.Graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().CalculateSize(), StringComparer.Ordinal);
+        long bytes = consumers.SelectMany(c => c.Node.Input.Skip(1)).Distinct(StringComparer.Ordinal).Sum(w => (long)weights.GetValueOrDefault(w));
+        return bytes > WeightBudgetBytes ? [] : consumers;
+    }
+
+    /// <summary>
+    /// The consumers of <paramref name="tensors"/> in <paramref name="model"/> (main graph): named Conv, ConvTranspose,
+    /// MatMul and Gemm reading one at input 0 whose other inputs are all initializers a caller cannot override (a node
+    /// is found again in the candidates' Q/DQ models by its name).
     /// </summary>
     public static IReadOnlyList<Consumer> Find(ModelProto model, Func<string, bool> tensors)
     {
@@ -50,7 +74,7 @@ internal static class ConsumerErrorProbe
         foreach (NodeProto node in model.Graph.Node)
         {
             if (node.Domain is not ("" or "ai.onnx") || node.OpType is not ("Conv" or "ConvTranspose" or "MatMul" or "Gemm")
-                || node.Input.Count < 2 || node.Output.Count < 1 || !tensors(node.Input[0]))
+                || node.Name.Length == 0 || node.Input.Count < 2 || node.Output.Count < 1 || !tensors(node.Input[0]))
             {
                 continue;
             }
@@ -63,48 +87,77 @@ internal static class ConsumerErrorProbe
     }
 
     /// <summary>
-    /// The tensors every consumer of which is a Conv or ConvTranspose: their first axis is the batch, each sample
-    /// computed alone, and every position computed alike, so one sample, cropped, is enough to probe them.
+    /// The tensors every consumer of which is a Conv or ConvTranspose whose kernel spans at most half of
+    /// <see cref="ReferenceCapture.CropSide"/>: their first axis is the batch, each sample computed alone, and every
+    /// position computed alike, so one sample, cropped, is enough to probe them.
     /// </summary>
-    public static IReadOnlySet<string> ConvolutionInputs(IReadOnlyList<Consumer> consumers) =>
+    public static IReadOnlySet<string> ConvolutionInputs(ModelProto model, IReadOnlyList<Consumer> consumers)
+    {
+        var weights = model.Graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        return consumers.GroupBy(c => c.Tensor, StringComparer.Ordinal)
+            .Where(g => g.All(c => c.Node.OpType is "Conv" or "ConvTranspose" && KernelExtents(c.Node, weights[c.Node.Input[1]]).All(e => e <= ReferenceCapture.CropSide / 2)))
+            .Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The tensors every consumer of which is a MatMul or a Gemm without transA: each row of the first input gives its
+    /// own output rows, so the leading rows are enough to probe them.
+    /// </summary>
+    public static IReadOnlySet<string> RowInputs(IReadOnlyList<Consumer> consumers) =>
         consumers.GroupBy(c => c.Tensor, StringComparer.Ordinal)
-            .Where(g => g.All(c => c.Node.OpType is "Conv" or "ConvTranspose"))
+            .Where(g => g.All(c => c.Node.OpType == "MatMul" || (c.Node.OpType == "Gemm" && Attribute(c.Node, "transA") is null or 0)))
             .Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
-    /// Runs every consumer in <paramref name="consumers"/> whose tensor has values in <paramref name="values"/> on them,
-    /// float and quantized with each method's range of <paramref name="ranges"/> (as the placement
-    /// <paramref name="profile"/> quantizes: symmetric int8, or asymmetric uint8), and chooses per tensor.
+    /// Runs every consumer in <paramref name="consumers"/> whose tensor has values in <paramref name="values"/> on
+    /// them, float and quantized with the parameters of each method's Q/DQ model in <paramref name="candidates"/>, and
+    /// chooses per tensor. A consumer is measured only where every candidate quantizes its input plainly (a
+    /// DequantizeLinear of a QuantizeLinear of the tensor itself, same parameters): layers kept float, and inputs whose
+    /// parameters also carry a folded affine or clamp, are left out. Tensors with nothing measured are not in the result.
     /// </summary>
     public static IReadOnlyDictionary<string, Choice> Choose(ModelProto model, IReadOnlyList<Consumer> consumers, IReadOnlyDictionary<string, HostTensor<float>> values,
-        IReadOnlyDictionary<CalibrationMethod, Dictionary<string, TensorRangeReport>> ranges, QdqProfile profile, OnnxRuntimeOptions runtime)
+        IReadOnlyDictionary<CalibrationMethod, ModelProto> candidates, OnnxRuntimeOptions runtime)
     {
-        var probed = consumers.Where(c => values.ContainsKey(c.Tensor) && ranges.Values.All(r => r.ContainsKey(c.Tensor))).ToList();
+        var graphs = candidates.ToDictionary(p => p.Key, p => new CandidateGraph(p.Value));
+        var probed = new List<(Consumer Consumer, Dictionary<CalibrationMethod, QuantParams> Parameters)>();
+        foreach (var consumer in consumers.Where(c => values.ContainsKey(c.Tensor)))
+        {
+            var parameters = new Dictionary<CalibrationMethod, QuantParams>();
+            foreach (CalibrationMethod m in Order)
+            {
+                if (graphs.TryGetValue(m, out var graph) && graph.InputParameters(consumer) is { } p)
+                {
+                    parameters[m] = p;
+                }
+            }
+            if (parameters.Count == Order.Length)
+            {
+                probed.Add((consumer, parameters));
+            }
+        }
         if (probed.Count == 0)
         {
             return new Dictionary<string, Choice>(StringComparer.Ordinal);
         }
-        var probe = new ProbeModel(model, profile);
-        var branches = new List<(int Consumer, CalibrationMethod[] Methods, string Error)>();
-        var powers = new List<string>();
-        var tensors = probed.Select(c => c.Tensor).Distinct(StringComparer.Ordinal).ToList();
+        var probe = new ConsumerProbeModel(model);
+        var tensors = probed.Select(p => p.Consumer.Tensor).Distinct(StringComparer.Ordinal).ToList();
         foreach (string tensor in tensors)
         {
             probe.AddInput(tensor, values[tensor]);
         }
+        var energies = new string[probed.Count];
+        var branches = new List<(int Consumer, CalibrationMethod[] Methods, string Error)>();
         for (int k = 0; k < probed.Count; k++)
         {
-            var (tensor, node) = probed[k];
+            var ((tensor, node), parameters) = probed[k];
             node = Sampled(node, values[tensor].Shape);
-            string reference = probe.AddConsumer(node, tensor, $"probe{k}_float");
-            powers.Add(probe.AddSumOfSquares(reference, $"probe{k}_energy"));
-            // Methods that give the same quantization parameters share one branch.
-            foreach (var group in Order.GroupBy(m => probe.Parameters(ranges[m][tensor])))
+            string reference = probe.AddConsumer(node, tensor, $"{node.Name}_probe_float");
+            energies[k] = probe.AddSumOfSquares(reference, $"{node.Name}_probe_energy");
+            // Methods that give the same parameters share one branch.
+            foreach (var group in Order.GroupBy(m => parameters[m]))
             {
-                string dequantized = probe.AddQuantizeDequantize(tensor, group.Key, $"probe{k}_{GuardedRanges.Name(group.First())}");
-                string quantized = probe.AddConsumer(node, dequantized, $"probe{k}_{GuardedRanges.Name(group.First())}_out");
-                string error = probe.AddSquaredDifference(quantized, reference, $"probe{k}_{GuardedRanges.Name(group.First())}_error");
-                branches.Add((k, [.. group], error));
+                string quantized = probe.AddConsumer(node, probe.AddQuantizeDequantize(tensor, group.Key), $"{node.Name}_probe_{GuardedRanges.Name(group.First())}");
+                branches.Add((k, [.. group], probe.AddSquaredDifference(quantized, reference, $"{node.Name}_probe_{GuardedRanges.Name(group.First())}_error")));
             }
         }
         var options = runtime.Clone();
@@ -118,38 +171,46 @@ internal static class ConsumerErrorProbe
         }
         double Scalar(string name) => ((HostTensor<float>)outputs[name]).Span[0];
         var errors = tensors.ToDictionary(t => t, _ => Order.ToDictionary(m => m, _ => 0.0), StringComparer.Ordinal);
+        var measured = new HashSet<int>();
         foreach (var (k, methods, error) in branches)
         {
-            double energy = Scalar(powers[k]);
-            if (energy > 0 && double.IsFinite(energy))
+            double energy = Scalar(energies[k]);
+            if (!(energy > 0) || !double.IsFinite(energy))
             {
-                double relative = Scalar(error) / energy;
-                foreach (CalibrationMethod m in methods)
-                {
-                    errors[probed[k].Tensor][m] += relative;
-                }
+                continue; // an all-zero output tells nothing about the methods
+            }
+            measured.Add(k);
+            double relative = Scalar(error) / energy;
+            foreach (CalibrationMethod m in methods)
+            {
+                errors[probed[k].Consumer.Tensor][m] += double.IsNaN(relative) ? double.PositiveInfinity : relative;
             }
         }
-        return tensors.ToDictionary(t => t, t =>
+        var result = new Dictionary<string, Choice>(StringComparer.Ordinal);
+        foreach (string t in tensors)
         {
-            var byMethod = errors[t];
-            CalibrationMethod best = Order.Aggregate((a, b) => byMethod[b] < byMethod[a] ? b : a);
-            return new Choice(t, best, byMethod, [.. probed.Where(c => c.Tensor == t).Select(c => $"{c.Node.OpType} '{Display(c.Node)}'")]);
-        }, StringComparer.Ordinal);
+            var mine = Enumerable.Range(0, probed.Count).Where(k => measured.Contains(k) && probed[k].Consumer.Tensor == t).ToList();
+            if (mine.Count > 0)
+            {
+                var byMethod = errors[t];
+                CalibrationMethod best = Order.Aggregate((a, b) => byMethod[b] < byMethod[a] ? b : a);
+                result[t] = new Choice(t, best, byMethod, [.. mine.Select(k => $"{probed[k].Consumer.Node.OpType} '{probed[k].Consumer.Node.Name}'")]);
+            }
+        }
+        return result;
     }
-
-    /// <summary>Smallest spatial side of a Conv input at which the probe computes every second output position only.</summary>
-    internal const int SampledSide = 16;
 
     /// <summary>
     /// A Conv on a large enough input with its strides doubled: it computes every second output position along each
     /// spatial axis, each exactly as the layer does (every input value is still quantized, and each computed output
-    /// reads its whole receptive field), for a quarter of the work on images.
+    /// reads its whole receptive field), for a quarter of the work on images. SAME padding depends on the stride, so
+    /// such a Conv is left as it is.
     /// </summary>
     internal static NodeProto Sampled(NodeProto node, ReadOnlySpan<long> inputShape)
     {
         int spatial = inputShape.Length - 2;
-        if (node.OpType != "Conv" || spatial < 1 || inputShape[2..].ToArray().Any(d => d < SampledSide))
+        string autoPad = node.Attribute.FirstOrDefault(a => a.Name == "auto_pad")?.S.ToStringUtf8() ?? "NOTSET";
+        if (node.OpType != "Conv" || spatial < 1 || autoPad.StartsWith("SAME", StringComparison.Ordinal) || inputShape[2..].ToArray().Any(d => d < SampledSide))
         {
             return node;
         }
@@ -168,79 +229,41 @@ internal static class ConsumerErrorProbe
         return clone;
     }
 
-    private static string Display(NodeProto node) => node.Name.Length > 0 ? node.Name : node.Output[0];
-
-    /// <summary>The probe graph under construction: the consumers cloned onto fed tensors, with their weights.</summary>
-    private sealed class ProbeModel
+    // Per spatial axis, the input positions one output reads: (kernel − 1)·dilation + 1.
+    private static IEnumerable<long> KernelExtents(NodeProto conv, TensorProto weight)
     {
-        private readonly Dictionary<string, TensorProto> _initializers;
-        private readonly HashSet<string> _added = new(StringComparer.Ordinal);
-        private readonly QdqProfile _profile;
-        private int _constants;
+        var kernel = conv.Attribute.FirstOrDefault(a => a.Name == "kernel_shape") is { Ints.Count: > 0 } k ? k.Ints.ToArray() : weight.Dims.Skip(2).ToArray();
+        var dilations = conv.Attribute.FirstOrDefault(a => a.Name == "dilations")?.Ints;
+        return kernel.Select((size, i) => ((size - 1) * (dilations is { Count: > 0 } d && i < d.Count ? d[i] : 1)) + 1);
+    }
 
-        public ProbeModel(ModelProto model, QdqProfile profile)
+    private static long? Attribute(NodeProto node, string name) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I;
+
+    /// <summary>One candidate's Q/DQ model, indexed to read the parameters it gave a consumer's input.</summary>
+    private sealed class CandidateGraph(ModelProto model)
+    {
+        private readonly OnnxGraphIndex _index = new(model.Graph);
+        private readonly Dictionary<string, NodeProto> _byName = model.Graph.Node.Where(n => n.Name.Length > 0)
+            .GroupBy(n => n.Name, StringComparer.Ordinal).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+        public QuantParams? InputParameters(Consumer consumer)
         {
-            _profile = profile;
-            _initializers = model.Graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            Proto = new ModelProto { IrVersion = model.IrVersion, Graph = new GraphProto { Name = "consumer_error_probe" } };
-            Proto.OpsetImport.AddRange(model.OpsetImport);
-        }
-
-        public ModelProto Proto { get; }
-
-        public void AddInput(string name, HostTensor<float> value) =>
-            Proto.Graph.Input.Add(OnnxTypes.ToValueInfo(new TensorDescriptor(name, TensorElementType.Float, value.ShapeArray())));
-
-        /// <summary>The scale and zero point the placement would give this range.</summary>
-        public (float Scale, int ZeroPoint) Parameters(TensorRangeReport range) => _profile == QdqProfile.OrtCpu
-            ? QuantizationMath.AsymmetricUInt8(Math.Clamp(range.Min, -range.Amax, range.Amax), Math.Clamp(range.Max, -range.Amax, range.Amax))
-            : (QuantizationMath.SymmetricScale(range.Amax), 0);
-
-        public string AddConsumer(NodeProto node, string input, string output)
-        {
-            var clone = node.Clone();
-            clone.Name = output;
-            clone.Input[0] = input;
-            clone.Output.Clear();
-            clone.Output.Add(output);
-            foreach (string weight in node.Input.Skip(1).Where(i => i.Length > 0))
+            if (!_byName.TryGetValue(consumer.Node.Name, out var node) || node.OpType != consumer.Node.OpType
+                || _index.Producer(node.Input[0]) is not { OpType: "DequantizeLinear" } dq || dq.Input.Count < 3
+                || _index.Producer(dq.Input[0]) is not { OpType: "QuantizeLinear" } q || q.Input.Count < 3
+                || q.Input[0] != consumer.Tensor || q.Input[1] != dq.Input[1] || q.Input[2] != dq.Input[2]
+                || _index.Constant(dq.Input[1]) is not { } scale || _index.Constant(dq.Input[2]) is not { } zeroPoint)
             {
-                if (_added.Add(weight))
-                {
-                    Proto.Graph.Initializer.Add(_initializers[weight]);
-                }
+                return null;
             }
-            Proto.Graph.Node.Add(clone);
-            return output;
-        }
-
-        public string AddQuantizeDequantize(string input, (float Scale, int ZeroPoint) parameters, string output)
-        {
-            string scale = $"probe_scale{_constants}", zeroPoint = $"probe_zero_point{_constants}";
-            _constants++;
-            Proto.Graph.Initializer.Add(OnnxTensors.Floats(scale, [parameters.Scale], scalar: true));
-            Proto.Graph.Initializer.Add(_profile == QdqProfile.OrtCpu
-                ? OnnxTensors.UInt8Scalar(zeroPoint, (byte)parameters.ZeroPoint)
-                : OnnxTensors.Int8Zeros(zeroPoint, 1, scalar: true));
-            Proto.Graph.Node.Add(new NodeProto { OpType = "QuantizeLinear", Name = output + "_q", Input = { input, scale, zeroPoint }, Output = { output + "_q" } });
-            Proto.Graph.Node.Add(new NodeProto { OpType = "DequantizeLinear", Name = output, Input = { output + "_q", scale, zeroPoint }, Output = { output } });
-            return output;
-        }
-
-        public string AddSquaredDifference(string a, string b, string output)
-        {
-            Proto.Graph.Node.Add(new NodeProto { OpType = "Sub", Name = output + "_diff", Input = { a, b }, Output = { output + "_diff" } });
-            return AddSumOfSquares(output + "_diff", output);
-        }
-
-        public string AddSumOfSquares(string input, string output)
-        {
-            // No axes: every axis is reduced, in every opset (axes moved to an input in 18).
-            var reduce = new NodeProto { OpType = "ReduceSumSquare", Name = output, Input = { input }, Output = { output } };
-            reduce.Attribute.Add(new AttributeProto { Name = "keepdims", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
-            Proto.Graph.Node.Add(reduce);
-            Proto.Graph.Output.Add(new ValueInfoProto { Name = output });
-            return output;
+            float[] scales = OnnxTensors.ReadFiniteFloats(scale);
+            byte[] zero = [.. OnnxTensors.ToHostTensor(zeroPoint).AsBytes()];
+            if (scales.Length != 1 || zero.Length != 1)
+            {
+                return null;
+            }
+            int type = zeroPoint.DataType;
+            return new QuantParams(type, scales[0], type == (int)TensorElementType.Int8 ? (sbyte)zero[0] : zero[0]);
         }
     }
 }

@@ -44,12 +44,13 @@ public static class ModelQuantizer
 
         // Automatic: one batch in SelectionPeriod is held back from calibration to judge the candidates on; the
         // calibration session runs it too and keeps its float outputs as the reference.
-        // It also keeps one batch of the tensors read by weighted layers, to choose a method per tensor by its effect there.
-        var consumers = ConsumerErrorProbe.Find(model.Proto, only is null ? _ => true : only.Contains);
+        // It also keeps the first batch of the tensors read by weighted layers, to choose a method per tensor by its effect there.
+        var consumers = ConsumerErrorProbe.Plan(model, only);
         var reference = new ReferenceCapture(SelectionPeriod, SelectionBatches)
         {
             Activations = consumers.Select(c => c.Tensor).ToHashSet(StringComparer.Ordinal),
-            Cropped = ConsumerErrorProbe.ConvolutionInputs(consumers),
+            Cropped = ConsumerErrorProbe.ConvolutionInputs(model.Proto, consumers),
+            LeadingRows = ConsumerErrorProbe.RowInputs(consumers),
         };
         var collected = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, deriveClamps: true, cancellationToken, only, reference);
         TimeSpan calibrated = clock.Elapsed;
@@ -93,7 +94,19 @@ public static class ModelQuantizer
             guarded[method] = ranges.ToDictionary(r => r.Name, StringComparer.Ordinal);
             built.Add((new MethodCandidate(method, double.NaN, double.NaN, fallBacks), Build(model, statistics, ranges, options with { Method = method }, calibrationTime)));
         }
-        var choices = ConsumerErrorProbe.Choose(model.Proto, consumers, reference.ActivationValues, guarded, options.Qdq.Profile, runtime);
+        IReadOnlyDictionary<string, ConsumerErrorProbe.Choice> choices;
+        string? probeFailure = null;
+        try
+        {
+            choices = ConsumerErrorProbe.Choose(model.Proto, consumers, reference.ActivationValues,
+                built.ToDictionary(b => b.Candidate.Method, b => b.Result.Model.Proto), runtime);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The mix is one candidate more, not a requirement: the four methods are judged without it.
+            choices = new Dictionary<string, ConsumerErrorProbe.Choice>();
+            probeFailure = $"the per-tensor candidate was not built: measuring the weighted layers failed ({e.Message})";
+        }
         if (choices.Count > 0)
         {
             var ranges = PerTensorRanges(reports, guarded, choices);
@@ -116,6 +129,10 @@ public static class ModelQuantizer
             ? $"every {SelectionPeriod}th batch of {everything.Description}, held back from calibration ({reference.Outputs.Count} judged on, at most {SelectionBatches})"
             : $"{everything.Description} (fewer than {SelectionPeriod} batches: nothing could be held back from calibration)";
         var selection = new MethodSelection(dataNote, [.. scored.Select(s => s.Candidate)], best.Candidate, clock.Elapsed);
+        if (probeFailure is not null)
+        {
+            best.Result.Qdq._warnings.Add(probeFailure);
+        }
         if (best.Candidate.PerTensor)
         {
             return best.Result with { Selection = selection };
@@ -137,7 +154,7 @@ public static class ModelQuantizer
             ? guarded[choice.Method][r.Name] with { Reason = choice.Reason + Guard(guarded[choice.Method][r.Name], choice.Method) }
             : guarded[CalibrationMethod.Mse][r.Name] with { Reason = PerTensorDefault + Guard(guarded[CalibrationMethod.Mse][r.Name], CalibrationMethod.Mse) })];
 
-    private const string PerTensorDefault = "per tensor: mse, as the tensor feeds no Conv, ConvTranspose, MatMul or Gemm with constant weights";
+    private const string PerTensorDefault = "per tensor: mse, as no weighted layer (Conv, ConvTranspose, MatMul or Gemm with constant weights) quantizing it was measured";
 
     // The collapse guard's note when it replaced the method a tensor was given.
     private static string Guard(TensorRangeReport range, CalibrationMethod given) =>

@@ -239,6 +239,21 @@ public class MethodJudgingTests
         }
     }
 
+    [TestCase(3)]
+    [TestCase(5)]
+    public void HalvingKeepsTwoCandidatesOfThreeOrFive(int count)
+    {
+        var model = OnnxModel.LoadNormalized(_f.ModelPath);
+        var statistics = ActivationCalibrator.Collect(model, Data(_f.CalibrationDir));
+        var options = new[] { (CalibrationMethod.Entropy, 99.99), (CalibrationMethod.Mse, 99.99), (CalibrationMethod.Percentile, 99.99), (CalibrationMethod.Max, 99.99), (CalibrationMethod.Percentile, 99.0) };
+        var models = options.Take(count).Select(o => ModelQuantizer.FromStatistics(model, statistics, new QuantizeOptions { Method = o.Item1, Percentile = o.Item2 }).Model.Proto).ToList();
+        Assert.That(models.Distinct().Count(), Is.EqualTo(count));
+        var data = Data(_f.HoldoutDir);
+        var halved = CandidateJudge.Judge(models, data, Expected(data), new OnnxRuntimeOptions { IntraOpThreads = 1 }, shareSessions: true, halve: true, CancellationToken.None);
+        Assert.That(halved.Count(s => s.Batches == 3), Is.EqualTo(2), "two survive the first batch");
+        Assert.That(halved.Count(s => s.Batches == 1), Is.EqualTo(count - 2));
+    }
+
     [Test]
     public void TheCalibrationRunKeepsTheFloatOutputsOfTheBatchesItHoldsBack()
     {
@@ -273,7 +288,7 @@ public class MethodJudgingTests
     }
 
     [Test]
-    public void TheCalibrationRunKeepsTheFirstHeldBackBatchOfTheProbedTensors()
+    public void TheCalibrationRunKeepsTheFirstBatchOfTheProbedTensors()
     {
         // 'r' is the Relu of 'c', computed on the histogram worker rather than tapped: its kept values are computed too.
         var model = OnnxModel.LoadNormalized(_f.ModelPath);
@@ -281,13 +296,13 @@ public class MethodJudgingTests
         var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod) { Activations = new HashSet<string> { "x", "r" }, Cropped = new HashSet<string> { "r" } };
         ActivationCalibrator.Collect(model, data, null, null, deriveClamps: true, CancellationToken.None, null, capture);
 
-        var heldBack = data.Batches().ElementAt(ModelQuantizer.SelectionPeriod - 1);
+        var first = data.Batches().First();
         var tapped = new OnnxRuntimeOptions();
         tapped.Taps.Add("r");
         using var session = OnnxRuntimeSession.FromFile(_f.ModelPath, tapped);
-        var r = (HostTensor<float>)session.Run(heldBack, ["r"])["r"];
+        var r = (HostTensor<float>)session.Run(first, ["r"])["r"];
         Assert.That(capture.ActivationValues["x"].Shape.ToArray(), Is.EqualTo(new long[] { 4, 1, 8, 8 }), "x is kept whole");
-        Assert.That(capture.ActivationValues["x"].Data, Is.EqualTo(((HostTensor<float>)heldBack["x"]).Data));
+        Assert.That(capture.ActivationValues["x"].Data, Is.EqualTo(((HostTensor<float>)first["x"]).Data), "the first batch, a calibrated one, not a judged one");
         Assert.That(capture.ActivationValues["r"].Shape.ToArray(), Is.EqualTo(new long[] { 1, 4, 8, 8 }), "r keeps its first sample (8×8 is too small to crop)");
         Assert.That(capture.ActivationValues["r"].Data, Is.EqualTo(r.Data.Take(4 * 64)).Within(1e-5f));
     }
@@ -295,7 +310,8 @@ public class MethodJudgingTests
     [Test]
     public void AConvolutionInputKeepsItsFirstSampleAndTheCentralHalfOfItsLongAxes()
     {
-        long[] shape = [2, 3, 2 * ReferenceCapture.CropSide, 10];
+        int side = ReferenceCapture.CropSide, quarter = side / 2;
+        long[] shape = [2, 3, 2 * side, side + 6];
         var value = new HostTensor<float>(shape, [.. Enumerable.Range(0, (int)HostTensor.ShapeElementCount(shape)).Select(i => (float)i)]);
         var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod) { Activations = new HashSet<string> { "t", "u" }, Cropped = new HashSet<string> { "t" } };
 
@@ -303,24 +319,38 @@ public class MethodJudgingTests
         capture.AddActivation("u", value);
 
         var t = capture.ActivationValues["t"];
-        int side = ReferenceCapture.CropSide, quarter = side / 2;
-        Assert.That(t.Shape.ToArray(), Is.EqualTo(new long[] { 1, 3, side, 10 }));
+        int width = (side + 6) / 2, left = (side + 6 - width) / 2;
+        Assert.That(t.Shape.ToArray(), Is.EqualTo(new long[] { 1, 3, side, width }));
         for (int c = 0; c < 3; c++)
         {
             for (int h = 0; h < side; h++)
             {
-                for (int w = 0; w < 10; w++)
+                for (int w = 0; w < width; w++)
                 {
-                    float expected = (c == 0 && h == 0 && w == 0) ? -1 : ((c * 2 * side) + quarter + h) * 10 + w;
-                    Assert.That(t.Data[((c * side) + h) * 10 + w], Is.EqualTo(expected), $"[0, {c}, {h}, {w}]");
+                    float expected = (c == 0 && h == 0 && w == 0) ? -1 : ((((c * 2 * side) + quarter + h) * (side + 6)) + left + w);
+                    Assert.That(t.Data[(((c * side) + h) * width) + w], Is.EqualTo(expected), $"[0, {c}, {h}, {w}]");
                 }
             }
         }
         Assert.That(capture.ActivationValues["u"].Data, Is.EqualTo(value.Data), "not a convolution input: kept whole");
+    }
 
-        capture.AddActivation("t", value);
-        Assert.That(capture.ActivationValues["t"], Is.SameAs(t), "a later batch reuses the buffer");
-        Assert.That(t.Data[0], Is.EqualTo(quarter * 10));
+    [Test]
+    public void AMatMulInputKeepsItsLeadingRows()
+    {
+        var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod)
+        {
+            Activations = new HashSet<string> { "batched", "matrix" },
+            LeadingRows = new HashSet<string> { "batched", "matrix" },
+        };
+        var batched = new HostTensor<float>([3, 5, 4], [.. Enumerable.Range(0, 60).Select(i => (float)i)]);
+        var matrix = new HostTensor<float>([ReferenceCapture.MaxRows + 10, 2], [.. Enumerable.Range(0, (ReferenceCapture.MaxRows + 10) * 2).Select(i => (float)i)]);
+        capture.AddActivation("batched", batched);
+        capture.AddActivation("matrix", matrix);
+        Assert.That(capture.ActivationValues["batched"].Shape.ToArray(), Is.EqualTo(new long[] { 1, 5, 4 }));
+        Assert.That(capture.ActivationValues["batched"].Data, Is.EqualTo(batched.Data.Take(20)));
+        Assert.That(capture.ActivationValues["matrix"].Shape.ToArray(), Is.EqualTo(new long[] { ReferenceCapture.MaxRows, 2 }));
+        Assert.That(capture.ActivationValues["matrix"].Data, Is.EqualTo(matrix.Data.Take(ReferenceCapture.MaxRows * 2)));
     }
 
     [Test]
@@ -360,7 +390,7 @@ public class MethodJudgingTests
         Assert.That(ranges["guarded"].ChosenMethod, Is.EqualTo(CalibrationMethod.Percentile));
         Assert.That(ranges["guarded"].Reason, Does.StartWith("per tensor: entropy gave").And.EndWith("; entropy clips 5% of the values (collapse guard): percentile used"));
         Assert.That(ranges["elementwise"].Amax, Is.EqualTo(guarded[CalibrationMethod.Mse]["elementwise"].Amax));
-        Assert.That(ranges["elementwise"].Reason, Does.StartWith("per tensor: mse, as the tensor feeds no Conv"));
+        Assert.That(ranges["elementwise"].Reason, Does.StartWith("per tensor: mse, as no weighted layer"));
     }
 
     [Test]
