@@ -43,18 +43,20 @@ internal static class ConsumerErrorProbe
     }
 
     /// <summary>
-    /// The consumers to probe in <paramref name="model"/>, of the tensors <paramref name="only"/> names (every tensor
-    /// when null): none when the weights live in external files or the weighted layers hold more than
-    /// <see cref="WeightBudgetBytes"/> (the probe model would copy them).
+    /// The consumers to probe in <paramref name="model"/>, of the tensors <paramref name="only"/> names (when null, of
+    /// those <paramref name="placement"/> quantizes): none when the weights live in external files or the weighted
+    /// layers hold more than <see cref="WeightBudgetBytes"/> (the probe model would copy them).
     /// </summary>
-    public static IReadOnlyList<Consumer> Plan(OnnxModel model, IReadOnlySet<string>? only)
+    public static IReadOnlyList<Consumer> Plan(OnnxModel model, IReadOnlySet<string>? only, QdqOptions placement)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.HasExternalData)
         {
             return [];
         }
-        var consumers = Find(model.Proto, only is null ? _ => true : only.Contains);
+        // Calibrating every tensor (only = null) still probes only what the placement quantizes from its own range.
+        only ??= QdqInserter.TensorsNeedingRanges(model.Proto, placement);
+        var consumers = Find(model.Proto, only.Contains);
         var weights = model.Proto.Graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().CalculateSize(), StringComparer.Ordinal);
         long bytes = consumers.SelectMany(c => c.Node.Input.Skip(1)).Distinct(StringComparer.Ordinal).Sum(w => (long)weights.GetValueOrDefault(w));
         return bytes > WeightBudgetBytes ? [] : consumers;
@@ -87,26 +89,38 @@ internal static class ConsumerErrorProbe
     }
 
     /// <summary>
-    /// The tensors every consumer of which is a Conv or ConvTranspose whose kernel spans at most half of
-    /// <see cref="ReferenceCapture.CropSide"/>: their first axis is the batch, each sample computed alone, and every
-    /// position computed alike, so one sample, cropped, is enough to probe them.
+    /// The tensors every consumer of which is a Conv, or a ConvTranspose without a fixed output_shape, whose kernel
+    /// spans at most half of <see cref="ReferenceCapture.CropSide"/> along every axis: their first axis is the batch,
+    /// each sample computed alone, and every position computed alike, so one sample, cropped, is enough to probe them.
     /// </summary>
     public static IReadOnlySet<string> ConvolutionInputs(ModelProto model, IReadOnlyList<Consumer> consumers)
     {
         var weights = model.Graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         return consumers.GroupBy(c => c.Tensor, StringComparer.Ordinal)
-            .Where(g => g.All(c => c.Node.OpType is "Conv" or "ConvTranspose" && KernelExtents(c.Node, weights[c.Node.Input[1]]).All(e => e <= ReferenceCapture.CropSide / 2)))
+            .Where(g => g.All(c => (c.Node.OpType == "Conv" || (c.Node.OpType == "ConvTranspose" && !c.Node.Attribute.Any(a => a.Name == "output_shape")))
+                && KernelExtents(c.Node, weights[c.Node.Input[1]]).All(e => e <= ReferenceCapture.CropSide / 2)))
             .Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>
-    /// The tensors every consumer of which is a MatMul or a Gemm without transA: each row of the first input gives its
-    /// own output rows, so the leading rows are enough to probe them.
+    /// The tensors every consumer of which is a MatMul with a matrix (rank ≤ 2) weight, or a Gemm without transA whose
+    /// C is absent or does not vary along the rows: each row (or sample) of the first input gives its own output rows
+    /// against the same weight, so the leading rows are enough to probe them.
     /// </summary>
-    public static IReadOnlySet<string> RowInputs(IReadOnlyList<Consumer> consumers) =>
-        consumers.GroupBy(c => c.Tensor, StringComparer.Ordinal)
-            .Where(g => g.All(c => c.Node.OpType == "MatMul" || (c.Node.OpType == "Gemm" && Attribute(c.Node, "transA") is null or 0)))
+    public static IReadOnlySet<string> RowInputs(ModelProto model, IReadOnlyList<Consumer> consumers)
+    {
+        var weights = model.Graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        bool RowWise(NodeProto node) => node.OpType switch
+        {
+            "MatMul" => weights[node.Input[1]].Dims.Count <= 2,
+            "Gemm" => Attribute(node, "transA") is null or 0
+                && (node.Input.Count < 3 || node.Input[2].Length == 0 || weights[node.Input[2]].Dims is var c && (c.Count <= 1 || c[0] == 1)),
+            _ => false,
+        };
+        return consumers.GroupBy(c => c.Tensor, StringComparer.Ordinal)
+            .Where(g => g.All(c => RowWise(c.Node)))
             .Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Runs every consumer in <paramref name="consumers"/> whose tensor has values in <paramref name="values"/> on
@@ -252,7 +266,8 @@ internal static class ConsumerErrorProbe
                 || _index.Producer(node.Input[0]) is not { OpType: "DequantizeLinear" } dq || dq.Input.Count < 3
                 || _index.Producer(dq.Input[0]) is not { OpType: "QuantizeLinear" } q || q.Input.Count < 3
                 || q.Input[0] != consumer.Tensor || q.Input[1] != dq.Input[1] || q.Input[2] != dq.Input[2]
-                || _index.Constant(dq.Input[1]) is not { } scale || _index.Constant(dq.Input[2]) is not { } zeroPoint)
+                || _index.Constant(dq.Input[1]) is not { DataType: (int)TensorElementType.Float } scale
+                || _index.Constant(dq.Input[2]) is not { DataType: (int)TensorElementType.Int8 or (int)TensorElementType.UInt8 } zeroPoint)
             {
                 return null;
             }

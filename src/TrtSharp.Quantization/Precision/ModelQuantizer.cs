@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TrtSharp.Datasets;
+using TrtSharp.Errors;
 using TrtSharp.Diagnostics;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Normalization;
@@ -45,12 +46,12 @@ public static class ModelQuantizer
         // Automatic: one batch in SelectionPeriod is held back from calibration to judge the candidates on; the
         // calibration session runs it too and keeps its float outputs as the reference.
         // It also keeps the first batch of the tensors read by weighted layers, to choose a method per tensor by its effect there.
-        var consumers = ConsumerErrorProbe.Plan(model, only);
+        var consumers = ConsumerErrorProbe.Plan(model, only, options.Qdq);
         var reference = new ReferenceCapture(SelectionPeriod, SelectionBatches)
         {
             Activations = consumers.Select(c => c.Tensor).ToHashSet(StringComparer.Ordinal),
             Cropped = ConsumerErrorProbe.ConvolutionInputs(model.Proto, consumers),
-            LeadingRows = ConsumerErrorProbe.RowInputs(consumers),
+            LeadingRows = ConsumerErrorProbe.RowInputs(model.Proto, consumers),
         };
         var collected = ActivationCalibrator.Collect(model, calibration, runtimeOptions, progress, deriveClamps: true, cancellationToken, only, reference);
         TimeSpan calibrated = clock.Elapsed;
@@ -101,11 +102,12 @@ public static class ModelQuantizer
             choices = ConsumerErrorProbe.Choose(model.Proto, consumers, reference.ActivationValues,
                 built.ToDictionary(b => b.Candidate.Method, b => b.Result.Model.Proto), runtime);
         }
-        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        catch (TrtSharpException e)
         {
-            // The mix is one candidate more, not a requirement: the four methods are judged without it.
+            // The mix is one candidate more, not a requirement: the four methods are judged without it. Only failures
+            // of the model or the runtime are caught; a bug in the probe itself still surfaces.
             choices = new Dictionary<string, ConsumerErrorProbe.Choice>();
-            probeFailure = $"the per-tensor candidate was not built: measuring the weighted layers failed ({e.Message})";
+            probeFailure = $"the per-tensor candidate was not built: measuring the weighted layers failed ({e.GetType().Name}: {e.Message})";
         }
         if (choices.Count > 0)
         {

@@ -245,6 +245,29 @@ public class ConsumerErrorProbeTests
             "not 'a' (not calibrated), not a weight fed as a graph input, not a weight on the left, not an unnamed node");
         Assert.That(ConsumerErrorProbe.ConvolutionInputs(model, consumers), Is.EquivalentTo(new[] { "e4" }),
             "a Conv's input is cropped, unless the kernel spans more than half the cropped side");
-        Assert.That(ConsumerErrorProbe.RowInputs(consumers), Is.EquivalentTo(new[] { "x", "b" }));
+        Assert.That(ConsumerErrorProbe.RowInputs(model, consumers), Is.EquivalentTo(new[] { "x", "b" }));
+    }
+
+    [Test]
+    public void LeadingRowsAreKeptOnlyWhereEveryRowMeetsTheSameWeight()
+    {
+        var model = new ModelBuilder()
+            .Input("a", 300, 4)
+            .Input("s", 2, 300, 4)
+            .Input("g", 300, 4)
+            .Initializer("w", ModelBuilder.Random(16, 1), 4, 4)
+            .Initializer("stacked", ModelBuilder.Random(32, 2), 2, 4, 4)
+            .Initializer("rows", ModelBuilder.Random(300 * 4, 3), 300, 4)
+            .Initializer("column", ModelBuilder.Random(4, 4), 1, 4)
+            .Node("MatMul", "matrix_weight", ["a", "w"], "a1")
+            .Node("MatMul", "stacked_weight", ["s", "stacked"], "s1")
+            .Node("Gemm", "per_row_bias", ["g", "w", "rows"], "g1")
+            .Node("Gemm", "broadcast_bias", ["a1", "w", "column"], "a2")
+            .Output("s1").Output("g1").Output("a2")
+            .Build();
+        var consumers = ConsumerErrorProbe.Find(model, _ => true);
+        Assert.That(consumers, Has.Count.EqualTo(4));
+        Assert.That(ConsumerErrorProbe.RowInputs(model, consumers), Is.EquivalentTo(new[] { "a", "a1" }),
+            "not an input meeting a stack of weights (its samples differ), not one whose Gemm adds a different C per row");
     }
 }
