@@ -156,7 +156,7 @@ public class ConsumerErrorProbeTests
     }
 
     [Test]
-    public void ALayerKeptFloatOrWithAnAllZeroOutputIsNotMeasured()
+    public void ALayerKeptFloatByAnyCandidateOrWithAnAllZeroOutputIsNotMeasured()
     {
         float[] x = Values(5);
         var values = new Dictionary<string, HostTensor<float>> { ["x"] = new([Samples, Channels, Side, Side], x) };
@@ -164,6 +164,10 @@ public class ConsumerErrorProbeTests
         var (model, _, _) = PointwiseConv(Channels, Filters);
         var floatConv = Methods.ToDictionary(m => m, _ => QdqInserter.Insert(model, new Dictionary<string, TensorRange> { ["x"] = new(-6, 6) }, new QdqOptions { Profile = QdqProfile.OrtCpu }).Model);
         Assert.That(ConsumerErrorProbe.Choose(model, ConsumerErrorProbe.Find(model, _ => true), values, floatConv, OneThread), Is.Empty);
+        // One candidate keeps the layer float while the others quantize it: the methods cannot be compared there.
+        var mixed = Candidates(model, QdqProfile.TensorRt, x.Min(), x.Max(), 1.2f, 2.5f, 4f, 6f);
+        mixed[CalibrationMethod.Max] = floatConv[CalibrationMethod.Max];
+        Assert.That(ConsumerErrorProbe.Choose(model, ConsumerErrorProbe.Find(model, _ => true), values, mixed, OneThread), Is.Empty);
         // Zero weights and bias: the output has no energy, so it cannot rank the methods.
         var zero = new ModelBuilder()
             .Input("x", -1, Channels, Side, Side)
