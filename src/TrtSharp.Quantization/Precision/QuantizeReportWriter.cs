@@ -87,12 +87,33 @@ internal static class QuantizeReportWriter
         }
         s.AppendLine(inv, $"{result.Ranges.Count} tensors calibrated in {result.CalibrationTime.TotalSeconds:0.00} s; {result.Qdq.Tensors.Count} quantized tensors; "
             + $"{result.Qdq.Nodes.Count(n => n.Status == NodeStatus.Quantized)} quantized nodes");
+        if (result.Selection is { } selection)
+        {
+            s.AppendLine();
+            s.AppendLine(inv, $"methods compared on {selection.Data} ({selection.Elapsed.TotalSeconds:0.0} s): {selection.Chosen.Name} chosen");
+            foreach (var c in selection.Candidates)
+            {
+                string note = c.SameModelAs is { } same ? $", same model as {same.ToString().ToLowerInvariant()}" : "";
+                s.AppendLine(inv, $"  {c.Name,-11} lowest output cosine {c.MinCosine:0.00000}, lowest SNR {c.MinSnrDb:0.0} dB, {c.Batches} batches judged, {c.FallBacks} tensors guarded{note}");
+            }
+        }
         s.AppendLine();
-        s.AppendLine(inv, $"{"tensor",-40} {"min",10} {"max",10} {"amax",10} {"max",9} {"entropy",9} {"pctl",9} {"mse",9} {"clip%",7}");
+        s.AppendLine(inv, $"{"tensor",-40} {"min",10} {"max",10} {"amax",10} {"method",-10} {"max",9} {"entropy",9} {"pctl",9} {"mse",9} {"clip%",7}");
         foreach (var r in result.Ranges)
         {
             string M(CalibrationMethod m) => r.AmaxByMethod.TryGetValue(m, out float v) ? v.ToString("g4", inv) : "-";
-            s.AppendLine(inv, $"{Shorten(r.Name, 40),-40} {r.Min,10:g4} {r.Max,10:g4} {r.Amax,10:g4} {M(CalibrationMethod.Max),9} {M(CalibrationMethod.Entropy),9} {M(CalibrationMethod.Percentile),9} {M(CalibrationMethod.Mse),9} {r.SaturationPercent,7:0.###}");
+            s.AppendLine(inv, $"{Shorten(r.Name, 40),-40} {r.Min,10:g4} {r.Max,10:g4} {r.Amax,10:g4} {r.ChosenMethod.ToString().ToLowerInvariant(),-10} {M(CalibrationMethod.Max),9} {M(CalibrationMethod.Entropy),9} {M(CalibrationMethod.Percentile),9} {M(CalibrationMethod.Mse),9} {r.SaturationPercent,7:0.###}");
+        }
+        // Why each tensor got its method, grouped: the automatic choice gives one reason to most tensors.
+        var reasons = result.Ranges.Where(r => r.Reason is not null).GroupBy(r => r.Reason!, StringComparer.Ordinal).ToList();
+        if (reasons.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("why each tensor got its method:");
+            foreach (var g in reasons.OrderByDescending(g => g.Count()))
+            {
+                s.AppendLine(g.Count() == 1 ? $"  {g.First().Name}: {g.Key}" : string.Create(inv, $"  {g.Count()} tensors: {g.Key}"));
+            }
         }
         foreach (string w in result.Qdq.Warnings.Concat(result.Cache.Warnings))
         {

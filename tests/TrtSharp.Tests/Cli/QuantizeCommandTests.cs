@@ -32,6 +32,26 @@ public class QuantizeCommandTests
     }
 
     [Test]
+    public void TheSummaryNamesTheCandidatesAndWhyEachTensorGotItsMethod()
+    {
+        var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir);
+        run.AssertExit(0);
+        var summary = File.ReadAllLines(Path.Combine(_f.Directory, "net.int8.qdq.onnx.report", "summary.txt"));
+        var compared = summary.Single(l => l.StartsWith("methods compared on ", StringComparison.Ordinal));
+        string chosen = compared[(compared.LastIndexOf("): ", StringComparison.Ordinal) + 3)..].Replace(" chosen", "", StringComparison.Ordinal);
+        foreach (string name in new[] { "entropy", "mse", "percentile", "max", "per-tensor" })
+        {
+            Assert.That(summary.Count(l => l.StartsWith($"  {name} ", StringComparison.Ordinal)), Is.EqualTo(1), name);
+        }
+        // Each calibrated tensor's row names its method, and every tensor is accounted for under "why".
+        var rows = summary.Where(l => l.StartsWith("x ", StringComparison.Ordinal) || l.StartsWith("r ", StringComparison.Ordinal)).ToList();
+        Assert.That(rows, Has.Count.EqualTo(2));
+        int why = Array.IndexOf(summary, "why each tensor got its method:");
+        Assert.That(why, Is.GreaterThan(0));
+        Assert.That(summary.Skip(why + 1).Any(l => l.Contains(chosen, StringComparison.Ordinal) || l.Contains("per tensor", StringComparison.Ordinal)), Is.True);
+    }
+
+    [Test]
     public void AMissedCosineTargetExitsOne()
     {
         var run = CliRun.Of("quantize", _f.ModelPath, "--data", _f.CalibrationDir, "--holdout", _f.HoldoutDir, "--target-cosine", "1");
