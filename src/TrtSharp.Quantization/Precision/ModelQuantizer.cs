@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using TrtSharp.Datasets;
-using TrtSharp.Errors;
 using TrtSharp.Diagnostics;
+using TrtSharp.Errors;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Normalization;
 using TrtSharp.OnnxRuntime;
@@ -111,9 +111,9 @@ public static class ModelQuantizer
         }
         if (choices.Count > 0)
         {
-            var ranges = PerTensorRanges(reports, guarded, choices);
-            built.Add((new MethodCandidate(CalibrationMethod.Mse, double.NaN, double.NaN, CountGuarded(ranges, choices)) { PerTensor = true },
-                Build(model, statistics, ranges, options with { Method = CalibrationMethod.Mse }, calibrationTime)));
+            var ranges = PerTensorCandidate.Ranges(reports, guarded, choices);
+            built.Add((new MethodCandidate(PerTensorCandidate.Default, double.NaN, double.NaN, PerTensorCandidate.FallBacks(ranges, choices)) { PerTensor = true },
+                Build(model, statistics, ranges, options with { Method = PerTensorCandidate.Default }, calibrationTime)));
         }
         ICalibrationDataset data = reference.AnyHeldBack ? new InterleavedSplit(everything, reference.Period, heldBack: true, reference.Limit) : everything;
         var scores = CandidateJudge.Judge([.. built.Select(b => b.Result.Model.Proto)], data, reference.Outputs, runtime, shareSessions: true, halve: true, cancellationToken, progress);
@@ -145,26 +145,6 @@ public static class ModelQuantizer
         var chosen = best.Result.Ranges.Select(r => r.ChosenMethod == best.Candidate.Method ? r with { Reason = why } : r).ToList();
         return best.Result with { Ranges = chosen, Selection = selection };
     }
-
-    /// <summary>
-    /// The per-tensor candidate's ranges: each probed tensor gets its chosen method's (collapse-guarded) range, the
-    /// others MSE's, each with its reason.
-    /// </summary>
-    internal static List<TensorRangeReport> PerTensorRanges(IReadOnlyList<TensorRangeReport> reports,
-        IReadOnlyDictionary<CalibrationMethod, Dictionary<string, TensorRangeReport>> guarded, IReadOnlyDictionary<string, ConsumerErrorProbe.Choice> choices) =>
-        [.. reports.Select(r => choices.TryGetValue(r.Name, out var choice)
-            ? guarded[choice.Method][r.Name] with { Reason = choice.Reason + Guard(guarded[choice.Method][r.Name], choice.Method) }
-            : guarded[CalibrationMethod.Mse][r.Name] with { Reason = PerTensorDefault + Guard(guarded[CalibrationMethod.Mse][r.Name], CalibrationMethod.Mse) })];
-
-    private const string PerTensorDefault = "per tensor: mse, as no weighted layer (Conv, ConvTranspose, MatMul or Gemm with constant weights) quantizing it was measured";
-
-    // The collapse guard's note when it replaced the method a tensor was given.
-    private static string Guard(TensorRangeReport range, CalibrationMethod given) =>
-        range.ChosenMethod == given ? string.Empty : $"; {range.Reason}";
-
-    // Tensors whose range is not the method the per-tensor choice gave them: the collapse guard replaced it.
-    private static int CountGuarded(IReadOnlyList<TensorRangeReport> ranges, IReadOnlyDictionary<string, ConsumerErrorProbe.Choice> choices) =>
-        ranges.Count(r => r.ChosenMethod != (choices.TryGetValue(r.Name, out var c) ? c.Method : CalibrationMethod.Mse));
 
     /// <summary>Builds another quantized model from statistics already collected (e.g. a second placement or method, without recalibrating).</summary>
     public static QuantizeResult FromStatistics(string modelPath, IReadOnlyList<TensorStatistics> statistics, QuantizeOptions? options = null, TimeSpan calibrationTime = default) =>

@@ -387,7 +387,7 @@ public class MethodJudgingTests
         };
         var reports = guarded[CalibrationMethod.Max].Values.ToList();
 
-        var ranges = ModelQuantizer.PerTensorRanges(reports, guarded, choices).ToDictionary(r => r.Name);
+        var ranges = PerTensorCandidate.Ranges(reports, guarded, choices).ToDictionary(r => r.Name);
 
         Assert.That(ranges["probed"].Amax, Is.EqualTo(guarded[CalibrationMethod.Max]["probed"].Amax));
         Assert.That(ranges["probed"].Reason, Does.StartWith("per tensor: max gave the least error at the output of Conv 'a'"));
