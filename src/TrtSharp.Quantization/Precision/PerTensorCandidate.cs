@@ -12,7 +12,8 @@ internal static class PerTensorCandidate
     /// <summary>The method of tensors nothing was measured for.</summary>
     public const CalibrationMethod Default = CalibrationMethod.Mse;
 
-    private const string DefaultReason = "per tensor: mse, as no weighted layer (Conv, ConvTranspose, MatMul or Gemm with constant weights) quantizing it was measured";
+    private static readonly string DefaultReason =
+        $"per tensor: {GuardedRanges.Name(Default)}, as no weighted layer (Conv, ConvTranspose, MatMul or Gemm with constant weights) quantizing it was measured";
 
     /// <summary>One range per report, from <paramref name="guarded"/> (per method, by tensor name) as <paramref name="choices"/> say.</summary>
     public static List<TensorRangeReport> Ranges(IReadOnlyList<TensorRangeReport> reports,

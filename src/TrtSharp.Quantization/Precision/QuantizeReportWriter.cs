@@ -71,7 +71,7 @@ internal static class QuantizeReportWriter
         return written;
     }
 
-    /// <summary>The human summary: ranges of the widest tensors, Q/DQ placement, warnings, validation.</summary>
+    /// <summary>The human summary: the candidates of the automatic choice, every tensor's range and method with the reasons, warnings, validation.</summary>
     public static string Summary(string modelPath, QuantizeResult result, IReadOnlyList<OutputAgreement>? validation)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -94,7 +94,9 @@ internal static class QuantizeReportWriter
             foreach (var c in selection.Candidates)
             {
                 string note = c.SameModelAs is { } same ? $", same model as {same.ToString().ToLowerInvariant()}" : "";
-                s.AppendLine(inv, $"  {c.Name,-11} lowest output cosine {c.MinCosine:0.00000}, lowest SNR {c.MinSnrDb:0.0} dB, {c.Batches} batches judged, {c.FallBacks} tensors guarded{note}");
+                s.AppendLine(c.Batches == 0
+                    ? string.Create(inv, $"  {c.Name,-11} not run (every candidate gave the same model), {c.FallBacks} tensors guarded")
+                    : string.Create(inv, $"  {c.Name,-11} lowest output cosine {c.MinCosine:0.00000}, lowest SNR {c.MinSnrDb:0.0} dB, {c.Batches} batches judged, {c.FallBacks} tensors guarded{note}"));
             }
         }
         s.AppendLine();
@@ -102,7 +104,9 @@ internal static class QuantizeReportWriter
         foreach (var r in result.Ranges)
         {
             string M(CalibrationMethod m) => r.AmaxByMethod.TryGetValue(m, out float v) ? v.ToString("g4", inv) : "-";
-            s.AppendLine(inv, $"{Shorten(r.Name, 40),-40} {r.Min,10:g4} {r.Max,10:g4} {r.Amax,10:g4} {r.ChosenMethod.ToString().ToLowerInvariant(),-10} {M(CalibrationMethod.Max),9} {M(CalibrationMethod.Entropy),9} {M(CalibrationMethod.Percentile),9} {M(CalibrationMethod.Mse),9} {r.SaturationPercent,7:0.###}");
+            // A range read from a calibration cache has no method of its own, only the cache's algorithm.
+            string method = r.AmaxByMethod.Count == 0 ? "cache" : r.ChosenMethod.ToString().ToLowerInvariant();
+            s.AppendLine(inv, $"{Shorten(r.Name, 40),-40} {r.Min,10:g4} {r.Max,10:g4} {r.Amax,10:g4} {method,-10} {M(CalibrationMethod.Max),9} {M(CalibrationMethod.Entropy),9} {M(CalibrationMethod.Percentile),9} {M(CalibrationMethod.Mse),9} {r.SaturationPercent,7:0.###}");
         }
         // Why each tensor got its method, grouped: the automatic choice gives one reason to most tensors.
         var reasons = result.Ranges.Where(r => r.Reason is not null).GroupBy(r => r.Reason!, StringComparer.Ordinal).ToList();

@@ -46,9 +46,13 @@ public class QuantizeCommandTests
         // Each calibrated tensor's row names its method, and every tensor is accounted for under "why".
         var rows = summary.Where(l => l.StartsWith("x ", StringComparison.Ordinal) || l.StartsWith("r ", StringComparison.Ordinal)).ToList();
         Assert.That(rows, Has.Count.EqualTo(2));
+        Assert.That(rows.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[4]), Has.All.AnyOf("max", "entropy", "percentile", "mse"));
         int why = Array.IndexOf(summary, "why each tensor got its method:");
         Assert.That(why, Is.GreaterThan(0));
-        Assert.That(summary.Skip(why + 1).Any(l => l.Contains(chosen, StringComparison.Ordinal) || l.Contains("per tensor", StringComparison.Ordinal)), Is.True);
+        int accounted = summary.Skip(why + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal))
+            .Sum(l => System.Text.RegularExpressions.Regex.Match(l, "^  (\\d+) tensors: ") is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 1);
+        Assert.That(accounted, Is.EqualTo(rows.Count));
+        Assert.That(string.Join("\n", summary.Skip(why + 1)), Does.Contain(chosen == "per-tensor" ? "per tensor" : chosen));
     }
 
     [Test]
