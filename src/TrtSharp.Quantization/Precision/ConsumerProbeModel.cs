@@ -57,10 +57,7 @@ internal sealed class ConsumerProbeModel
             return existing;
         }
         string scale = Unique(input + "_probe_scale"), zeroPoint = Unique(input + "_probe_zero_point");
-        Proto.Graph.Initializer.Add(OnnxTensors.Floats(scale, [parameters.Scale], scalar: true));
-        Proto.Graph.Initializer.Add(parameters.ElementType == (int)TensorElementType.UInt8
-            ? OnnxTensors.UInt8Scalar(zeroPoint, (byte)parameters.ZeroPoint)
-            : OnnxTensors.Int8(zeroPoint, [], [(sbyte)parameters.ZeroPoint]));
+        QdqGraphEditor.AddParams(Proto.Graph, scale, zeroPoint, parameters);
         string quantized = Unique(input + "_probe_quantized"), dequantized = Unique(input + "_probe_dequantized");
         Proto.Graph.Node.Add(new NodeProto { OpType = "QuantizeLinear", Name = quantized, Input = { input, scale, zeroPoint }, Output = { quantized } });
         Proto.Graph.Node.Add(new NodeProto { OpType = "DequantizeLinear", Name = dequantized, Input = { quantized, scale, zeroPoint }, Output = { dequantized } });

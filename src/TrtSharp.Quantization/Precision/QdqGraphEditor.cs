@@ -73,10 +73,13 @@ internal sealed class QdqGraphEditor
         return AddPair(source, qScale, qZeroPoint, replaced, scale, zeroPoint, dequantize, note);
     }
 
-    private void AddParams(string scale, string zeroPoint, QuantParams p)
+    private void AddParams(string scale, string zeroPoint, QuantParams p) => AddParams(Index.Graph, scale, zeroPoint, p);
+
+    /// <summary>Adds <paramref name="p"/> to <paramref name="graph"/> as a float scalar scale and an int8/uint8 scalar zero point.</summary>
+    internal static void AddParams(GraphProto graph, string scale, string zeroPoint, QuantParams p)
     {
-        Index.Graph.Initializer.Add(OnnxTensors.Floats(scale, [p.Scale], scalar: true));
-        Index.Graph.Initializer.Add(p.ElementType == (int)TensorElementType.UInt8
+        graph.Initializer.Add(OnnxTensors.Floats(scale, [p.Scale], scalar: true));
+        graph.Initializer.Add(p.ElementType == (int)TensorElementType.UInt8
             ? OnnxTensors.UInt8Scalar(zeroPoint, (byte)p.ZeroPoint)
             : OnnxTensors.Int8(zeroPoint, [], [(sbyte)p.ZeroPoint]));
     }
