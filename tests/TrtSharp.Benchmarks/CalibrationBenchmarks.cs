@@ -15,6 +15,8 @@ public class CalibrationBenchmarks
     private float[] _data = [];
     private HistogramCollector _oneThread = null!;
     private HistogramCollector _twoThreads = null!;
+    private float[] _flat = [];
+    private HistogramCollector _flatOneThread = null!;
     private Histogram _gaussian = null!;
     private Histogram _relu = null!;
 
@@ -49,6 +51,19 @@ public class CalibrationBenchmarks
         _oneThread.Add(_data);
         _twoThreads.Add(_data);
         _gaussian = _oneThread.ToStatistics().Histogram;
+        // An image-like tensor: runs of 256 values, four in ten of them flat (one value, as a page background or a
+        // region of ReLU zeros), the others the N(0,1) values.
+        _flat = (float[])_data.Clone();
+        var runs = new Random(20261207);
+        for (int start = 0; start + 256 <= _flat.Length; start += 256)
+        {
+            if (runs.NextDouble() < 0.4)
+            {
+                _flat.AsSpan(start, 256).Fill(_flat[start]);
+            }
+        }
+        _flatOneThread = new HistogramCollector("flat") { UseTwoThreads = false };
+        _flatOneThread.Add(_flat);
         var relu = new HistogramCollector("relu") { UseTwoThreads = false };
         relu.Add(_data.Select(x => Math.Max(x, 0f)).ToArray());
         _relu = relu.ToStatistics().Histogram;
@@ -60,6 +75,14 @@ public class CalibrationBenchmarks
     {
         _oneThread.Add(_data);
         return _oneThread.Count;
+    }
+
+    /// <summary>The same on image-like values: four runs of 256 in ten are flat.</summary>
+    [Benchmark]
+    public long Histogram10MFlatRegionsOneThread()
+    {
+        _flatOneThread.Add(_flat);
+        return _flatOneThread.Count;
     }
 
     /// <summary>The same split over the calling thread and one pool thread.</summary>

@@ -83,8 +83,8 @@ internal static class HistogramKernels
                 vmax = Vector256.MaxNative(vmax, Vector256.MaxNative(a, b));
                 vbad += (a - a) + (b - b);
                 Increment(sub,
-                    Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(a) * vs).AsUInt32(), vlast) + offsets,
-                    Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(b) * vs).AsUInt32(), vlast) + offsets);
+                    Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(a) * vs).AsUInt32(), vlast),
+                    Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(b) * vs).AsUInt32(), vlast), offsets);
             }
             (mn, mx) = Lanes(vmin, vmax);
             bad = Vector256.Sum(vbad);
@@ -116,12 +116,12 @@ internal static class HistogramKernels
         {
             var vs = Vector256.Create(scale);
             var vlast = Vector256.Create(last);
-            var offsets = BlockOffsets(binCount).AsInt32();
+            var offsets = BlockOffsets(binCount);
             for (; i <= length - 16; i += 16)
             {
                 Increment(sub,
-                    (Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(Vector256.Load(p + i)) * vs), vlast) + offsets).AsUInt32(),
-                    (Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(Vector256.Load(p + i + 8)) * vs), vlast) + offsets).AsUInt32());
+                    Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(Vector256.Load(p + i)) * vs), vlast).AsUInt32(),
+                    Vector256.Min(Vector256.ConvertToInt32Native(Vector256.Abs(Vector256.Load(p + i + 8)) * vs), vlast).AsUInt32(), offsets);
             }
         }
         for (; i < length; i++)
@@ -138,13 +138,24 @@ internal static class HistogramKernels
         return Vector256.Create(0u, b, 2 * b, 3 * b, 0u, b, 2 * b, 3 * b);
     }
 
-    /// <summary>Adds one to the 16 counters <paramref name="a"/> and <paramref name="b"/> index.</summary>
+    /// <summary>
+    /// Adds one to each of the 16 bins <paramref name="a"/> and <paramref name="b"/> hold, in the sub-histogram of its lane
+    /// (<paramref name="offsets"/>). When all 16 are the same bin — a flat region of an image, a run of ReLU zeros:
+    /// about 40 % of the blocks of a text detector's activations — that bin gets 16 at once instead of 16 increments.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Increment(uint* sub, Vector256<uint> a, Vector256<uint> b)
+    private static unsafe void Increment(uint* sub, Vector256<uint> a, Vector256<uint> b, Vector256<uint> offsets)
     {
+        uint first = a.ToScalar();
+        var same = Vector256.Create(first);
+        if (Vector256.EqualsAll(a, same) && Vector256.EqualsAll(b, same))
+        {
+            sub[first] += 16;
+            return;
+        }
         // Read the indices as 64-bit pairs: half as many extractions as reading 32-bit lanes.
-        var qa = a.AsUInt64();
-        var qb = b.AsUInt64();
+        var qa = (a + offsets).AsUInt64();
+        var qb = (b + offsets).AsUInt64();
         ulong a0 = qa.GetElement(0), a1 = qa.GetElement(1), a2 = qa.GetElement(2), a3 = qa.GetElement(3);
         ulong b0 = qb.GetElement(0), b1 = qb.GetElement(1), b2 = qb.GetElement(2), b3 = qb.GetElement(3);
         sub[(uint)a0]++; sub[a0 >> 32]++; sub[(uint)a1]++; sub[a1 >> 32]++;

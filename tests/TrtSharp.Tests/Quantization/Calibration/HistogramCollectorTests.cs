@@ -109,6 +109,50 @@ public class HistogramCollectorTests
     }
 
     [Test]
+    public void FlatRegionsCountAsEveryValueOnItsOwn([Values] bool twoThreads)
+    {
+        // Image-like values: runs of one value (a page background, ReLU zeros, -0 next to +0) of every length, straddling
+        // the kernels' 16-value blocks, runs of different values that share a bin, and noise between them. The first
+        // batch takes the two-pass path (it sets the range), the second the one-pass path; both must count exactly as
+        // binning value by value does.
+        float[] noise = ReferenceData.XorShiftValues(31, 600000, 1f);
+        var runs = new Random(7);
+        var values = new List<float>();
+        int n = 0;
+        while (values.Count < 300000)
+        {
+            int length = runs.Next(1, 300);
+            float v = runs.Next(4) switch
+            {
+                0 => 0.3f,
+                1 => (values.Count & 1) == 0 ? 0f : -0f,
+                _ => noise[n++],
+            };
+            for (int k = 0; k < length; k++)
+            {
+                // A quarter of the runs step by a value far below a bin width: different values, one bin.
+                values.Add(runs.Next(4) == 0 ? v + (k * 1e-7f) : v);
+            }
+            values.AddRange(noise.AsSpan(n, runs.Next(0, 40)).ToArray());
+            n += 40;
+        }
+        float[] first = [.. values.Take(150000), 2f]; // |noise| < 2: the range is 2 from the first batch on
+        float[] second = [.. values.Skip(150000)];
+        var c = new HistogramCollector("flat") { UseTwoThreads = twoThreads };
+        c.Add(first);
+        c.Add(second);
+        Histogram h = c.ToStatistics().Histogram;
+        Assert.That(h.Range, Is.EqualTo(2f), "the second batch fits the first one's range");
+        float scale = 2048f / h.Range;
+        var expected = new long[2048];
+        foreach (float x in first.Concat(second))
+        {
+            expected[Math.Min((int)MathF.Floor(MathF.Abs(x) * scale), 2047)]++;
+        }
+        Assert.That(h.Counts.ToArray(), Is.EqualTo(expected));
+    }
+
+    [Test]
     public void NaNIsReportedWithTensorAndSample()
     {
         var c = new HistogramCollector("mel_out");
