@@ -92,6 +92,9 @@ internal sealed class MseRangeAlgorithm : IRangeAlgorithm
         return bestIndex;
     }
 
+    // Inlined into the optimized search loop: as a method of its own it ran as unoptimized tier-0 code for the first
+    // few thousand calls of every process (a CLI run), Vector256 calls included.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double SquaredError(double[] centre, double[] weight, double scale, double maxBound)
     {
         double invScale = 1.0 / scale;
