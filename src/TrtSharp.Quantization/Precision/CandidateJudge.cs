@@ -15,6 +15,7 @@ namespace TrtSharp.Quantization.Precision;
 /// than two candidates and more than one batch, all run on the first batch and only the better half, at least two
 /// (successive halving), runs on the rest, so the winner is still chosen on every batch; at default threads two
 /// candidates run at once on the shared session (<see cref="SplitForCandidates"/>). When every candidate gives the same model nothing is run.
+/// The sessions (<see cref="JudgeSessions"/>) can be opened before the last candidate is built.
 /// </summary>
 internal static class CandidateJudge
 {
@@ -60,7 +61,87 @@ internal static class CandidateJudge
     public static IReadOnlyList<Score> Judge(IReadOnlyList<ModelProto> models, ICalibrationDataset data, IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> expected,
         OnnxRuntimeOptions runtime, bool shareSessions, bool halve, CancellationToken cancellationToken, IProgress<ProgressUpdate>? progress = null)
     {
-        var sameAs = new int?[models.Count];
+        var live = Live(models, out var sameAs);
+        if (live.Count == 1)
+        {
+            return Unjudged(sameAs, expected.Count, progress);
+        }
+        using var sessions = JudgeSessions.Open(live.Select(i => models[i]), runtime, shareSessions);
+        return Judge(models, data, expected, sessions, halve, cancellationToken, progress);
+    }
+
+    /// <summary>
+    /// As the overload that opens its own sessions, on <paramref name="sessions"/> opened earlier (e.g. from the
+    /// candidates known before the last was built); a candidate none of them fits gets a session of its own there.
+    /// </summary>
+    public static IReadOnlyList<Score> Judge(IReadOnlyList<ModelProto> models, ICalibrationDataset data, IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> expected,
+        JudgeSessions sessions, bool halve, CancellationToken cancellationToken, IProgress<ProgressUpdate>? progress = null)
+    {
+        var live = Live(models, out var sameAs);
+        if (live.Count == 1)
+        {
+            return Unjudged(sameAs, expected.Count, progress);
+        }
+        var runners = live.ToDictionary(i => i, i => sessions.For(models[i]));
+        int concurrent = sessions.Concurrent;
+        progress?.Report(new ProgressUpdate("comparing methods", 0, expected.Count));
+        string[] names = expected.Count == 0 ? [] : [.. expected[0].Keys];
+        var totals = models.Select(_ => names.ToDictionary(n => n, _ => new AgreementAccumulator(), StringComparer.Ordinal)).ToArray();
+        var batches = new int[models.Count];
+        int index = 0;
+        foreach (var batch in data.Batches(cancellationToken))
+        {
+            if (index >= expected.Count)
+            {
+                break;
+            }
+            int current = index;
+            void RunOne(int i)
+            {
+                var actual = runners[i].Run(batch, names);
+                foreach (string name in names)
+                {
+                    totals[i][name].Add(((HostTensor<float>)actual[name]).Span, ((HostTensor<float>)expected[current][name]).Span);
+                }
+                batches[i]++;
+            }
+            try
+            {
+                // Each candidate has its own accumulators, so running them side by side gives the same scores.
+                Parallel.ForEach(live, new ParallelOptions { MaxDegreeOfParallelism = concurrent, CancellationToken = cancellationToken }, RunOne);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // The first failure in time (the candidates run at once); typically every candidate fails alike.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+            index++;
+            progress?.Report(new ProgressUpdate("comparing methods", index, expected.Count));
+            if (halve && index == 1 && expected.Count > 1 && live.Count > 2)
+            {
+                // Stable: among equal scores the earlier candidate ranks first, as in the final choice.
+                var ranked = new List<int>();
+                foreach (int i in live)
+                {
+                    var (c, s) = Worst(totals[i]);
+                    int at = ranked.FindIndex(r => { var (rc, rs) = Worst(totals[r]); return Beats(c, s, rc, rs); });
+                    ranked.Insert(at < 0 ? ranked.Count : at, i);
+                }
+                live = [.. ranked.Take(Math.Max(2, live.Count / 2)).Order()];
+            }
+        }
+        return [.. Enumerable.Range(0, models.Count).Select(i =>
+        {
+            int source = sameAs[i] ?? i;
+            var (cosine, snr) = Worst(totals[source]);
+            return new Score(cosine, snr, batches[source], sameAs[i]);
+        })];
+    }
+
+    /// <summary>The candidates to run: each model not equal to an earlier one; <paramref name="sameAs"/> names, per candidate, the earlier one it equals.</summary>
+    private static List<int> Live(IReadOnlyList<ModelProto> models, out int?[] sameAs)
+    {
+        sameAs = new int?[models.Count];
         for (int i = 0; i < models.Count; i++)
         {
             for (int j = 0; j < i && sameAs[i] is null; j++)
@@ -71,103 +152,15 @@ internal static class CandidateJudge
                 }
             }
         }
-        var live = Enumerable.Range(0, models.Count).Where(i => sameAs[i] is null).ToList();
-        if (live.Count == 1)
-        {
-            // Every candidate gave the same model (e.g. nothing is quantized): there is no choice to judge.
-            progress?.Report(new ProgressUpdate("comparing methods", expected.Count, expected.Count));
-            return [.. sameAs.Select(s => new Score(double.NaN, double.NaN, 0, s))];
-        }
-        var runners = new Dictionary<int, Runner>();
-        var sessions = new List<OnnxRuntimeSession>();
-        runtime = runtime.Clone();
-        int concurrent = SplitForCandidates(runtime, Environment.ProcessorCount);
-        try
-        {
-            // Candidates with the same graph share a session; the first of each group gives the graph.
-            var pending = new List<int>(live);
-            while (pending.Count > 0)
-            {
-                var group = shareSessions ? pending.Where(i => JudgeModel.SameStructure(models[pending[0]], models[i])).ToList() : [pending[0]];
-                pending.RemoveAll(group.Contains);
-                OnnxRuntimeSession session;
-                if (!shareSessions)
-                {
-                    session = OnnxRuntimeSession.FromModel(models[group[0]], runtime);
-                    runners[group[0]] = new Runner(session, null);
-                }
-                else
-                {
-                    // A group of one too: every candidate is judged on the same kind of graph (JudgeModel).
-                    var judge = JudgeModel.Create([.. group.Select(i => models[i])]);
-                    session = OnnxRuntimeSession.FromModel(judge.Proto, runtime);
-                    for (int k = 0; k < group.Count; k++)
-                    {
-                        runners[group[k]] = new Runner(session, judge.Feeds[k]);
-                    }
-                }
-                sessions.Add(session);
-            }
-            progress?.Report(new ProgressUpdate("comparing methods", 0, expected.Count));
-            string[] names = expected.Count == 0 ? [] : [.. expected[0].Keys];
-            var totals = models.Select(_ => names.ToDictionary(n => n, _ => new AgreementAccumulator(), StringComparer.Ordinal)).ToArray();
-            var batches = new int[models.Count];
-            int index = 0;
-            foreach (var batch in data.Batches(cancellationToken))
-            {
-                if (index >= expected.Count)
-                {
-                    break;
-                }
-                int current = index;
-                void RunOne(int i)
-                {
-                    var actual = runners[i].Run(batch, names);
-                    foreach (string name in names)
-                    {
-                        totals[i][name].Add(((HostTensor<float>)actual[name]).Span, ((HostTensor<float>)expected[current][name]).Span);
-                    }
-                    batches[i]++;
-                }
-                try
-                {
-                    // Each candidate has its own accumulators, so running them side by side gives the same scores.
-                    Parallel.ForEach(live, new ParallelOptions { MaxDegreeOfParallelism = concurrent, CancellationToken = cancellationToken }, RunOne);
-                }
-                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-                {
-                    // The first failure in time (the candidates run at once); typically every candidate fails alike.
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-                }
-                index++;
-                progress?.Report(new ProgressUpdate("comparing methods", index, expected.Count));
-                if (halve && index == 1 && expected.Count > 1 && live.Count > 2)
-                {
-                    // Stable: among equal scores the earlier candidate ranks first, as in the final choice.
-                    var ranked = new List<int>();
-                    foreach (int i in live)
-                    {
-                        var (c, s) = Worst(totals[i]);
-                        int at = ranked.FindIndex(r => { var (rc, rs) = Worst(totals[r]); return Beats(c, s, rc, rs); });
-                        ranked.Insert(at < 0 ? ranked.Count : at, i);
-                    }
-                    live = [.. ranked.Take(Math.Max(2, live.Count / 2)).Order()];
-                }
-            }
-            return [.. Enumerable.Range(0, models.Count).Select(i =>
-            {
-                int source = sameAs[i] ?? i;
-                var (cosine, snr) = Worst(totals[source]);
-                return new Score(cosine, snr, batches[source], sameAs[i]);
-            })];
-        }
-        finally
-        {
-            foreach (var session in sessions)
-            {
-                session.Dispose();
-            }
-        }
+        var same = sameAs;
+        return [.. Enumerable.Range(0, models.Count).Where(i => same[i] is null)];
+    }
+
+    /// <summary>Every candidate gave the same model (e.g. nothing is quantized): there is no choice to judge.</summary>
+    private static IReadOnlyList<Score> Unjudged(int?[] sameAs, int batches, IProgress<ProgressUpdate>? progress)
+    {
+        progress?.Report(new ProgressUpdate("comparing methods", batches, batches));
+        return [.. sameAs.Select(s => new Score(double.NaN, double.NaN, 0, s))];
     }
 
     /// <summary>
@@ -198,23 +191,5 @@ internal static class CandidateJudge
         double cosine = outputs.Values.Min(a => a.Cosine);
         double snr = outputs.Values.Min(a => a.SnrDb);
         return (double.IsNaN(cosine) ? -1 : cosine, double.IsNaN(snr) ? double.NegativeInfinity : snr);
-    }
-
-    /// <summary>One candidate's way to run a batch: its own session, or the shared one with its constants fed as inputs.</summary>
-    private sealed class Runner(OnnxRuntimeSession session, IReadOnlyDictionary<string, HostTensor>? feeds)
-    {
-        public IReadOnlyDictionary<string, HostTensor> Run(IReadOnlyDictionary<string, HostTensor> batch, IReadOnlyCollection<string> names)
-        {
-            if (feeds is null)
-            {
-                return session.Run(batch, names);
-            }
-            var inputs = new Dictionary<string, HostTensor>(batch, StringComparer.Ordinal);
-            foreach (var (name, value) in feeds)
-            {
-                inputs[name] = value;
-            }
-            return session.Run(inputs, names);
-        }
     }
 }

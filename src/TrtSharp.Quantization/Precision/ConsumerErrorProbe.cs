@@ -178,6 +178,8 @@ internal static class ConsumerErrorProbe
         // Each node runs once: graph optimizations would cost more to apply than they save.
         options.GraphOptimization = OnnxRuntimeGraphOptimization.Disabled;
         options.LogSeverity = OnnxRuntimeLogSeverity.Error;
+        // One run: threads spinning for more work after it would only take the core the judge's sessions open on.
+        options.AllowSpinning ??= false;
         IReadOnlyDictionary<string, HostTensor> outputs;
         using (var session = OnnxRuntimeSession.FromModel(probe.Proto, options))
         {

@@ -17,10 +17,15 @@ namespace TrtSharp.Quantization.Precision;
 /// </summary>
 internal sealed class JudgeModel
 {
-    private JudgeModel(ModelProto proto, IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> feeds)
+    private readonly ModelProto _first;
+    private readonly HashSet<string> _varying;
+
+    private JudgeModel(ModelProto proto, IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> feeds, ModelProto first, HashSet<string> varying)
     {
         Proto = proto;
         Feeds = feeds;
+        _first = first;
+        _varying = varying;
     }
 
     /// <summary>The shared model (constants that differ between candidates are graph inputs).</summary>
@@ -82,8 +87,7 @@ internal sealed class JudgeModel
                 varying.UnionWith(node.Input.Skip(1).Take(1).Where(initializers.ContainsKey));
             }
         }
-        var feeds = models.Select(m => (IReadOnlyDictionary<string, HostTensor>)m.Graph.Initializer.Where(t => varying.Contains(t.Name))
-            .ToDictionary(t => t.Name, t => OnnxTensors.ToHostTensor(t), StringComparer.Ordinal)).ToList();
+        var feeds = models.Select(m => (IReadOnlyDictionary<string, HostTensor>)FeedsOf(m, varying)).ToList();
         foreach (string name in varying)
         {
             TensorProto constant = initializers[name];
@@ -105,6 +109,32 @@ internal sealed class JudgeModel
         var kept = graph.Initializer.Where(t => !varying.Contains(t.Name)).ToList();
         graph.Initializer.Clear();
         graph.Initializer.AddRange(kept);
-        return new JudgeModel(proto, feeds);
+        return new JudgeModel(proto, feeds, models[0], varying);
     }
+
+    /// <summary>
+    /// The values to feed for <paramref name="model"/>, a candidate this shared model was not made from (e.g. one built
+    /// after its session was opened): null unless it has the same structure and every constant it does not feed equals
+    /// this model's.
+    /// </summary>
+    public IReadOnlyDictionary<string, HostTensor>? FeedsFor(ModelProto model)
+    {
+        if (!SameStructure(_first, model))
+        {
+            return null;
+        }
+        var initializers = _first.Graph.Initializer;
+        for (int i = 0; i < initializers.Count; i++)
+        {
+            // SameStructure matched the names in order.
+            if (!_varying.Contains(initializers[i].Name) && !initializers[i].Equals(model.Graph.Initializer[i]))
+            {
+                return null;
+            }
+        }
+        return FeedsOf(model, _varying);
+    }
+
+    private static Dictionary<string, HostTensor> FeedsOf(ModelProto model, HashSet<string> varying) =>
+        model.Graph.Initializer.Where(t => varying.Contains(t.Name)).ToDictionary(t => t.Name, t => OnnxTensors.ToHostTensor(t), StringComparer.Ordinal);
 }

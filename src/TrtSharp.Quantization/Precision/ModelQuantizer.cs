@@ -95,28 +95,45 @@ public static class ModelQuantizer
             guarded[method] = ranges.ToDictionary(r => r.Name, StringComparer.Ordinal);
             built.Add((new MethodCandidate(method, double.NaN, double.NaN, fallBacks), Build(model, statistics, ranges, options with { Method = method }, calibrationTime)));
         }
-        IReadOnlyDictionary<string, ConsumerErrorProbe.Choice> choices;
+        // The judge's sessions open on another thread while the probe measures the weighted layers (both spend most of
+        // their time on one core), unless every method gave the same model and there is nothing to judge.
+        var methodModels = built.Select(b => b.Result.Model.Proto).ToList();
+        var opening = methodModels.Skip(1).Any(m => !m.Equals(methodModels[0]))
+            ? Task.Run(() => JudgeSessions.Open(methodModels, runtime, share: true), CancellationToken.None)
+            : null;
         string? probeFailure = null;
+        IReadOnlyList<CandidateJudge.Score> scores;
         try
         {
-            choices = ConsumerErrorProbe.Choose(model.Proto, consumers, reference.ActivationValues,
-                built.ToDictionary(b => b.Candidate.Method, b => b.Result.Model.Proto), runtime);
+            IReadOnlyDictionary<string, ConsumerErrorProbe.Choice> choices;
+            try
+            {
+                choices = ConsumerErrorProbe.Choose(model.Proto, consumers, reference.ActivationValues,
+                    built.ToDictionary(b => b.Candidate.Method, b => b.Result.Model.Proto), runtime);
+            }
+            catch (TrtSharpException e)
+            {
+                // The mix is one candidate more, not a requirement: the four methods are judged without it. Only failures
+                // of the model or the runtime are caught; a bug in the probe itself still surfaces.
+                choices = new Dictionary<string, ConsumerErrorProbe.Choice>();
+                probeFailure = $"the per-tensor candidate was not built: measuring the weighted layers failed ({e.GetType().Name}: {e.Message})";
+            }
+            if (choices.Count > 0)
+            {
+                var ranges = PerTensorCandidate.Ranges(reports, guarded, choices);
+                built.Add((new MethodCandidate(PerTensorCandidate.Default, double.NaN, double.NaN, PerTensorCandidate.FallBacks(ranges, choices)) { PerTensor = true },
+                    Build(model, statistics, ranges, options with { Method = PerTensorCandidate.Default }, calibrationTime)));
+            }
+            ICalibrationDataset data = reference.AnyHeldBack ? new InterleavedSplit(everything, reference.Period, heldBack: true, reference.Limit) : everything;
+            List<Onnx.Protobuf.ModelProto> candidates = [.. built.Select(b => b.Result.Model.Proto)];
+            scores = opening is null
+                ? CandidateJudge.Judge(candidates, data, reference.Outputs, runtime, shareSessions: true, halve: true, cancellationToken, progress)
+                : CandidateJudge.Judge(candidates, data, reference.Outputs, opening.GetAwaiter().GetResult(), halve: true, cancellationToken, progress);
         }
-        catch (TrtSharpException e)
+        finally
         {
-            // The mix is one candidate more, not a requirement: the four methods are judged without it. Only failures
-            // of the model or the runtime are caught; a bug in the probe itself still surfaces.
-            choices = new Dictionary<string, ConsumerErrorProbe.Choice>();
-            probeFailure = $"the per-tensor candidate was not built: measuring the weighted layers failed ({e.GetType().Name}: {e.Message})";
+            DisposeWhenOpened(opening);
         }
-        if (choices.Count > 0)
-        {
-            var ranges = PerTensorCandidate.Ranges(reports, guarded, choices);
-            built.Add((new MethodCandidate(PerTensorCandidate.Default, double.NaN, double.NaN, PerTensorCandidate.FallBacks(ranges, choices)) { PerTensor = true },
-                Build(model, statistics, ranges, options with { Method = PerTensorCandidate.Default }, calibrationTime)));
-        }
-        ICalibrationDataset data = reference.AnyHeldBack ? new InterleavedSplit(everything, reference.Period, heldBack: true, reference.Limit) : everything;
-        var scores = CandidateJudge.Judge([.. built.Select(b => b.Result.Model.Proto)], data, reference.Outputs, runtime, shareSessions: true, halve: true, cancellationToken, progress);
         var scored = built.Zip(scores, (b, s) => (Candidate: b.Candidate with
         {
             MinCosine = s.MinCosine,
@@ -144,6 +161,23 @@ public static class ModelQuantizer
             : $"chosen automatically: {best.Candidate.Name} gave the best agreement with float32 (lowest output cosine {best.Candidate.MinCosine:0.00000})";
         var chosen = best.Result.Ranges.Select(r => r.ChosenMethod == best.Candidate.Method ? r with { Reason = why } : r).ToList();
         return best.Result with { Ranges = chosen, Selection = selection };
+    }
+
+    /// <summary>Closes the judge's sessions once they are open; a failure to open them has already surfaced, or been superseded.</summary>
+    private static void DisposeWhenOpened(Task<JudgeSessions>? opening)
+    {
+        if (opening is null)
+        {
+            return;
+        }
+        try
+        {
+            opening.GetAwaiter().GetResult().Dispose();
+        }
+        catch (Exception) when (!opening.IsCompletedSuccessfully)
+        {
+            // Rethrown by the judge when it waited for the sessions; otherwise the exception that brought us here wins.
+        }
     }
 
     /// <summary>Builds another quantized model from statistics already collected (e.g. a second placement or method, without recalibrating).</summary>

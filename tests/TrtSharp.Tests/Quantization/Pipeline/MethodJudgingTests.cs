@@ -213,6 +213,50 @@ public class MethodJudgingTests
     }
 
     [Test]
+    public void ACandidateBuiltAfterTheSessionsOpenedJoinsTheSharedOneAndScoresAsIfJudgedInOneGo()
+    {
+        // ModelQuantizer opens the judge's sessions from the four methods while the per-tensor candidate is still being
+        // built; that one must be judged exactly as if it had been there from the start.
+        var models = Candidates(QdqProfile.TensorRt);
+        var data = Data(_f.HoldoutDir);
+        var expected = Expected(data);
+        var runtime = new OnnxRuntimeOptions { IntraOpThreads = 1 };
+        var together = CandidateJudge.Judge(models, data, expected, runtime, shareSessions: true, halve: true, CancellationToken.None);
+        using var sessions = JudgeSessions.Open(models.Take(3), runtime, share: true);
+        Assert.That(sessions.Count, Is.EqualTo(1), "the three share one graph");
+        var later = CandidateJudge.Judge(models, data, expected, sessions, halve: true, CancellationToken.None);
+        Assert.That(sessions.Count, Is.EqualTo(1), "the fourth joined the open session");
+        for (int i = 0; i < models.Count; i++)
+        {
+            Assert.That(later[i], Is.EqualTo(together[i]), $"{Methods[i]}");
+        }
+    }
+
+    [Test]
+    public void ACandidateWhoseSharedConstantsDifferGetsASessionOfItsOwn()
+    {
+        var models = Candidates(QdqProfile.TensorRt);
+        var judge = JudgeModel.Create([models[0]]);
+        Assert.That(judge.FeedsFor(models[2]), Is.Not.Null, "another method's model differs only in what is fed");
+        // A weight is not fed (it is the same in every candidate): a model with another weight cannot use this session.
+        var other = models[2].Clone();
+        var weight = other.Graph.Initializer.First(t => t.DataType == (int)TensorElementType.Int8 && t.Dims.Count == 4);
+        var bytes = weight.RawData.ToByteArray();
+        bytes[0] ^= 1;
+        weight.RawData = Google.Protobuf.ByteString.CopyFrom(bytes);
+        Assert.That(judge.FeedsFor(other), Is.Null);
+
+        var data = Data(_f.HoldoutDir);
+        var expected = Expected(data);
+        var runtime = new OnnxRuntimeOptions { IntraOpThreads = 1 };
+        using var sessions = JudgeSessions.Open([models[0]], runtime, share: true);
+        var scores = CandidateJudge.Judge([models[0], other], data, expected, sessions, halve: false, CancellationToken.None);
+        Assert.That(sessions.Count, Is.EqualTo(2), "the changed model got its own session");
+        var alone = CandidateJudge.Judge([models[0], other], data, expected, runtime, shareSessions: false, halve: false, CancellationToken.None);
+        Assert.That(scores[1].MinCosine, Is.EqualTo(alone[1].MinCosine).Within(1e-9), "it was judged with its own weight");
+    }
+
+    [Test]
     public void HalvingKeepsTheBetterHalfOfTheFirstBatchAndScoresItOnEveryBatch()
     {
         var models = Candidates(QdqProfile.TensorRt);
