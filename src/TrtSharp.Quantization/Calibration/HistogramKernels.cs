@@ -11,8 +11,9 @@ namespace TrtSharp.Quantization.Calibration;
 /// </summary>
 internal static class HistogramKernels
 {
-    /// <summary>Sub-histograms per kernel call: a run of equal values (ReLU zeros) spreads its increments over 4 counters,
-    /// so consecutive increments rarely wait on the store of the previous one.</summary>
+    /// <summary>Sub-histograms per kernel call: a run of values in a few neighbouring bins spreads its increments over 4
+    /// counters, so consecutive increments rarely wait on the store of the previous one (a block of 16 in one bin is
+    /// added to block 0 at once instead).</summary>
     internal const int SubHistograms = 4;
 
     /// <summary>
@@ -103,7 +104,8 @@ internal static class HistogramKernels
 
     /// <summary>
     /// Adds the bins of <paramref name="length"/> values at <paramref name="p"/> to <paramref name="sub"/>,
-    /// <see cref="SubHistograms"/> blocks of <paramref name="binCount"/> uint counters (element k goes to block k mod 4).
+    /// <see cref="SubHistograms"/> blocks of <paramref name="binCount"/> uint counters (element k goes to block k mod 4,
+    /// or a whole block of 16 in one bin to block 0; the caller sums the blocks).
     /// Every |x| must be ≤ the range that gave <paramref name="scale"/> and finite: then |x|·scale ≤ binCount (+ rounding),
     /// so the native (truncating, non-saturating) conversion is exact floor and safe.
     /// </summary>

@@ -67,7 +67,7 @@ internal static class CandidateJudge
             return Unjudged(sameAs, expected.Count, progress);
         }
         using var sessions = JudgeSessions.Open(live.Select(i => models[i]), runtime, shareSessions);
-        return Judge(models, data, expected, sessions, halve, cancellationToken, progress);
+        return Run(models, live, sameAs, data, expected, sessions, halve, cancellationToken, progress);
     }
 
     /// <summary>
@@ -78,10 +78,15 @@ internal static class CandidateJudge
         JudgeSessions sessions, bool halve, CancellationToken cancellationToken, IProgress<ProgressUpdate>? progress = null)
     {
         var live = Live(models, out var sameAs);
-        if (live.Count == 1)
-        {
-            return Unjudged(sameAs, expected.Count, progress);
-        }
+        return live.Count == 1
+            ? Unjudged(sameAs, expected.Count, progress)
+            : Run(models, live, sameAs, data, expected, sessions, halve, cancellationToken, progress);
+    }
+
+    private static IReadOnlyList<Score> Run(IReadOnlyList<ModelProto> models, List<int> live, int?[] sameAs, ICalibrationDataset data,
+        IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> expected, JudgeSessions sessions, bool halve, CancellationToken cancellationToken,
+        IProgress<ProgressUpdate>? progress)
+    {
         var runners = live.ToDictionary(i => i, i => sessions.For(models[i]));
         int concurrent = sessions.Concurrent;
         progress?.Report(new ProgressUpdate("comparing methods", 0, expected.Count));

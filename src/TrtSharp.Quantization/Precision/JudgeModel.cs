@@ -114,8 +114,10 @@ internal sealed class JudgeModel
 
     /// <summary>
     /// The values to feed for <paramref name="model"/>, a candidate this shared model was not made from (e.g. one built
-    /// after its session was opened): null unless it has the same structure and every constant it does not feed equals
-    /// this model's.
+    /// after its session was opened): null unless it passes the test <see cref="Create"/>'s callers group by
+    /// (<see cref="SameStructure"/>: nodes, inputs, outputs, opsets, initializer names, types and shapes) and every
+    /// initializer it does not feed holds this model's values. What that test does not look at (functions, value_info,
+    /// sparse initializers) is taken from this model, as for a candidate grouped with it.
     /// </summary>
     public IReadOnlyDictionary<string, HostTensor>? FeedsFor(ModelProto model)
     {

@@ -43,7 +43,7 @@ internal sealed class JudgeSessions : IDisposable
             {
                 // The first of each group gives the graph.
                 var group = share ? pending.Where(m => JudgeModel.SameStructure(pending[0], m)).ToList() : [pending[0]];
-                pending.RemoveAll(m => group.Contains(m));
+                pending.RemoveAll(m => group.Any(g => ReferenceEquals(g, m)));
                 sessions.OpenFor(group);
             }
             return sessions;
@@ -56,7 +56,35 @@ internal sealed class JudgeSessions : IDisposable
     }
 
     /// <summary>How to run <paramref name="model"/>: on an open session that fits it, or on one opened for it now.</summary>
-    public Runner For(ModelProto model)
+    public Runner For(ModelProto model) => Existing(model) ?? OpenFor([model]);
+
+    /// <summary>
+    /// Whether judging <paramref name="models"/> on these sessions is judging them as opening sessions for all of them
+    /// at once would: each fits an open session, or has a graph no open shared session has (so it gets a session of its
+    /// own either way). A model with an open graph but other values of a constant not fed there would, judged with the
+    /// others, have made that constant one more fed input of the shared graph, which changes what ONNX Runtime computes.
+    /// </summary>
+    public bool Fit(IEnumerable<ModelProto> models) =>
+        !_share || models.All(m => Existing(m) is not null || !_groups.Any(g => JudgeModel.SameStructure(g.First, m)));
+
+    /// <summary>Closes the sessions <paramref name="opening"/> opens, once it has; a failure to open them was already surfaced by whoever waited for them, or gave way to the exception that brought the caller here.</summary>
+    public static void DisposeWhenOpened(Task<JudgeSessions>? opening)
+    {
+        if (opening is null)
+        {
+            return;
+        }
+        try
+        {
+            opening.GetAwaiter().GetResult().Dispose();
+        }
+        catch (Exception) when (!opening.IsCompletedSuccessfully)
+        {
+            // Nothing was opened that is still open (Open closes what it opened before it failed).
+        }
+    }
+
+    private Runner? Existing(ModelProto model)
     {
         foreach (var (first, shared, session) in _groups)
         {
@@ -69,20 +97,23 @@ internal sealed class JudgeSessions : IDisposable
                 return new Runner(session, null);
             }
         }
-        OpenFor([model]);
-        return For(model);
+        return null;
     }
 
-    private void OpenFor(List<ModelProto> group)
+    /// <summary>Opens one session for <paramref name="group"/> and returns how to run its first model on it.</summary>
+    private Runner OpenFor(List<ModelProto> group)
     {
         if (!_share)
         {
-            _groups.Add((group[0], null, OnnxRuntimeSession.FromModel(group[0], _runtime)));
-            return;
+            var own = OnnxRuntimeSession.FromModel(group[0], _runtime);
+            _groups.Add((group[0], null, own));
+            return new Runner(own, null);
         }
         // A group of one too: every candidate is judged on the same kind of graph (JudgeModel).
         var shared = JudgeModel.Create(group);
-        _groups.Add((group[0], shared, OnnxRuntimeSession.FromModel(shared.Proto, _runtime)));
+        var session = OnnxRuntimeSession.FromModel(shared.Proto, _runtime);
+        _groups.Add((group[0], shared, session));
+        return new Runner(session, shared.Feeds[0]);
     }
 
     /// <inheritdoc/>

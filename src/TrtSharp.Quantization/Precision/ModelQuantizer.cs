@@ -126,13 +126,16 @@ public static class ModelQuantizer
             }
             ICalibrationDataset data = reference.AnyHeldBack ? new InterleavedSplit(everything, reference.Period, heldBack: true, reference.Limit) : everything;
             List<Onnx.Protobuf.ModelProto> candidates = [.. built.Select(b => b.Result.Model.Proto)];
-            scores = opening is null
-                ? CandidateJudge.Judge(candidates, data, reference.Outputs, runtime, shareSessions: true, halve: true, cancellationToken, progress)
-                : CandidateJudge.Judge(candidates, data, reference.Outputs, opening.GetAwaiter().GetResult(), halve: true, cancellationToken, progress);
+            // The sessions opened ahead are used only where they judge every candidate as sessions opened for all five
+            // would; otherwise (never seen: range-dependent constants are all fed) the judge opens its own.
+            var opened = opening?.GetAwaiter().GetResult();
+            scores = opened is not null && opened.Fit(candidates)
+                ? CandidateJudge.Judge(candidates, data, reference.Outputs, opened, halve: true, cancellationToken, progress)
+                : CandidateJudge.Judge(candidates, data, reference.Outputs, runtime, shareSessions: true, halve: true, cancellationToken, progress);
         }
         finally
         {
-            DisposeWhenOpened(opening);
+            JudgeSessions.DisposeWhenOpened(opening);
         }
         var scored = built.Zip(scores, (b, s) => (Candidate: b.Candidate with
         {
@@ -161,23 +164,6 @@ public static class ModelQuantizer
             : $"chosen automatically: {best.Candidate.Name} gave the best agreement with float32 (lowest output cosine {best.Candidate.MinCosine:0.00000})";
         var chosen = best.Result.Ranges.Select(r => r.ChosenMethod == best.Candidate.Method ? r with { Reason = why } : r).ToList();
         return best.Result with { Ranges = chosen, Selection = selection };
-    }
-
-    /// <summary>Closes the judge's sessions once they are open; a failure to open them has already surfaced, or been superseded.</summary>
-    private static void DisposeWhenOpened(Task<JudgeSessions>? opening)
-    {
-        if (opening is null)
-        {
-            return;
-        }
-        try
-        {
-            opening.GetAwaiter().GetResult().Dispose();
-        }
-        catch (Exception) when (!opening.IsCompletedSuccessfully)
-        {
-            // Rethrown by the judge when it waited for the sessions; otherwise the exception that brought us here wins.
-        }
     }
 
     /// <summary>Builds another quantized model from statistics already collected (e.g. a second placement or method, without recalibrating).</summary>

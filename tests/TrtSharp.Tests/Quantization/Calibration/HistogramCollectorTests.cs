@@ -113,13 +113,13 @@ public class HistogramCollectorTests
     {
         // Image-like values: runs of one value (a page background, ReLU zeros, -0 next to +0) of every length, straddling
         // the kernels' 16-value blocks, runs of different values that share a bin, and noise between them. The first
-        // batch takes the two-pass path (it sets the range), the second the one-pass path; both must count exactly as
-        // binning value by value does.
-        float[] noise = ReferenceData.XorShiftValues(31, 600000, 1f);
+        // batch takes the two-pass path (it sets the range), the second the one-pass path, or with two threads the
+        // split path (both batches are longer than ParallelThreshold); all must count exactly as binning value by value.
+        float[] noise = ReferenceData.XorShiftValues(31, 1000000, 1f);
         var runs = new Random(7);
         var values = new List<float>();
         int n = 0;
-        while (values.Count < 300000)
+        while (values.Count < 2 * (HistogramCollector.ParallelThreshold + 1))
         {
             int length = runs.Next(1, 300);
             float v = runs.Next(4) switch
@@ -136,8 +136,10 @@ public class HistogramCollectorTests
             values.AddRange(noise.AsSpan(n, runs.Next(0, 40)).ToArray());
             n += 40;
         }
-        float[] first = [.. values.Take(150000), 2f]; // |noise| < 2: the range is 2 from the first batch on
-        float[] second = [.. values.Skip(150000)];
+        int half = values.Count / 2;
+        float[] first = [.. values.Take(half), 2f]; // |noise| < 2: the range is 2 from the first batch on
+        float[] second = [.. values.Skip(half)];
+        Assert.That(second, Has.Length.GreaterThan(HistogramCollector.ParallelThreshold));
         var c = new HistogramCollector("flat") { UseTwoThreads = twoThreads };
         c.Add(first);
         c.Add(second);

@@ -224,6 +224,7 @@ public class MethodJudgingTests
         var together = CandidateJudge.Judge(models, data, expected, runtime, shareSessions: true, halve: true, CancellationToken.None);
         using var sessions = JudgeSessions.Open(models.Take(3), runtime, share: true);
         Assert.That(sessions.Count, Is.EqualTo(1), "the three share one graph");
+        Assert.That(sessions.Fit(models), Is.True);
         var later = CandidateJudge.Judge(models, data, expected, sessions, halve: true, CancellationToken.None);
         Assert.That(sessions.Count, Is.EqualTo(1), "the fourth joined the open session");
         for (int i = 0; i < models.Count; i++)
@@ -250,10 +251,23 @@ public class MethodJudgingTests
         var expected = Expected(data);
         var runtime = new OnnxRuntimeOptions { IntraOpThreads = 1 };
         using var sessions = JudgeSessions.Open([models[0]], runtime, share: true);
+        Assert.That(sessions.Fit([models[0], other]), Is.False, "judged with the first, its weight would have been fed: ModelQuantizer opens sessions for all then");
         var scores = CandidateJudge.Judge([models[0], other], data, expected, sessions, halve: false, CancellationToken.None);
         Assert.That(sessions.Count, Is.EqualTo(2), "the changed model got its own session");
         var alone = CandidateJudge.Judge([models[0], other], data, expected, runtime, shareSessions: false, halve: false, CancellationToken.None);
         Assert.That(scores[1].MinCosine, Is.EqualTo(alone[1].MinCosine).Within(1e-9), "it was judged with its own weight");
+    }
+
+    [Test]
+    public void SessionsOpenedAheadAreClosedOnceOpenAndAFailureToOpenIsNotThrownAgain()
+    {
+        var models = Candidates(QdqProfile.TensorRt);
+        var opening = Task.Run(() => JudgeSessions.Open(models, new OnnxRuntimeOptions { IntraOpThreads = 1 }, share: true));
+        JudgeSessions.DisposeWhenOpened(opening);
+        Assert.That(opening.Result.Count, Is.Zero, "closed");
+        var failed = Task.FromException<JudgeSessions>(new InvalidOperationException("could not open"));
+        Assert.DoesNotThrow(() => JudgeSessions.DisposeWhenOpened(failed), "whoever waited for the sessions has reported it already");
+        Assert.DoesNotThrow(() => JudgeSessions.DisposeWhenOpened(null));
     }
 
     [Test]
