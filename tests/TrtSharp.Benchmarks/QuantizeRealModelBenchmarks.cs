@@ -14,6 +14,7 @@ namespace TrtSharp.Benchmarks;
 /// Needs the suite models (<c>trtsharp models fetch --suite</c>) and Debian's fonts-dejavu-core.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn] // with --strategy ColdStart the first iteration runs cold (JIT) and pulls the mean up
 public class QuantizeRealModelBenchmarks
 {
     private const int Side = 640;
