@@ -65,7 +65,7 @@ internal static class ActivationCalibrator
         {
             options.TapAllFloatingPoint = true;
         }
-        int histogramThreads = SplitThreads(options, Environment.ProcessorCount);
+        int histogramThreads = SplitThreads(options, Environment.ProcessorCount, out bool sideBySide);
         // Clamp-like activations (Max/Min with a constant, Relu, Clip) are computed from their input on the worker:
         // exactly the values ONNX Runtime would produce, without one more full-size output per batch.
         var derivable = deriveClamps ? DerivedActivation.Find(model.Proto).ToList() : [];
@@ -88,17 +88,72 @@ internal static class ActivationCalibrator
             session = OpenTapped(model, options, derivable, only);
         }
         using var sessionScope = session;
-        // Histograms of batch k are built on worker threads while ONNX Runtime runs batch k+1 on the other of two
-        // bindings (ping-pong), so the histogram cost hides behind inference instead of adding to it.
         var collector = new StatisticsCollector { UseTwoThreads = false };
-        var bindings = new Dictionary<string, IInferenceBinding>(StringComparer.Ordinal);
         bool Wanted(TensorDescriptor t) => t.ElementType == TensorElementType.Float && (only is null || only.Contains(t.Name) || options.Taps.Contains(t.Name));
         var floatOutputs = session.Outputs.Where(Wanted).Select(o => o.Name).ToArray();
         var floatInputs = session.Inputs.Where(Wanted).Select(i => i.Name).ToArray();
+        var tappedNames = floatOutputs.ToHashSet(StringComparer.Ordinal);
+        var derivedByName = derivable.ToDictionary(d => d.Name, StringComparer.Ordinal);
         var derived = derivable.ToLookup(d => d.Source, StringComparer.Ordinal);
         var graphOutputs = model.Proto.Graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         var modelOutputs = session.Outputs.Where(o => o.ElementType == TensorElementType.Float && graphOutputs.Contains(o.Name)).Select(o => o.Name).ToArray();
-        long samples = 0, batches = 0, index = -1;
+        long samples = 0, batches = 0;
+
+        // What a batch ONNX Runtime has run gives the reference, in dataset order; false when it is held back (not calibrated on).
+        bool Calibrates(long index, IReadOnlyDictionary<string, HostTensor> batch, IInferenceBinding binding)
+        {
+            if (reference is null)
+            {
+                return true;
+            }
+            if (reference.KeepsActivations(index))
+            {
+                KeepActivations(reference, batch, binding, tappedNames, derivedByName);
+            }
+            if (reference.IsHeldBack(index) || reference.KeepsCalibrated(index))
+            {
+                reference.Add(index, modelOutputs.Select(n => (n, binding.Output(n))));
+            }
+            return !reference.IsHeldBack(index);
+        }
+
+        // A calibrated batch's histograms; batches come here one at a time, in dataset order.
+        void Histograms(IReadOnlyDictionary<string, HostTensor> batch, IInferenceBinding binding)
+        {
+            int batchSize = batch.Values.First().Rank > 0 ? (int)batch.Values.First().Shape[0] : 1;
+            var tensors = floatInputs.Select(n => (n, (HostTensor<float>)batch[n]))
+                .Concat(floatOutputs.Select(n => (n, (HostTensor<float>)binding.Output(n))));
+            collector.AddParallel(tensors, derived, samples, batchSize, histogramThreads, cancellationToken);
+            samples += batchSize;
+            batches++;
+            progress?.Report(new ProgressUpdate("calibrating", batches, 0));
+        }
+
+        if (sideBySide)
+        {
+            SideBySide(session, data, reference, Calibrates, Histograms, cancellationToken);
+        }
+        else
+        {
+            PingPong(session, data, reference, Calibrates, Histograms, cancellationToken);
+        }
+        if (batches == 0)
+        {
+            throw new CalibrationException(null, null, $"the calibration dataset ({data.Description}) is empty");
+        }
+        return collector.ToStatistics();
+    }
+
+    /// <summary>
+    /// One batch at a time on ONNX Runtime's threads: the histograms of batch k are built on a worker while ONNX Runtime
+    /// runs batch k+1 on the other of two bindings (ping-pong), so their cost hides behind inference.
+    /// </summary>
+    private static void PingPong(IInferenceSession session, ICalibrationDataset data, ReferenceCapture? reference,
+        Func<long, IReadOnlyDictionary<string, HostTensor>, IInferenceBinding, bool> calibrates,
+        Action<IReadOnlyDictionary<string, HostTensor>, IInferenceBinding> histograms, CancellationToken cancellationToken)
+    {
+        var bindings = new Dictionary<string, IInferenceBinding>(StringComparer.Ordinal);
+        long index = -1;
         Task pending = Task.CompletedTask;
         int slot = 0;
         try
@@ -111,39 +166,16 @@ internal static class ActivationCalibrator
                     index++;
                     continue;
                 }
-                var binding = BindingFor(session, batch, bindings, slot);
-                foreach (var (name, tensor) in batch)
-                {
-                    tensor.AsBytes().CopyTo(binding.Input(name).AsBytes());
-                }
-                binding.Run();
+                var binding = BindingFor(session, batch, bindings, slot, MaxCachedBindings);
+                Run(batch, binding);
                 index++;
-                if (reference is not null && reference.KeepsActivations(index))
+                if (!calibrates(index, batch, binding))
                 {
-                    KeepActivations(reference, batch, binding, floatOutputs.ToHashSet(StringComparer.Ordinal), derivable.ToDictionary(d => d.Name, StringComparer.Ordinal));
-                }
-                if (reference is not null && (reference.IsHeldBack(index) || reference.KeepsCalibrated(index)))
-                {
-                    reference.Add(index, modelOutputs.Select(n => (n, binding.Output(n))));
-                    if (reference.IsHeldBack(index))
-                    {
-                        // Not calibrated on: no histograms, and this slot is free again for the next batch.
-                        continue;
-                    }
+                    continue; // not calibrated on: no histograms, and this slot is free again for the next batch
                 }
                 pending.GetAwaiter().GetResult(); // the previous batch's histograms, and the collector is free again
-                int batchSize = batch.Values.First().Rank > 0 ? (int)batch.Values.First().Shape[0] : 1;
-                long first = samples;
-                pending = Task.Run(() =>
-                {
-                    var tensors = floatInputs.Select(n => (n, (HostTensor<float>)batch[n]))
-                        .Concat(floatOutputs.Select(n => (n, (HostTensor<float>)binding.Output(n))));
-                    collector.AddParallel(tensors, derived, first, batchSize, histogramThreads, cancellationToken);
-                }, cancellationToken);
-                samples += batchSize;
-                batches++;
+                pending = Task.Run(() => histograms(batch, binding), cancellationToken);
                 slot ^= 1;
-                progress?.Report(new ProgressUpdate("calibrating", batches, 0));
             }
             pending.GetAwaiter().GetResult();
         }
@@ -162,11 +194,113 @@ internal static class ActivationCalibrator
                 b.Dispose();
             }
         }
-        if (batches == 0)
+    }
+
+    /// <summary>
+    /// Two batches at once on the one session, each worker with its own bindings, and each worker then adds its batch's
+    /// histograms itself, in dataset order (a worker whose batch is next waits for the other's): no ONNX Runtime
+    /// parallel section for the histograms to stall, and no more batches in memory than ping-pong holds. The histograms
+    /// are those of one batch after another.
+    /// </summary>
+    private static void SideBySide(IInferenceSession session, ICalibrationDataset data, ReferenceCapture? reference,
+        Func<long, IReadOnlyDictionary<string, HostTensor>, IInferenceBinding, bool> calibrates,
+        Action<IReadOnlyDictionary<string, HostTensor>, IInferenceBinding> histograms, CancellationToken cancellationToken)
+    {
+        using var source = data.Batches(cancellationToken).GetEnumerator();
+        var gate = new object();
+        long taken = -1, tickets = 0, turn = 0;
+        bool stopped = false;
+        void Worker(int slot)
         {
-            throw new CalibrationException(null, null, $"the calibration dataset ({data.Description}) is empty");
+            var bindings = new Dictionary<string, IInferenceBinding>(StringComparer.Ordinal);
+            try
+            {
+                while (true)
+                {
+                    IReadOnlyDictionary<string, HostTensor> batch;
+                    long index, ticket;
+                    lock (gate)
+                    {
+                        do
+                        {
+                            if (stopped || !source.MoveNext())
+                            {
+                                return;
+                            }
+                            taken++;
+                        }
+                        while (reference is not null && reference.IsSkipped(taken));
+                        (batch, index, ticket) = (source.Current, taken, tickets++);
+                    }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var binding = BindingFor(session, batch, bindings, slot, MaxCachedBindings / 2);
+                    Run(batch, binding);
+                    lock (gate)
+                    {
+                        while (turn != ticket && !stopped)
+                        {
+                            Monitor.Wait(gate);
+                        }
+                        if (stopped)
+                        {
+                            return;
+                        }
+                    }
+                    // Only the worker whose turn it is records and bins, so the reference and the collector see one batch at a time, in order.
+                    if (calibrates(index, batch, binding))
+                    {
+                        histograms(batch, binding);
+                    }
+                    lock (gate)
+                    {
+                        turn++;
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }
+            catch
+            {
+                lock (gate)
+                {
+                    stopped = true;
+                    Monitor.PulseAll(gate);
+                }
+                throw;
+            }
+            finally
+            {
+                foreach (var b in bindings.Values)
+                {
+                    b.Dispose();
+                }
+            }
         }
-        return collector.ToStatistics();
+        var other = Task.Run(() => Worker(1), CancellationToken.None);
+        try
+        {
+            Worker(0);
+        }
+        finally
+        {
+            try
+            {
+                other.Wait(CancellationToken.None);
+            }
+            catch (AggregateException) when (stopped)
+            {
+                // Surfaced below when this thread ended normally; otherwise superseded by this thread's own exception.
+            }
+        }
+        other.GetAwaiter().GetResult();
+    }
+
+    private static void Run(IReadOnlyDictionary<string, HostTensor> batch, IInferenceBinding binding)
+    {
+        foreach (var (name, tensor) in batch)
+        {
+            tensor.AsBytes().CopyTo(binding.Input(name).AsBytes());
+        }
+        binding.Run();
     }
 
     /// <summary>Copies the batch's values of the activations <paramref name="reference"/> keeps: fed, tapped, or derived from a tapped one.</summary>
@@ -222,25 +356,28 @@ internal static class ActivationCalibrator
     }
 
     /// <summary>
-    /// Shares the cores between ONNX Runtime and the histogram workers when the caller left ONNX Runtime's thread count
-    /// at its default (one per core). ONNX Runtime keeps every core but with spinning off (unless the caller chose), so
-    /// its idle threads yield to a third of the cores' worth of histogram workers (at least one) instead of burning the
-    /// cores those need. Measured on two cores and the 640×640 text detector: 1.9–2.1 s over 40 pages this way, against
-    /// 2.5 s when ONNX Runtime got one core and the worker the other, and 2.8 s with both spinning (docs/benchmarks.md).
-    /// An explicit thread count is kept as given, with one worker.
+    /// Shares the cores between ONNX Runtime and the histograms when the caller left ONNX Runtime's thread count at its
+    /// default (one per core): two batches run at once (<see cref="SideBySide"/>) on a session whose intra-op pool gets
+    /// cores − 2 workers besides the two calling threads, spinning off (unless the caller chose), and each worker bins
+    /// its own batch on a third of the cores (at least one). Measured on two cores and the 640×640 text detector
+    /// (docs/real-models.md): one thread per batch this way avoids ONNX Runtime's parallel sections waiting on a
+    /// thread the histograms took. An explicit thread count is kept as given: one batch at a time, one histogram worker.
     /// </summary>
-    /// <returns>The number of histogram worker threads.</returns>
-    internal static int SplitThreads(OnnxRuntimeOptions options, int cores)
+    /// <returns>The number of histogram threads per batch.</returns>
+    internal static int SplitThreads(OnnxRuntimeOptions options, int cores, out bool sideBySide)
     {
+        sideBySide = false;
         if (options.IntraOpThreads != 0 || options.UseGlobalThreadPool || cores < 2)
         {
             return 1;
         }
         options.AllowSpinning ??= false;
+        options.IntraOpThreads = cores - 1;
+        sideBySide = true;
         return Math.Max(1, (cores + 1) / 3);
     }
 
-    private static IInferenceBinding BindingFor(IInferenceSession session, IReadOnlyDictionary<string, HostTensor> batch, Dictionary<string, IInferenceBinding> cache, int slot)
+    private static IInferenceBinding BindingFor(IInferenceSession session, IReadOnlyDictionary<string, HostTensor> batch, Dictionary<string, IInferenceBinding> cache, int slot, int limit)
     {
         foreach (var input in session.Inputs)
         {
@@ -258,7 +395,7 @@ internal static class ActivationCalibrator
         {
             return binding;
         }
-        if (cache.Count >= MaxCachedBindings)
+        if (cache.Count >= limit)
         {
             // Evict the other shape's binding of this slot; the other slot's binding may still be read by the worker.
             var (oldKey, old) = cache.First(p => p.Key.StartsWith(slot + "|", StringComparison.Ordinal));

@@ -60,28 +60,32 @@ public class StatisticsCollectorParallelTests
     }
 
     [Test]
-    public void DefaultThreadCountStopsSpinningForTheHistogramWorkers()
+    public void DefaultThreadCountRunsTwoBatchesAtOnceWithSpinningOff()
     {
         var two = new OnnxRuntimeOptions();
-        Assert.That(ActivationCalibrator.SplitThreads(two, 2), Is.EqualTo(1));
-        Assert.That(two.IntraOpThreads, Is.Zero, "ONNX Runtime keeps one thread per core");
+        Assert.That(ActivationCalibrator.SplitThreads(two, 2, out bool twoAtOnce), Is.EqualTo(1));
+        Assert.That(twoAtOnce, Is.True);
+        Assert.That(two.IntraOpThreads, Is.EqualTo(1), "two calling threads, no pool worker: one thread per core");
         Assert.That(two.AllowSpinning, Is.False);
 
         var sixteen = new OnnxRuntimeOptions();
-        Assert.That(ActivationCalibrator.SplitThreads(sixteen, 16), Is.EqualTo(5));
-        Assert.That(sixteen.IntraOpThreads, Is.Zero);
+        Assert.That(ActivationCalibrator.SplitThreads(sixteen, 16, out bool sixteenAtOnce), Is.EqualTo(5));
+        Assert.That(sixteenAtOnce, Is.True);
+        Assert.That(sixteen.IntraOpThreads, Is.EqualTo(15));
 
         var spinning = new OnnxRuntimeOptions { AllowSpinning = true };
-        ActivationCalibrator.SplitThreads(spinning, 16);
+        ActivationCalibrator.SplitThreads(spinning, 16, out _);
         Assert.That(spinning.AllowSpinning, Is.True, "a spinning choice is the caller's");
 
         var explicitThreads = new OnnxRuntimeOptions { IntraOpThreads = 2 };
-        Assert.That(ActivationCalibrator.SplitThreads(explicitThreads, 16), Is.EqualTo(1));
+        Assert.That(ActivationCalibrator.SplitThreads(explicitThreads, 16, out bool explicitAtOnce), Is.EqualTo(1));
+        Assert.That(explicitAtOnce, Is.False, "an explicit thread count runs one batch at a time");
         Assert.That(explicitThreads.IntraOpThreads, Is.EqualTo(2), "an explicit thread count is the caller's");
         Assert.That(explicitThreads.AllowSpinning, Is.Null);
 
         var single = new OnnxRuntimeOptions();
-        Assert.That(ActivationCalibrator.SplitThreads(single, 1), Is.EqualTo(1));
+        Assert.That(ActivationCalibrator.SplitThreads(single, 1, out bool singleAtOnce), Is.EqualTo(1));
+        Assert.That(singleAtOnce, Is.False);
         Assert.That(single.IntraOpThreads, Is.Zero);
     }
 }

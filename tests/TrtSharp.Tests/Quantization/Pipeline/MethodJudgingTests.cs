@@ -334,6 +334,42 @@ public class MethodJudgingTests
     }
 
     [Test]
+    public void TwoBatchesAtOnceGiveTheStatisticsAndTheReferenceOfOneAtATime()
+    {
+        // Default threads on two or more cores run two batches at once, each worker binning its own in turn; an explicit
+        // thread count runs one at a time. Everything calibration gives must be the same either way.
+        Assume.That(Environment.ProcessorCount, Is.GreaterThanOrEqualTo(2), "two batches run at once only on two or more cores");
+        using var f = new QuantizationFixture(calibrationFiles: 13);
+        var data = Data(f.CalibrationDir);
+        (IReadOnlyList<TensorStatistics> Stats, ReferenceCapture Capture) Calibrate(OnnxRuntimeOptions options)
+        {
+            var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod, 2) { Activations = new HashSet<string> { "x", "r" }, Cropped = new HashSet<string> { "r" } };
+            return (ActivationCalibrator.Collect(OnnxModel.LoadNormalized(f.ModelPath), data, options, null, deriveClamps: true, CancellationToken.None, null, capture), capture);
+        }
+        var (together, togetherCapture) = Calibrate(new OnnxRuntimeOptions());
+        var (alone, aloneCapture) = Calibrate(new OnnxRuntimeOptions { IntraOpThreads = 1 });
+
+        Assert.That(together.Select(s => (s.TensorName, s.Min, s.Max, s.Count)), Is.EqualTo(alone.Select(s => (s.TensorName, s.Min, s.Max, s.Count))));
+        for (int i = 0; i < alone.Count; i++)
+        {
+            Assert.That(together[i].Histogram.Counts.ToArray(), Is.EqualTo(alone[i].Histogram.Counts.ToArray()), together[i].TensorName);
+            Assert.That(together[i].Histogram.Range, Is.EqualTo(alone[i].Histogram.Range), together[i].TensorName);
+        }
+        // 13 batches of 4×1×8×8; 3, 7 and 11 held back, the first 2 of those judged on and 11 not run: 10 calibrated.
+        Assert.That(together.First(s => s.TensorName == "x").Count, Is.EqualTo(10 * 256));
+        Assert.That(togetherCapture.Outputs, Has.Count.EqualTo(2));
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.That(((HostTensor<float>)togetherCapture.Outputs[i]["y"]).Data, Is.EqualTo(((HostTensor<float>)aloneCapture.Outputs[i]["y"]).Data));
+        }
+        Assert.That(togetherCapture.ActivationValues.Keys, Is.EquivalentTo(new[] { "x", "r" }));
+        foreach (var name in new[] { "x", "r" })
+        {
+            Assert.That(togetherCapture.ActivationValues[name].Data, Is.EqualTo(aloneCapture.ActivationValues[name].Data), name);
+        }
+    }
+
+    [Test]
     public void WithFewerBatchesThanThePeriodEveryBatchIsKept()
     {
         var model = OnnxModel.LoadNormalized(_f.ModelPath);
