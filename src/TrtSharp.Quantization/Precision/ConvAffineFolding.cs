@@ -9,7 +9,10 @@ namespace TrtSharp.Quantization.Precision;
 /// placed for ONNX Runtime's CPU provider. ORT does the same fold on the FP32 graph (its Conv+Mul / Conv+Add fusions),
 /// but in a Q/DQ graph the Q on the conv output sits between them, so each such Mul/Add would run as a float pass
 /// plus a DequantizeLinear/QuantizeLinear round trip (PaddleOCR's "learnable affine" scale and bias after every conv).
-/// Folded here, the conv output already is the Add's output, whose calibrated range the Q then uses.
+/// Folded here, the conv output already is the Add's output, whose calibrated range the Q then uses. An excluded Mul or
+/// Add is left alone, but an excluded Conv still takes its affine: it stays float either way, and keeping a Conv float
+/// then renames no tensor, so the ranges calibrated for the full placement still cover it (the target search keeps
+/// layers float without recalibrating).
 /// </summary>
 internal static class ConvAffineFolding
 {
@@ -53,7 +56,7 @@ internal static class ConvAffineFolding
         var consumers = index.Consumers(output).Where(c => !removed.Contains(c.Node)).ToList();
         if (consumers.Count != 1 || index.GraphOutputs.Contains(output) || conv.Input.Count < 2
             || consumers[0].Node is not { OpType: "Mul" or "Add" } next || !OnnxGraphIndex.IsDefaultDomain(next) || next.Input.Count != 2
-            || exclusions.Matches(next.Name, next.OpType) || exclusions.Matches(conv.Name, conv.OpType))
+            || exclusions.Matches(next.Name, next.OpType))
         {
             return null;
         }
@@ -131,7 +134,7 @@ internal static class ConvAffineFolding
         var input = conv.Input[0];
         if (index.Producer(input) is not { OpType: "Mul" or "Add" } previous || removed.Contains(previous) || !OnnxGraphIndex.IsDefaultDomain(previous)
             || previous.Input.Count != 2 || index.GraphOutputs.Contains(input) || index.Consumers(input).Count != 1 || conv.Input.Count < 2
-            || !Unpadded(conv) || exclusions.Matches(previous.Name, previous.OpType) || exclusions.Matches(conv.Name, conv.OpType))
+            || !Unpadded(conv) || exclusions.Matches(previous.Name, previous.OpType))
         {
             return null;
         }

@@ -91,7 +91,8 @@ internal static class OrtCpuPlacement
 
             if (keepFloat.Match(node.Name, node.OpType) is string kept)
             {
-                context.Decide(node, name, NodeStatus.Skipped, kept);
+                // Reported as excluded, so the report's exclude_nodes lists it (what --exclude-nodes gives back).
+                context.Decide(node, name, NodeStatus.Excluded, kept);
                 continue;
             }
 

@@ -1,4 +1,7 @@
 using TrtSharp.OnnxRuntime;
+using TrtSharp.Quantization.Calibration;
+using TrtSharp.Quantization.Precision;
+using TrtSharp.Quantization.Precision.Sensitivity;
 using TrtSharp.Tensors;
 using TrtSharp.Tools.Models;
 
@@ -59,6 +62,33 @@ public class OcrDetectorTests
     [TestCase("ort-cpu")]
     public void DefaultQuantizationStaysNearFp32(string placement) =>
         Assert.That(QuantizedIou(placement), Is.GreaterThanOrEqualTo(0.90));
+
+    /// <summary>
+    /// Sensitivity and the target search keep layers float without recalibrating. On the ONNX Runtime CPU placement this
+    /// model's convolutions have their affine folded in; keeping one float used to undo its fold and ask for a range of
+    /// the convolution's own output, which was never calibrated ("Q/DQ is needed here but the calibration table has no
+    /// range"). Every convolution is kept float alone here, as a sensitivity walk does, and the first one is also run.
+    /// </summary>
+    [Test]
+    public void OrtCpuTrialsKeepEachConvolutionFloatWithTheCalibratedRanges()
+    {
+        var model = TrtSharp.Onnx.OnnxModel.LoadNormalized(_suite.TextDetector);
+        var options = new QuantizeOptions { Method = CalibrationMethod.Max, Qdq = new QdqOptions { Profile = QdqProfile.OrtCpu } };
+        var quantized = ModelQuantizer.Quantize(model, CalibrationPages(), options, SuiteQuantization.Options);
+        var heldOut = new InMemoryDataset("1 held-out page", [new Dictionary<string, HostTensor> { ["x"] = _heldOut[0].Image }]);
+        using var trials = new Int8Trials(model, quantized, options, heldOut, SuiteQuantization.Options);
+        var convolutions = trials.Layers.Where(l => l.OpType == "Conv").Select(l => l.Name).ToList();
+
+        foreach (string conv in convolutions)
+        {
+            Assert.That(trials.Build([conv]).Qdq.FindNode(conv)!.Status, Is.EqualTo(NodeStatus.Excluded), conv);
+        }
+        var agreement = trials.Evaluate([convolutions[0]], CancellationToken.None);
+
+        TestContext.Progress.WriteLine($"ocr-det [ort-cpu]: {convolutions.Count} convolutions kept float one at a time; {convolutions[0]} float: cosine {agreement.Min(a => a.Cosine):0.0000}");
+        Assert.That(convolutions, Has.Count.GreaterThan(50));
+        Assert.That(agreement.Min(a => a.Cosine), Is.GreaterThan(0.9));
+    }
 
     [TestCase("fp16", 0.99)]
     [TestCase("bf16", 0.95)]

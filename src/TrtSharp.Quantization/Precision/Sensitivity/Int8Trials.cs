@@ -34,8 +34,16 @@ internal sealed class Int8Trials : PrecisionTrials<QuantizeResult>
 
     public override string Precision => "int8";
 
+    /// <summary>
+    /// Places Q/DQ again with <paramref name="keptInFloat"/> in float. On the ONNX Runtime CPU profile they are kept float
+    /// the way its first and last convolutions are (<see cref="QdqOptions.KeepFloatNodes"/>), not excluded: an excluded
+    /// node is also left out of the float rewrites (a Conv's affine folded into it), and without the fold a tensor the
+    /// calibration never saw (the Conv's own output) would need a range.
+    /// </summary>
     public override QuantizeResult Build(IReadOnlyCollection<string> keptInFloat) =>
-        ModelQuantizer.Rebuild(_model, _calibrated, _options, _options.Qdq with { ExcludeNodes = [.. _options.Qdq.ExcludeNodes, .. keptInFloat] });
+        ModelQuantizer.Rebuild(_model, _calibrated, _options, _options.Qdq.Profile == QdqProfile.OrtCpu
+            ? _options.Qdq with { KeepFloatNodes = [.. _options.Qdq.KeepFloatNodes, .. keptInFloat] }
+            : _options.Qdq with { ExcludeNodes = [.. _options.Qdq.ExcludeNodes, .. keptInFloat] });
 
     protected override ModelProto Validated(QuantizeResult result) => result.Model.Proto;
 }

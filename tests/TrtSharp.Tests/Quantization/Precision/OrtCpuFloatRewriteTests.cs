@@ -1,5 +1,10 @@
+using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Quantization.Calibration;
 using TrtSharp.Quantization.Precision;
+using TrtSharp.Quantization.Precision.Sensitivity;
+using TrtSharp.Tensors;
+using TrtSharp.Tests.RealModels;
 
 namespace TrtSharp.Tests.Quantization.Precision;
 
@@ -64,6 +69,32 @@ public class OrtCpuFloatRewriteTests
                 Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-5f * scale + 1e-6f), $"y[{i}]");
             }
         }
+    }
+
+    [Test]
+    public void AConvTheSearchKeepsFloatKeepsItsAffineFoldAndNeedsNoNewRange()
+    {
+        // The target search and sensitivity reuse the full placement's ranges. Keeping conv0 float must not undo the fold
+        // of mul0/add0 into it: its own output 'c0' was never calibrated (the Q sits on 'a0'). It threw here before.
+        var model = OnnxModel.FromProto(LcNetLikeModel());
+        var samples = TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 4, 310)
+            .Select(s => (IReadOnlyDictionary<string, HostTensor>)new Dictionary<string, HostTensor> { ["x"] = new HostTensor<float>(s.Inputs["x"].Shape, s.Inputs["x"].Data) })
+            .ToList();
+        var data = new InMemoryDataset("lcnet samples", samples);
+        var options = new QuantizeOptions { Method = CalibrationMethod.Max, Qdq = new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false } };
+        var quantized = ModelQuantizer.Quantize(model, data, options);
+        Assert.That(quantized.Statistics.Select(t => t.TensorName), Has.None.EqualTo("c0"), "only what the full placement quantizes is calibrated");
+        using var trials = new Int8Trials(model, quantized, options, data, null);
+        Assert.That(trials.Layers.Select(l => l.Name), Does.Contain("conv0"));
+
+        var kept = trials.Build(["conv0"]);
+
+        Assert.That(kept.Qdq.FindNode("conv0")!.Status, Is.EqualTo(NodeStatus.Excluded));
+        Assert.That(kept.Qdq.FindNode("mul0")!.Status, Is.EqualTo(NodeStatus.Folded));
+        Assert.That(kept.Qdq.FindNode("add0")!.Status, Is.EqualTo(NodeStatus.Folded));
+        // What the search reports is given back with --exclude-nodes: that builds the same graph from the same ranges.
+        var givenBack = ModelQuantizer.FromStatistics(model, quantized.Statistics, options with { Qdq = options.Qdq with { ExcludeNodes = ["conv0"] } });
+        Assert.That(givenBack.Model.Proto.Graph, Is.EqualTo(kept.Model.Proto.Graph));
     }
 
     [Test]
