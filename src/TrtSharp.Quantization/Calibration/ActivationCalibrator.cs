@@ -120,8 +120,10 @@ internal static class ActivationCalibrator
         // A calibrated batch's histograms; batches come here one at a time, in dataset order.
         void Histograms(IReadOnlyDictionary<string, HostTensor> batch, IInferenceBinding binding)
         {
-            int batchSize = batch.Values.First().Rank > 0 ? (int)batch.Values.First().Shape[0] : 1;
-            var tensors = floatInputs.Select(n => (n, (HostTensor<float>)batch[n]))
+            var firstInput = binding.Input(batch.Keys.First());
+            int batchSize = firstInput.Rank > 0 ? (int)firstInput.Shape[0] : 1;
+            // The inputs as copied into the binding: a dataset may refill its buffers for the next batch meanwhile.
+            var tensors = floatInputs.Select(n => (n, (HostTensor<float>)binding.Input(n)))
                 .Concat(floatOutputs.Select(n => (n, (HostTensor<float>)binding.Output(n))));
             collector.AddParallel(tensors, derived, samples, batchSize, histogramThreads, cancellationToken);
             samples += batchSize;
@@ -207,9 +209,13 @@ internal static class ActivationCalibrator
         Action<IReadOnlyDictionary<string, HostTensor>, IInferenceBinding> histograms, CancellationToken cancellationToken)
     {
         using var source = data.Batches(cancellationToken).GetEnumerator();
-        var gate = new object();
+        // Reading the next batch (file reads, a mel front end) has a lock of its own, so it overlaps the other worker's
+        // turn; tickets are handed out under it, in dataset order.
+        var reading = new object();
+        var turns = new object();
         long taken = -1, tickets = 0, turn = 0;
-        bool stopped = false;
+        bool exhausted = false, stopped = false;
+        Task? other = null;
         void Worker(int slot)
         {
             var bindings = new Dictionary<string, IInferenceBinding>(StringComparer.Ordinal);
@@ -219,11 +225,24 @@ internal static class ActivationCalibrator
                 {
                     IReadOnlyDictionary<string, HostTensor> batch;
                     long index, ticket;
-                    lock (gate)
+                    lock (reading)
                     {
                         do
                         {
-                            if (stopped || !source.MoveNext())
+                            if (exhausted || Volatile.Read(ref stopped))
+                            {
+                                return;
+                            }
+                            try
+                            {
+                                exhausted = !source.MoveNext();
+                            }
+                            catch
+                            {
+                                exhausted = true; // a failed enumerator is not asked again
+                                throw;
+                            }
+                            if (exhausted)
                             {
                                 return;
                             }
@@ -234,12 +253,18 @@ internal static class ActivationCalibrator
                     }
                     cancellationToken.ThrowIfCancellationRequested();
                     var binding = BindingFor(session, batch, bindings, slot, MaxCachedBindings / 2);
+                    // The second worker starts once the first binding exists, so the session's output shapes are worked
+                    // out once (a binding's first creation may load the model again to infer them).
+                    if (slot == 0 && other is null)
+                    {
+                        other = Task.Factory.StartNew(() => Worker(1), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    }
                     Run(batch, binding);
-                    lock (gate)
+                    lock (turns)
                     {
                         while (turn != ticket && !stopped)
                         {
-                            Monitor.Wait(gate);
+                            Monitor.Wait(turns);
                         }
                         if (stopped)
                         {
@@ -251,19 +276,19 @@ internal static class ActivationCalibrator
                     {
                         histograms(batch, binding);
                     }
-                    lock (gate)
+                    lock (turns)
                     {
                         turn++;
-                        Monitor.PulseAll(gate);
+                        Monitor.PulseAll(turns);
                     }
                 }
             }
             catch
             {
-                lock (gate)
+                lock (turns)
                 {
-                    stopped = true;
-                    Monitor.PulseAll(gate);
+                    Volatile.Write(ref stopped, true);
+                    Monitor.PulseAll(turns);
                 }
                 throw;
             }
@@ -275,7 +300,6 @@ internal static class ActivationCalibrator
                 }
             }
         }
-        var other = Task.Run(() => Worker(1), CancellationToken.None);
         try
         {
             Worker(0);
@@ -284,14 +308,14 @@ internal static class ActivationCalibrator
         {
             try
             {
-                other.Wait(CancellationToken.None);
+                other?.Wait(CancellationToken.None);
             }
             catch (AggregateException) when (stopped)
             {
                 // Surfaced below when this thread ended normally; otherwise superseded by this thread's own exception.
             }
         }
-        other.GetAwaiter().GetResult();
+        other?.GetAwaiter().GetResult();
     }
 
     private static void Run(IReadOnlyDictionary<string, HostTensor> batch, IInferenceBinding binding)
@@ -308,7 +332,7 @@ internal static class ActivationCalibrator
         HashSet<string> floatOutputs, Dictionary<string, DerivedActivation> derivable)
     {
         HostTensor<float>? Value(string name) =>
-            batch.TryGetValue(name, out var fed) ? fed as HostTensor<float>
+            batch.ContainsKey(name) ? binding.Input(name) as HostTensor<float>
             : floatOutputs.Contains(name) ? (HostTensor<float>)binding.Output(name)
             : null;
         foreach (string name in reference.Activations)
@@ -362,6 +386,7 @@ internal static class ActivationCalibrator
     /// its own batch on a third of the cores (at least one). Measured on two cores and the 640×640 text detector
     /// (docs/real-models.md): one thread per batch this way avoids ONNX Runtime's parallel sections waiting on a
     /// thread the histograms took. An explicit thread count is kept as given: one batch at a time, one histogram worker.
+    /// So is a session with an execution provider besides the CPU: two runs at once would hold a device's memory twice.
     /// </summary>
     /// <returns>The number of histogram threads per batch.</returns>
     internal static int SplitThreads(OnnxRuntimeOptions options, int cores, out bool sideBySide)
@@ -370,6 +395,11 @@ internal static class ActivationCalibrator
         if (options.IntraOpThreads != 0 || options.UseGlobalThreadPool || cores < 2)
         {
             return 1;
+        }
+        if (options.ExecutionProviders.Any(p => p is not CpuProviderOptions))
+        {
+            options.AllowSpinning ??= false;
+            return Math.Max(1, (cores + 1) / 3);
         }
         options.AllowSpinning ??= false;
         options.IntraOpThreads = cores - 1;

@@ -36,9 +36,10 @@ internal sealed class Int8Trials : PrecisionTrials<QuantizeResult>
 
     /// <summary>
     /// Places Q/DQ again with <paramref name="keptInFloat"/> in float. On the ONNX Runtime CPU profile they are kept float
-    /// the way its first and last convolutions are (<see cref="QdqOptions.KeepFloatNodes"/>), not excluded: an excluded
-    /// node is also left out of the float rewrites (a Conv's affine folded into it), and without the fold a tensor the
-    /// calibration never saw (the Conv's own output) would need a range.
+    /// the way its first and last convolutions are (<see cref="QdqOptions.KeepFloatNodes"/>), not excluded, so every
+    /// float rewrite stays as the calibrated placement made it: an excluded node is left out of the hardswish rewrite and
+    /// the quantizer folds, which could ask for a range calibration never saw. Given back as exclusions, the kept nodes
+    /// build the same graph unless one of them is part of such a rewrite.
     /// </summary>
     public override QuantizeResult Build(IReadOnlyCollection<string> keptInFloat) =>
         ModelQuantizer.Rebuild(_model, _calibrated, _options, _options.Qdq.Profile == QdqProfile.OrtCpu

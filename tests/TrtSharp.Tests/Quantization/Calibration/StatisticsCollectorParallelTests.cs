@@ -83,6 +83,17 @@ public class StatisticsCollectorParallelTests
         Assert.That(explicitThreads.IntraOpThreads, Is.EqualTo(2), "an explicit thread count is the caller's");
         Assert.That(explicitThreads.AllowSpinning, Is.Null);
 
+        var device = new OnnxRuntimeOptions();
+        device.ExecutionProviders.Add(new CudaProviderOptions());
+        Assert.That(ActivationCalibrator.SplitThreads(device, 16, out bool deviceAtOnce), Is.EqualTo(5));
+        Assert.That(deviceAtOnce, Is.False, "two runs at once would hold the device's memory twice");
+        Assert.That(device.IntraOpThreads, Is.Zero);
+
+        var cpu = new OnnxRuntimeOptions();
+        cpu.ExecutionProviders.Add(new CpuProviderOptions());
+        ActivationCalibrator.SplitThreads(cpu, 2, out bool cpuAtOnce);
+        Assert.That(cpuAtOnce, Is.True, "the CPU provider named explicitly is still the CPU");
+
         var single = new OnnxRuntimeOptions();
         Assert.That(ActivationCalibrator.SplitThreads(single, 1, out bool singleAtOnce), Is.EqualTo(1));
         Assert.That(singleAtOnce, Is.False);

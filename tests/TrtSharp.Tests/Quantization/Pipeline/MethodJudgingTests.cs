@@ -1,4 +1,5 @@
 using TrtSharp.Datasets;
+using TrtSharp.Diagnostics;
 using TrtSharp.Onnx;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.OnnxRuntime;
@@ -340,14 +341,21 @@ public class MethodJudgingTests
         // thread count runs one at a time. Everything calibration gives must be the same either way.
         Assume.That(Environment.ProcessorCount, Is.GreaterThanOrEqualTo(2), "two batches run at once only on two or more cores");
         using var f = new QuantizationFixture(calibrationFiles: 13);
-        var data = Data(f.CalibrationDir);
-        (IReadOnlyList<TensorStatistics> Stats, ReferenceCapture Capture) Calibrate(OnnxRuntimeOptions options)
+        // Reading a batch takes a few milliseconds, as reading a file does: on this tiny model a run takes far less, so
+        // without it the first worker could take every batch before the second has started.
+        var data = new SlowBatches(Data(f.CalibrationDir), TimeSpan.FromMilliseconds(5));
+        (IReadOnlyList<TensorStatistics> Stats, ReferenceCapture Capture, int Threads) Calibrate(OnnxRuntimeOptions options)
         {
             var capture = new ReferenceCapture(ModelQuantizer.SelectionPeriod, 2) { Activations = new HashSet<string> { "x", "r" }, Cropped = new HashSet<string> { "r" } };
-            return (ActivationCalibrator.Collect(OnnxModel.LoadNormalized(f.ModelPath), data, options, null, deriveClamps: true, CancellationToken.None, null, capture), capture);
+            var binners = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+            var progress = new Recording(_ => binners[Environment.CurrentManagedThreadId] = true);
+            var stats = ActivationCalibrator.Collect(OnnxModel.LoadNormalized(f.ModelPath), data, options, progress, deriveClamps: true, CancellationToken.None, null, capture);
+            return (stats, capture, binners.Count);
         }
-        var (together, togetherCapture) = Calibrate(new OnnxRuntimeOptions());
-        var (alone, aloneCapture) = Calibrate(new OnnxRuntimeOptions { IntraOpThreads = 1 });
+        var (together, togetherCapture, togetherThreads) = Calibrate(new OnnxRuntimeOptions());
+        var (alone, aloneCapture, _) = Calibrate(new OnnxRuntimeOptions { IntraOpThreads = 1 });
+
+        Assert.That(togetherThreads, Is.EqualTo(2), "both workers binned batches");
 
         Assert.That(together.Select(s => (s.TensorName, s.Min, s.Max, s.Count)), Is.EqualTo(alone.Select(s => (s.TensorName, s.Min, s.Max, s.Count))));
         for (int i = 0; i < alone.Count; i++)
@@ -544,6 +552,25 @@ public class MethodJudgingTests
     }
 
     /// <summary>The first <paramref name="count"/> batches of <paramref name="inner"/>.</summary>
+    private sealed class SlowBatches(ICalibrationDataset inner, TimeSpan delay) : ICalibrationDataset
+    {
+        public string Description => inner.Description;
+
+        public IEnumerable<IReadOnlyDictionary<string, HostTensor>> Batches(CancellationToken cancellationToken = default)
+        {
+            foreach (var batch in inner.Batches(cancellationToken))
+            {
+                Thread.Sleep(delay);
+                yield return batch;
+            }
+        }
+    }
+
+    private sealed class Recording(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
+    {
+        public void Report(ProgressUpdate value) => report(value);
+    }
+
     private sealed class FirstBatches(ICalibrationDataset inner, int count) : ICalibrationDataset
     {
         public string Description => $"first {count} of {inner.Description}";

@@ -75,7 +75,8 @@ public class OrtCpuFloatRewriteTests
     public void AConvTheSearchKeepsFloatKeepsItsAffineFoldAndNeedsNoNewRange()
     {
         // The target search and sensitivity reuse the full placement's ranges. Keeping conv0 float must not undo the fold
-        // of mul0/add0 into it: its own output 'c0' was never calibrated (the Q sits on 'a0'). It threw here before.
+        // of mul0/add0 into it: its own output 'c0' was never calibrated (the Q sits on 'a0'). On the real detector an
+        // undone fold asked for such a range and threw (OcrDetectorTests.OrtCpuTrialsKeepEachConvolutionFloat…).
         var model = OnnxModel.FromProto(LcNetLikeModel());
         var samples = TensorRtQdqTests.Samples("x", [1, 4, 8, 8], 4, 310)
             .Select(s => (IReadOnlyDictionary<string, HostTensor>)new Dictionary<string, HostTensor> { ["x"] = new HostTensor<float>(s.Inputs["x"].Shape, s.Inputs["x"].Data) })
