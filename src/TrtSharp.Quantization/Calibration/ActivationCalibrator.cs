@@ -396,14 +396,12 @@ internal static class ActivationCalibrator
         {
             return 1;
         }
-        if (options.ExecutionProviders.Any(p => p is not CpuProviderOptions))
-        {
-            options.AllowSpinning ??= false;
-            return Math.Max(1, (cores + 1) / 3);
-        }
         options.AllowSpinning ??= false;
-        options.IntraOpThreads = cores - 1;
-        sideBySide = true;
+        if (options.ExecutionProviders.All(p => p is CpuProviderOptions))
+        {
+            options.IntraOpThreads = cores - 1;
+            sideBySide = true;
+        }
         return Math.Max(1, (cores + 1) / 3);
     }
 
