@@ -26,11 +26,24 @@ internal static class OrtCpuPlacement
         var options = context.Options;
         var keepFloat = new NodeFilter(options.KeepFloatNodes, [], "kept in float");
         var convs = index.Graph.Node.Where(n => n.OpType == "Conv" && OnnxGraphIndex.IsDefaultDomain(n)).ToList();
-        var edgeConvs = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        // Convolutions left in float by this profile's own rules, with the reason reported for each.
+        var floatConvs = new Dictionary<NodeProto, string>(ReferenceEqualityComparer.Instance);
         if (options.KeepFirstAndLastConvInFloat && convs.Count > 0)
         {
-            edgeConvs.Add(convs[0]);
-            edgeConvs.Add(convs[^1]);
+            const string edge = "first/last Conv kept in float (KeepFirstAndLastConvInFloat): U8S8 without VNNI can overflow on few input channels";
+            floatConvs[convs[0]] = edge;
+            floatConvs[convs[^1]] = edge;
+        }
+
+        if (options.KeepHardSwishConvsFasterInFloat)
+        {
+            foreach (var conv in convs.Where(c => !floatConvs.ContainsKey(c)))
+            {
+                if (OrtCpuHardSwishConvs.FasterInFloat(index, conv) is string why)
+                {
+                    floatConvs[conv] = why + " (KeepHardSwishConvsFasterInFloat)";
+                }
+            }
         }
 
         var folds = FoldCandidates(index, context);
@@ -39,14 +52,14 @@ internal static class OrtCpuPlacement
         bool MayChange(NodeProto node) => !context.IsExcludedQuietly(node) && !keepFloat.Matches(node.Name, node.OpType);
 
         // Whether a reader takes input slot `slot` through a DequantizeLinear once that input arrives quantized: a Conv's
-        // data input (constant weight, not a first/last Conv kept float, not kept float by the log-domain guard), a
+        // data input (constant weight, not a Conv this profile keeps float, not kept float by the log-domain guard), a
         // MatMul operand or a Gemm's A as OrtCpuMatMulPlacement would take it, a uint8 carrier, or an Add/Mul/Concat whose integer kernel would
         // then be formed (its other inputs quantized or a squeeze-excitation gate, its readers quantized). Resize is not:
         // it stays float.
         bool QuantizesInput(NodeProto reader, int slot) =>
             OnnxGraphIndex.IsDefaultDomain(reader) && MayChange(reader) && reader.OpType switch
             {
-                "Conv" => slot == 0 && reader.Input.Count > 1 && index.IsConstant(reader.Input[1]) && !edgeConvs.Contains(reader)
+                "Conv" => slot == 0 && reader.Input.Count > 1 && index.IsConstant(reader.Input[1]) && !floatConvs.ContainsKey(reader)
                     && context.LogDomainReason(reader, reader.Input[0]) is null,
                 "MatMul" or "Gemm" => OrtCpuMatMulPlacement.WouldQuantize(context, reader, slot, index),
                 "Add" or "Mul" or "Concat" => OrtCpuElementwisePlacement.WouldQuantize(editor, context, reader, reader.Input[slot]),
@@ -114,10 +127,9 @@ internal static class OrtCpuPlacement
             }
             else if (isConv)
             {
-                if (edgeConvs.Contains(node))
+                if (floatConvs.TryGetValue(node, out var floatReason))
                 {
-                    context.Decide(node, name, NodeStatus.Skipped,
-                        "first/last Conv kept in float (KeepFirstAndLastConvInFloat): U8S8 without VNNI can overflow on few input channels");
+                    context.Decide(node, name, NodeStatus.Skipped, floatReason);
                     continue;
                 }
 

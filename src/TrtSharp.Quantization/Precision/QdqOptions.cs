@@ -26,6 +26,13 @@ public sealed record QdqOptions
     /// </summary>
     public bool KeepFirstAndLastConvInFloat { get; init; } = true;
 
+    /// <summary>
+    /// <see cref="QdqProfile.OrtCpu"/> only: keep in float a Conv (group 1) with a reduction of at most 16 values per
+    /// output (e.g. 1×1 over 16 channels) whose only reader is a hardswish. ONNX Runtime fuses the hardswish into a float
+    /// Conv but has none in integer, so there the float Conv is the faster one.
+    /// </summary>
+    public bool KeepHardSwishConvsFasterInFloat { get; init; } = true;
+
     /// <summary><see cref="QdqProfile.OrtCpu"/> only: further node names (exact or glob) kept in float.</summary>
     public IReadOnlyList<string> KeepFloatNodes { get; init; } = [];
 

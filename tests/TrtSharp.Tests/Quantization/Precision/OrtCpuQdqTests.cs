@@ -186,13 +186,13 @@ public class OrtCpuQdqTests
 
     internal static List<string> OptimizedOps(ModelProto model) => [.. OptimizedGraph(model).Node.Select(n => n.OpType)];
 
-    /// <summary>The graph ONNX Runtime runs after its extended optimizations (QDQ fusions such as QLinearConv).</summary>
-    internal static GraphProto OptimizedGraph(ModelProto model)
+    /// <summary>The graph ONNX Runtime runs after its extended optimizations (QDQ fusions such as QLinearConv), or after <paramref name="level"/>.</summary>
+    internal static GraphProto OptimizedGraph(ModelProto model, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
     {
         var path = Path.Combine(Path.GetTempPath(), $"trtsharp-qdq-opt-{Guid.NewGuid():N}.onnx");
         try
         {
-            using (var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED, OptimizedModelFilePath = path })
+            using (var options = new SessionOptions { GraphOptimizationLevel = level, OptimizedModelFilePath = path })
             using (new InferenceSession(model.ToByteArray(), options))
             {
             }

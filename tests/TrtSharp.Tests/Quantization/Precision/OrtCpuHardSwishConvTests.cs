@@ -1,0 +1,114 @@
+using Microsoft.ML.OnnxRuntime;
+using TrtSharp.Onnx.Protobuf;
+using TrtSharp.Quantization.Precision;
+
+namespace TrtSharp.Tests.Quantization.Precision;
+
+/// <summary>
+/// The ort-cpu rule that keeps a short-reduction Conv read only by a hardswish in float
+/// (<c>QdqOptions.KeepHardSwishConvsFasterInFloat</c>): ONNX Runtime must then fuse the hardswish into its float Conv,
+/// while longer reductions, other readers and the option turned off keep the QLinearConv.
+/// </summary>
+public class OrtCpuHardSwishConvTests
+{
+    // x[1,8,12,12] → stem (3×3, 8→16) → Relu → pw (1×1, `cin`→`cout`) → x·HardSigmoid(x) (or HardSwish) → tail (3×3) → y.
+    private static ModelProto Block(int pwIn = 16, bool hardSwishOp = false, bool extraReader = false)
+    {
+        var builder = new ModelBuilder(hardSwishOp ? 14 : 13).Input("x", 1, 8, 12, 12)
+            .Initializer("Ws", ModelBuilder.Random(pwIn * 8 * 9, 1, 0.3f), pwIn, 8, 3, 3)
+            .Initializer("Wp", ModelBuilder.Random(32 * pwIn, 2, 0.3f), 32, pwIn, 1, 1)
+            .Initializer("Bp", ModelBuilder.Random(32, 3, 0.2f), 32)
+            .Initializer("Wt", ModelBuilder.Random(16 * 32 * 9, 4, 0.1f), 16, 32, 3, 3)
+            .Node("Conv", "stem", ["x", "Ws"], "s", ModelBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Relu", "stem_relu", ["s"], "r")
+            .Node("Conv", "pw", ["r", "Wp", "Bp"], "p");
+        builder = hardSwishOp
+            ? builder.Node("HardSwish", "hsw", ["p"], "h")
+            : builder.Node("HardSigmoid", "gate", ["p"], "g", ModelBuilder.Float("alpha", 1f / 6f), ModelBuilder.Float("beta", 0.5f))
+                .Node("Mul", "hsw", ["p", "g"], "h");
+        builder = builder.Node("Conv", "tail", ["h", "Wt"], "t", ModelBuilder.Ints("pads", 1, 1, 1, 1));
+        if (extraReader)
+        {
+            builder = builder.Node("ReduceMean", "side", ["p"], "m", ModelBuilder.Ints("axes", 1), ModelBuilder.Int("keepdims", 1))
+                .Node("Add", "join", ["t", "m"], "y");
+        }
+        else
+        {
+            builder = builder.Node("Relu", "out_relu", ["t"], "y");
+        }
+
+        return builder.Output("y").Build();
+    }
+
+    private static (ModelProto Qdq, QdqReport Report) Quantize(ModelProto model, bool rule = true)
+    {
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 8, 12, 12], 6, 300));
+        var options = new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false, KeepHardSwishConvsFasterInFloat = rule };
+        var (qdq, report) = QdqInserter.Insert(model, ranges, options);
+        return (OrtHarness.RoundTrip(qdq), report);
+    }
+
+    private static void AssertCloseToFloat(ModelProto model, ModelProto qdq)
+    {
+        foreach (var sample in TensorRtQdqTests.Samples("x", [1, 8, 12, 12], 3, 7000))
+        {
+            Assert.That(OrtHarness.Cosine(OrtHarness.Run(model, sample)["y"], OrtHarness.Run(qdq, sample)["y"]), Is.GreaterThanOrEqualTo(0.99));
+        }
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void A16ChannelPointwiseConvBeforeAHardSwishStaysFloatAndOnnxRuntimeFusesTheHardSwish(bool hardSwishOp)
+    {
+        var model = Block(hardSwishOp: hardSwishOp);
+        var (qdq, report) = Quantize(model);
+
+        var pw = report.FindNode("pw")!;
+        Assert.That(pw.Status, Is.EqualTo(NodeStatus.Skipped));
+        Assert.That(pw.Reason, Does.Contain(hardSwishOp ? "HardSwish 'hsw'" : "HardSigmoid 'gate' · Mul 'hsw'").And.Contain("reduction of 16 values"));
+        Assert.That(report.FindNode("stem")!.Status, Is.EqualTo(NodeStatus.Quantized));
+        Assert.That(report.FindNode("tail")!.Status, Is.EqualTo(NodeStatus.Quantized));
+        var pwNode = qdq.Graph.Node.Single(n => n.Name == "pw");
+        Assert.That(qdq.Graph.Node.Any(n => n.Output.Contains(pwNode.Input[1])), Is.False, "the weight stays a float initializer");
+
+        // What ONNX Runtime runs (all optimizations, as a deployed session does): two QLinearConvs, and the pointwise
+        // conv as a float Conv with the hardswish as its activation; no float HardSigmoid, Mul or HardSwish left.
+        var optimized = OrtCpuQdqTests.OptimizedGraph(qdq, GraphOptimizationLevel.ORT_ENABLE_ALL);
+        var ops = optimized.Node.Select(n => n.OpType).ToList();
+        Assert.That(ops.Count(o => o == "QLinearConv"), Is.EqualTo(2), string.Join(", ", ops));
+        var fused = optimized.Node.Where(n => n.OpType == "Conv").ToList();
+        Assert.That(fused, Has.Count.EqualTo(1), string.Join(", ", ops));
+        Assert.That(fused[0].Attribute.Single(a => a.Name == "activation").S.ToStringUtf8(), Is.EqualTo("HardSwish"));
+        Assert.That(ops, Has.None.AnyOf("HardSigmoid", "Mul", "HardSwish"));
+        AssertCloseToFloat(model, qdq);
+    }
+
+    [Test]
+    public void TurnedOffThePointwiseConvBecomesAQLinearConvWithTheHardSwishInFloatBehindIt()
+    {
+        var model = Block();
+        var (qdq, report) = Quantize(model, rule: false);
+
+        Assert.That(report.FindNode("pw")!.Status, Is.EqualTo(NodeStatus.Quantized));
+        var ops = OrtCpuQdqTests.OptimizedGraph(qdq, GraphOptimizationLevel.ORT_ENABLE_ALL).Node.Select(n => n.OpType).ToList();
+        Assert.That(ops.Count(o => o == "QLinearConv"), Is.EqualTo(3), string.Join(", ", ops));
+        Assert.That(ops, Does.Contain("HardSigmoid").And.Contain("Mul"));
+        AssertCloseToFloat(model, qdq);
+    }
+
+    [Test]
+    public void ALongerReductionIsQuantized()
+    {
+        var (_, report) = Quantize(Block(pwIn: 24));
+
+        Assert.That(report.FindNode("pw")!.Status, Is.EqualTo(NodeStatus.Quantized), report.FindNode("pw")!.Reason);
+    }
+
+    [Test]
+    public void AConvWhoseOutputAlsoFeedsAnotherReaderIsQuantized()
+    {
+        var (_, report) = Quantize(Block(extraReader: true));
+
+        Assert.That(report.FindNode("pw")!.Status, Is.EqualTo(NodeStatus.Quantized), report.FindNode("pw")!.Reason);
+    }
+}
