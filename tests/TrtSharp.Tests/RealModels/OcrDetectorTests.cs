@@ -28,7 +28,8 @@ public class OcrDetectorTests
         InstalledSuiteModels.RequireFonts();
         _calibration = [.. Enumerable.Range(0, 8).Select(i => TextImages.Page(i, Side, Side, 5))];
         // One held-out page has another size and aspect: the spatial dimensions are dynamic.
-        _heldOut = [.. Enumerable.Range(100, 5).Select(i => TextImages.Page(i, Side, Side, 5)).Append(TextImages.Page(200, 448, 224, 4))];
+        _heldOut = [.. Enumerable.Range(100, 5).Select(i => TextImages.Page(i, Side, Side, 5)).Append(TextImages.Page(200, 448, 224, 4))
+            .Concat(Enumerable.Range(300, 40).Select(i => TextImages.Page(i, Side, Side, 5)))];
         using OnnxRuntimeSession fp32 = SuiteQuantization.OpenFp32(_suite.TextDetector);
         _fp32 = [.. _heldOut.Select(p => Mask(fp32, p.Image))];
     }
