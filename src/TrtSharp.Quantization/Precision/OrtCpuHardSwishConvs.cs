@@ -4,8 +4,8 @@ using TrtSharp.Onnx.Protobuf;
 namespace TrtSharp.Quantization.Precision;
 
 /// <summary>
-/// ort-cpu: the convolutions ONNX Runtime runs faster in float than as QLinearConv. These are convolutions (group 1,
-/// constant weight) with a reduction of at most <see cref="MaxReduction"/> values per output (input channels × kernel
+/// ort-cpu: the convolutions ONNX Runtime runs faster in float than as QLinearConv. These are 2-D convolutions (group 1,
+/// constant 4-D weight) with a reduction of at most <see cref="MaxReduction"/> values per output (input channels × kernel
 /// size; in practice a 1×1 convolution over at most 16 channels) whose output is read only by a hardswish.
 /// The hardswish is Mul(x, HardSigmoid(x, 1/6, 0.5)), as <see cref="HardSwishRewrite"/> leaves it, or HardSwish, and its
 /// result is not a graph output.
@@ -17,6 +17,9 @@ namespace TrtSharp.Quantization.Precision;
 /// Measured on PP-OCRv4's detector (one thread, a 640×640 page): its 16→32 convolution in float made the model
 /// 3–7 % faster, and its 32→48 one in float made it 1.6 % slower. On the recognizer the same 16→32 convolution made no
 /// measurable difference. On the detector it is also the layer whose uint8 output cost accuracy most.
+/// The fusion is that of ONNX Runtime's NCHWc layout, which its CPU provider uses on x86-64 with AVX2 or AVX-512 at the
+/// highest optimization level (ONNX Runtime's default) and only for 2-D convolutions; elsewhere the layer runs as a plain
+/// float Conv with the hardswish behind it.
 /// </summary>
 internal static class OrtCpuHardSwishConvs
 {
@@ -24,10 +27,10 @@ internal static class OrtCpuHardSwishConvs
     public const int MaxReduction = 16;
 
     /// <summary>Why <paramref name="conv"/> stays float, or null when it is quantized as usual.</summary>
-    public static string? FasterInFloat(OnnxGraphIndex index, NodeProto conv)
+    public static string? FloatReason(OnnxGraphIndex index, NodeProto conv)
     {
         if (conv.OpType != "Conv" || !OnnxGraphIndex.IsDefaultDomain(conv) || conv.Input.Count < 2
-            || index.Constant(conv.Input[1]) is not { Dims.Count: >= 3 } weight
+            || index.Constant(conv.Input[1]) is not { Dims.Count: 4 } weight
             || (conv.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1) != 1)
         {
             return null;

@@ -39,7 +39,7 @@ internal static class OrtCpuPlacement
         {
             foreach (var conv in convs.Where(c => !floatConvs.ContainsKey(c)))
             {
-                if (OrtCpuHardSwishConvs.FasterInFloat(index, conv) is string why)
+                if (OrtCpuHardSwishConvs.FloatReason(index, conv) is string why)
                 {
                     floatConvs[conv] = why + " (KeepHardSwishConvsFasterInFloat)";
                 }

@@ -27,9 +27,10 @@ public sealed record QdqOptions
     public bool KeepFirstAndLastConvInFloat { get; init; } = true;
 
     /// <summary>
-    /// <see cref="QdqProfile.OrtCpu"/> only: keep in float a Conv (group 1) with a reduction of at most 16 values per
+    /// <see cref="QdqProfile.OrtCpu"/> only: keep in float a 2-D Conv (group 1) with a reduction of at most 16 values per
     /// output (e.g. 1×1 over 16 channels) whose only reader is a hardswish. ONNX Runtime fuses the hardswish into a float
-    /// Conv but has none in integer, so there the float Conv is the faster one.
+    /// Conv but has none in integer, so there the float Conv is the faster one (on x86-64 with AVX2 or AVX-512, where
+    /// its CPU provider uses the NCHWc layout).
     /// </summary>
     public bool KeepHardSwishConvsFasterInFloat { get; init; } = true;
 

@@ -55,7 +55,11 @@ public class OrtCpuElementwiseTests
     {
         var model = NeckLikeModel();
         var ranges = OrtHarness.Ranges(model, Samples(6, 300));
-        var (qdq, report) = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false });
+        // `fuse` (12 input channels, 1×1, then a hardswish) would stay float by KeepHardSwishConvsFasterInFloat; here it
+        // is the quantized conv that reads the Concat.
+        var (qdq, report) = QdqInserter.Insert(model, ranges,
+            new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false, KeepHardSwishConvsFasterInFloat = false });
+        Assert.That(report.FindNode("fuse")!.Status, Is.EqualTo(NodeStatus.Quantized), report.FindNode("fuse")!.Reason);
         qdq = OrtHarness.RoundTrip(qdq);
 
         foreach (var name in new[] { "se_mul", "residual" })

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Microsoft.ML.OnnxRuntime;
 using TrtSharp.Onnx.Protobuf;
 using TrtSharp.Quantization.Precision;
@@ -11,17 +13,22 @@ namespace TrtSharp.Tests.Quantization.Precision;
 /// </summary>
 public class OrtCpuHardSwishConvTests
 {
-    // x[1,8,12,12] → stem (3×3, 8→16) → Relu → pw (1×1, `cin`→`cout`) → x·HardSigmoid(x) (or HardSwish) → tail (3×3) → y.
-    private static ModelProto Block(int pwIn = 16, bool hardSwishOp = false, bool extraReader = false)
+    // x[1,8,12,12] → stem (3×3, 8→pwIn) → Relu → pw (1×1, pwIn→32; or 3×3 depthwise over pwIn) → x·HardSigmoid(x)
+    // (or HardSwish) → tail (3×3) → y.
+    private static ModelProto Block(int pwIn = 16, bool hardSwishOp = false, bool extraReader = false, bool depthwise = false)
     {
+        int pwOut = depthwise ? pwIn : 32;
         var builder = new ModelBuilder(hardSwishOp ? 14 : 13).Input("x", 1, 8, 12, 12)
             .Initializer("Ws", ModelBuilder.Random(pwIn * 8 * 9, 1, 0.3f), pwIn, 8, 3, 3)
-            .Initializer("Wp", ModelBuilder.Random(32 * pwIn, 2, 0.3f), 32, pwIn, 1, 1)
-            .Initializer("Bp", ModelBuilder.Random(32, 3, 0.2f), 32)
-            .Initializer("Wt", ModelBuilder.Random(16 * 32 * 9, 4, 0.1f), 16, 32, 3, 3)
+            .Initializer("Bp", ModelBuilder.Random(pwOut, 3, 0.2f), pwOut)
+            .Initializer("Wt", ModelBuilder.Random(16 * pwOut * 9, 4, 0.1f), 16, pwOut, 3, 3)
             .Node("Conv", "stem", ["x", "Ws"], "s", ModelBuilder.Ints("pads", 1, 1, 1, 1))
-            .Node("Relu", "stem_relu", ["s"], "r")
-            .Node("Conv", "pw", ["r", "Wp", "Bp"], "p");
+            .Node("Relu", "stem_relu", ["s"], "r");
+        builder = depthwise
+            ? builder.Initializer("Wp", ModelBuilder.Random(pwIn * 9, 2, 0.3f), pwIn, 1, 3, 3)
+                .Node("Conv", "pw", ["r", "Wp", "Bp"], "p", ModelBuilder.Ints("pads", 1, 1, 1, 1), ModelBuilder.Int("group", pwIn))
+            : builder.Initializer("Wp", ModelBuilder.Random(32 * pwIn, 2, 0.3f), 32, pwIn, 1, 1)
+                .Node("Conv", "pw", ["r", "Wp", "Bp"], "p");
         builder = hardSwishOp
             ? builder.Node("HardSwish", "hsw", ["p"], "h")
             : builder.Node("HardSigmoid", "gate", ["p"], "g", ModelBuilder.Float("alpha", 1f / 6f), ModelBuilder.Float("beta", 0.5f))
@@ -60,6 +67,8 @@ public class OrtCpuHardSwishConvTests
     [TestCase(true)]
     public void A16ChannelPointwiseConvBeforeAHardSwishStaysFloatAndOnnxRuntimeFusesTheHardSwish(bool hardSwishOp)
     {
+        // The fusion belongs to ONNX Runtime's NCHWc layout, which its CPU provider has on x86-64 with AVX2 or AVX-512.
+        Assume.That(RuntimeInformation.ProcessArchitecture == Architecture.X64 && Avx2.IsSupported, "ONNX Runtime uses NCHWc only on x86-64 with AVX2");
         var model = Block(hardSwishOp: hardSwishOp);
         var (qdq, report) = Quantize(model);
 
@@ -100,6 +109,37 @@ public class OrtCpuHardSwishConvTests
     public void ALongerReductionIsQuantized()
     {
         var (_, report) = Quantize(Block(pwIn: 24));
+
+        Assert.That(report.FindNode("pw")!.Status, Is.EqualTo(NodeStatus.Quantized), report.FindNode("pw")!.Reason);
+    }
+
+    [Test]
+    public void ADepthwiseConvIsQuantized()
+    {
+        var (_, report) = Quantize(Block(depthwise: true));
+
+        Assert.That(report.FindNode("pw")!.Status, Is.EqualTo(NodeStatus.Quantized), report.FindNode("pw")!.Reason);
+    }
+
+    [Test]
+    public void AOneDimensionalConvIsQuantized()
+    {
+        // ONNX Runtime's NCHWc layout (and with it the fused hardswish) takes 2-D convolutions only.
+        var model = new ModelBuilder(13).Input("x", 1, 8, 12)
+            .Initializer("Ws", ModelBuilder.Random(16 * 8 * 3, 1, 0.3f), 16, 8, 3)
+            .Initializer("Wp", ModelBuilder.Random(32 * 16, 2, 0.3f), 32, 16, 1)
+            .Initializer("Wt", ModelBuilder.Random(16 * 32 * 3, 4, 0.1f), 16, 32, 3)
+            .Node("Conv", "stem", ["x", "Ws"], "s", ModelBuilder.Ints("pads", 1, 1))
+            .Node("Relu", "stem_relu", ["s"], "r")
+            .Node("Conv", "pw", ["r", "Wp"], "p")
+            .Node("HardSigmoid", "gate", ["p"], "g", ModelBuilder.Float("alpha", 1f / 6f), ModelBuilder.Float("beta", 0.5f))
+            .Node("Mul", "hsw", ["p", "g"], "h")
+            .Node("Conv", "tail", ["h", "Wt"], "t", ModelBuilder.Ints("pads", 1, 1))
+            .Node("Relu", "out_relu", ["t"], "y")
+            .Output("y")
+            .Build();
+        var ranges = OrtHarness.Ranges(model, TensorRtQdqTests.Samples("x", [1, 8, 12], 6, 300));
+        var report = QdqInserter.Insert(model, ranges, new QdqOptions { Profile = QdqProfile.OrtCpu, KeepFirstAndLastConvInFloat = false }).Report;
 
         Assert.That(report.FindNode("pw")!.Status, Is.EqualTo(NodeStatus.Quantized), report.FindNode("pw")!.Reason);
     }
