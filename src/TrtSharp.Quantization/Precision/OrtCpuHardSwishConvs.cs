@@ -1,4 +1,5 @@
 using TrtSharp.Onnx;
+using TrtSharp.Onnx.Normalization;
 using TrtSharp.Onnx.Protobuf;
 
 namespace TrtSharp.Quantization.Precision;
@@ -31,7 +32,7 @@ internal static class OrtCpuHardSwishConvs
     {
         if (conv.OpType != "Conv" || !OnnxGraphIndex.IsDefaultDomain(conv) || conv.Input.Count < 2
             || index.Constant(conv.Input[1]) is not { Dims.Count: 4 } weight
-            || (conv.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1) != 1)
+            || (NodeAttributes.Int(conv, "group") ?? 1) != 1)
         {
             return null;
         }
@@ -65,7 +66,7 @@ internal static class OrtCpuHardSwishConvs
         if (readers.Count != 2 || readers.FirstOrDefault(r => r.Node.OpType == "HardSigmoid").Node is not { } gate
             || readers.FirstOrDefault(r => r.Node.OpType == "Mul").Node is not { } mul
             || !OnnxGraphIndex.IsDefaultDomain(gate) || !OnnxGraphIndex.IsDefaultDomain(mul)
-            || Math.Abs(Attribute(gate, "alpha", 0.2f) - (1f / 6f)) > 1e-6f || Math.Abs(Attribute(gate, "beta", 0.5f) - 0.5f) > 1e-6f
+            || Math.Abs((NodeAttributes.Float(gate, "alpha") ?? 0.2f) - (1f / 6f)) > 1e-6f || Math.Abs((NodeAttributes.Float(gate, "beta") ?? 0.5f) - 0.5f) > 1e-6f
             || mul.Input.Count != 2 || !mul.Input.Contains(tensor) || !mul.Input.Contains(gate.Output[0])
             || index.Consumers(gate.Output[0]).Count != 1 || index.GraphOutputs.Contains(gate.Output[0])
             || index.GraphOutputs.Contains(mul.Output[0]))
@@ -75,7 +76,4 @@ internal static class OrtCpuHardSwishConvs
 
         return $"HardSigmoid '{gate.Name}' · Mul '{mul.Name}'";
     }
-
-    private static float Attribute(NodeProto node, string name, float fallback) =>
-        node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.F : fallback;
 }
