@@ -1,5 +1,6 @@
 using TrtSharp.Cli.Infrastructure;
 using TrtSharp.Datasets;
+using TrtSharp.Errors;
 using TrtSharp.Inference;
 using TrtSharp.Onnx;
 using TrtSharp.OnnxRuntime;
@@ -36,16 +37,48 @@ internal sealed class QuantizeData : IDisposable
         return Open(modelPath, inputs, data, speechManifest, melPath, holdout, batchSize, needCalibration, cancellationToken);
     }
 
-    /// <summary>As the path overload, for a model the command has loaded and normalized already: it is not read again.</summary>
+    /// <summary>
+    /// As the path overload, for a model the command has loaded and normalized already: it is not read again. Held-out
+    /// files are also run once here (<see cref="CheckHeldOutRuns"/>).
+    /// </summary>
     public static QuantizeData Open(OnnxModel normalized, string modelPath, string[] data, string? speechManifest, string? melPath, string[] holdout, int batchSize, bool needCalibration, CancellationToken cancellationToken)
     {
-        IReadOnlyList<TensorDescriptor> inputs;
-        var options = new InferenceSessionOptions { Backend = InferenceBackend.OnnxRuntime, OnnxRuntime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error } };
-        using (var probe = InferenceSessionFactory.Open(normalized, options))
+        // Fatal only: a held-out sample the model fails on is reported in one line below, not also in ONNX Runtime's log.
+        var options = new InferenceSessionOptions { Backend = InferenceBackend.OnnxRuntime, OnnxRuntime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Fatal } };
+        using var probe = InferenceSessionFactory.Open(normalized, options);
+        var opened = Open(modelPath, probe.Session.Inputs, data, speechManifest, melPath, holdout, batchSize, needCalibration, cancellationToken);
+        try
         {
-            inputs = probe.Session.Inputs;
+            CheckHeldOutRuns(probe.Session, opened.Holdout as TensorFileDataset);
+            return opened;
         }
-        return Open(modelPath, inputs, data, speechManifest, melPath, holdout, batchSize, needCalibration, cancellationToken);
+        catch
+        {
+            opened.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the first held-out sample through the float32 model. Its shape was checked against the model's inputs, but a
+    /// dynamic dimension can still take a size the layers cannot (a detector whose height must be a multiple of 32), and
+    /// validation would only meet it after calibration.
+    /// </summary>
+    private static void CheckHeldOutRuns(IInferenceSession session, TensorFileDataset? heldOut)
+    {
+        if (heldOut is null)
+        {
+            return;
+        }
+        try
+        {
+            session.Run(heldOut.Batches().First());
+        }
+        catch (OnnxRuntimeFailureException e)
+        {
+            throw new ModelFormatException(heldOut.FirstSampleName,
+                $"the model cannot run this held-out sample (--holdout), so validating would fail after calibration: {e.Message}", e);
+        }
     }
 
     private static QuantizeData Open(string modelPath, IReadOnlyList<TensorDescriptor> inputs, string[] data, string? speechManifest, string? melPath, string[] holdout, int batchSize, bool needCalibration, CancellationToken cancellationToken)

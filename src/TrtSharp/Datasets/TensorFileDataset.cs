@@ -20,6 +20,9 @@ public sealed class TensorFileDataset : ICalibrationDataset
     /// <summary>The samples found.</summary>
     public int Count => _samples.Samples.Count;
 
+    /// <summary>Where the first sample comes from (a file, a folder or a manifest row), for messages.</summary>
+    public string FirstSampleName => _samples.Samples[0].Name;
+
     /// <inheritdoc/>
     public string Description => _samples.Description;
 

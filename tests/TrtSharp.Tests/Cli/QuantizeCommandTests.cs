@@ -1,7 +1,10 @@
 using TrtSharp.Onnx;
+using Google.Protobuf;
 using TrtSharp.Onnx.Numpy;
+using TrtSharp.Onnx.Protobuf;
 using TrtSharp.Tensors;
 using TrtSharp.Tests.Quantization.Pipeline;
+using TrtSharp.Tests.Quantization.Precision;
 
 namespace TrtSharp.Tests.Cli;
 
@@ -141,6 +144,38 @@ public class QuantizeCommandTests
         CliRun.Of([.. data, "--holdout", holdout]).AssertOneLineError($"{wrong}: shape [2, 3, 8, 8] does not fit input x");
         // The Q/DQ model is written right after calibration: its absence shows every refusal came first.
         Assert.That(File.Exists(Path.Combine(_f.Directory, "net.int8.qdq.onnx")), Is.False);
+    }
+
+    /// <summary>
+    /// A held-out sample whose shape fits the declared inputs but that the model cannot run (here a Reshape to rows of 4
+    /// given 6 values) used to fail in validation, after calibration, with ONNX Runtime's log line on top.
+    /// </summary>
+    [Test]
+    public void AHeldOutSampleTheModelCannotRunIsRefusedBeforeCalibration()
+    {
+        var proto = new ModelBuilder()
+            .Input("x", 1, 8).Int64s("rows", [-1, 4], 2).Initializer("w", ModelBuilder.Random(8, 1), 4, 2)
+            .Node("Reshape", "rows_of_four", ["x", "rows"], "r").Node("MatMul", "mm", ["r", "w"], "y").Output("y").Build();
+        proto.Graph.Input[0].Type.TensorType.Shape.Dim[1] = new TensorShapeProto.Types.Dimension { DimParam = "n" };
+        string model = Path.Combine(_f.Directory, "rows.onnx");
+        File.WriteAllBytes(model, proto.ToByteArray());
+        string calibration = Path.Combine(_f.Directory, "rows-calib"), holdout = Path.Combine(_f.Directory, "rows-holdout");
+        Directory.CreateDirectory(calibration);
+        Directory.CreateDirectory(holdout);
+        for (int i = 0; i < 4; i++)
+        {
+            NpyFile.Write(Path.Combine(calibration, $"c{i}.npy"), new HostTensor<float>([1, 8], ModelBuilder.Random(8, 10 + i)));
+        }
+        string odd = Path.Combine(holdout, "h0.npy");
+        NpyFile.Write(odd, new HostTensor<float>([1, 6], ModelBuilder.Random(6, 20)));
+        string output = Path.Combine(_f.Directory, "rows.int8.onnx");
+
+        CliRun.Of("quantize", model, "--data", calibration, "--holdout", holdout, "--method", "max", "-o", output)
+            .AssertOneLineError($"{odd}: the model cannot run this held-out sample (--holdout), so validating would fail after calibration");
+        Assert.That(File.Exists(output), Is.False, "refused before calibration");
+
+        NpyFile.Write(odd, new HostTensor<float>([1, 12], ModelBuilder.Random(12, 20)));
+        CliRun.Of("quantize", model, "--data", calibration, "--holdout", holdout, "--method", "max", "-o", output).AssertExit(0);
     }
 
     [Test]
