@@ -83,7 +83,7 @@ internal static class AutoCastCommand
             AutoCastResult result = ConsoleProgress.Run(progress => AutoCaster.Convert(original, options, datasets.Calibration, progress, cancellationToken));
             result.Model.Save(outputPath);
 
-            var runtime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Fatal };
+            var runtime = new OnnxRuntimeOptions { LogSeverity = SessionFactory.LogSeverity };
             string loads = LoadCheck(result, runtime);
             IReadOnlyList<OutputAgreement>? validation = null;
             // Validation runs the emulation, not the converted model: ONNX Runtime's CPU provider has few FP16 kernels (no BF16 ones)

@@ -105,7 +105,6 @@ internal static class BenchCommand
             {
                 o.IntraOpThreads = intra;
                 o.InterOpThreads = inter;
-                o.LogSeverity = OnnxRuntimeLogSeverity.Error; // opset-age warnings are noise in a report
                 if (optimizedPaths.TryDequeue(out var target))
                 {
                     o.OptimizedModelPath = target;

@@ -64,7 +64,7 @@ internal static class CheckCommand
     {
         try
         {
-            using var session = OnnxRuntimeSession.FromFile(path, new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Fatal, IntraOpThreads = 1 });
+            using var session = OnnxRuntimeSession.FromFile(path, new OnnxRuntimeOptions { LogSeverity = SessionFactory.LogSeverity, IntraOpThreads = 1 });
             return null;
         }
         catch (ModelFormatException e)

@@ -68,7 +68,6 @@ internal static class CompareCommand
             Action<OnnxRuntimeOptions> configure = o =>
             {
                 o.IntraOpThreads = intraOp;
-                o.LogSeverity = OnnxRuntimeLogSeverity.Error; // opset-age warnings are noise in a report
             };
             int seedValue = parse.GetValue(seed);
 

@@ -34,12 +34,7 @@ internal static class ConformanceCommand
             string backendName = parseResult.GetValue(backend)!;
             var runner = new ConformanceRunner(
                 backendName,
-                path => SessionFactory.Open(path, SessionFactory.Parse(backendName), o =>
-                {
-                    o.IntraOpThreads = 1;
-                    // Load and run failures are reported per case; ONNX Runtime's own log would repeat them.
-                    o.LogSeverity = OnnxRuntime.OnnxRuntimeLogSeverity.Fatal;
-                }, normalize: false).Session,
+                path => SessionFactory.Open(path, SessionFactory.Parse(backendName), o => o.IntraOpThreads = 1, normalize: false).Session,
                 path => TensorProtoFile.Read(path).Tensor,
                 new ConformanceOptions { Filter = parseResult.GetValue(filter) });
             var report = ConsoleProgress.Run(progress => runner.Run(root, progress, cancellationToken));

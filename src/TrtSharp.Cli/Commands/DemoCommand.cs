@@ -47,7 +47,7 @@ internal static class DemoCommand
             Directory.CreateDirectory(output);
 
             // One shared ORT thread pool for all sessions: seven pools spinning on two cores cost 6× (measured: 10 ms per chunk vs 1.7 ms).
-            var shared = new OnnxRuntimeOptions { UseGlobalThreadPool = true, LogSeverity = OnnxRuntimeLogSeverity.Error };
+            var shared = new OnnxRuntimeOptions { UseGlobalThreadPool = true, LogSeverity = SessionFactory.LogSeverity };
             using var mel = OnnxRuntimeSession.FromFile(models.Melspectrogram, shared);
             using var embedding = OnnxRuntimeSession.FromFile(models.Embedding, shared);
             var heads = Heads.Select(h => OnnxRuntimeSession.FromFile(models.WakeWordHeads[h], shared)).ToArray();
@@ -74,7 +74,7 @@ internal static class DemoCommand
                 // search (as published) then clips to ~0.15·max — cosine 0.85 on held-out windows against 0.9965 for MSE.
                 // Every tensor is calibrated: the ONNX Runtime CPU placement below quantizes other tensors from the same statistics.
                 var trt = ConsoleProgress.Run(progress => ModelQuantizer.Quantize(models.Embedding, calibration, new QuantizeOptions { Method = CalibrationMethod.Mse, CalibrateAllTensors = true },
-                    new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error }, progress, cancellationToken));
+                    new OnnxRuntimeOptions { LogSeverity = SessionFactory.LogSeverity }, progress, cancellationToken));
                 string trtModel = Path.Combine(output, "embedding_model.int8.qdq.onnx");
                 trt.Model.Save(trtModel);
                 string cacheFile = Path.Combine(output, "embedding_model.calib.cache");
@@ -150,7 +150,7 @@ internal static class DemoCommand
 
     private static InterleavedReport TimeInt8VsFp32(string fp32Path, string int8Path, string input)
     {
-        var single = new OnnxRuntimeOptions { IntraOpThreads = 1, InterOpThreads = 1, LogSeverity = OnnxRuntimeLogSeverity.Error };
+        var single = new OnnxRuntimeOptions { IntraOpThreads = 1, InterOpThreads = 1, LogSeverity = SessionFactory.LogSeverity };
         using var fp32 = OnnxRuntimeSession.FromFile(fp32Path, single);
         using var int8 = OnnxRuntimeSession.FromFile(int8Path, single);
         var shapes = new Dictionary<string, long[]> { [input] = [1, WakeWordFraming.WindowFrames, WakeWordFraming.MelBins, 1] };

@@ -77,7 +77,7 @@ internal static class QuantizeCommand
                 }
             }
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
-            var runtime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error };
+            var runtime = new OnnxRuntimeOptions { LogSeverity = SessionFactory.LogSeverity };
 
             // Normalized (and refused if it cannot be) before any data is read or calibration runs.
             var normalized = OnnxModel.LoadNormalized(modelPath);

@@ -30,7 +30,7 @@ internal sealed class QuantizeData : IDisposable
     {
         IReadOnlyList<TensorDescriptor> inputs;
         // Normalized like every model a command loads, so an opset ONNX Runtime no longer runs as shipped still opens.
-        using (var probe = SessionFactory.Open(modelPath, InferenceBackend.OnnxRuntime, o => o.LogSeverity = OnnxRuntimeLogSeverity.Error))
+        using (var probe = SessionFactory.Open(modelPath, InferenceBackend.OnnxRuntime))
         {
             inputs = probe.Session.Inputs;
         }
@@ -43,8 +43,7 @@ internal sealed class QuantizeData : IDisposable
     /// </summary>
     public static QuantizeData Open(OnnxModel normalized, string modelPath, string[] data, string? speechManifest, string? melPath, string[] holdout, int batchSize, bool needCalibration, CancellationToken cancellationToken)
     {
-        // Fatal only: a held-out sample the model fails on is reported in one line below, not also in ONNX Runtime's log.
-        var options = new InferenceSessionOptions { Backend = InferenceBackend.OnnxRuntime, OnnxRuntime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Fatal } };
+        var options = new InferenceSessionOptions { Backend = InferenceBackend.OnnxRuntime, OnnxRuntime = new OnnxRuntimeOptions { LogSeverity = SessionFactory.LogSeverity } };
         using var probe = InferenceSessionFactory.Open(normalized, options);
         var opened = Open(modelPath, probe.Session.Inputs, data, speechManifest, melPath, holdout, batchSize, needCalibration, cancellationToken);
         try

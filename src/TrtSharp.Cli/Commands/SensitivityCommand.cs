@@ -68,7 +68,7 @@ internal static class SensitivityCommand
             var profile = QuantizeCommand.ParseProfile(parse.GetRequiredValue(target));
             var quantize = new QuantizeOptions { Method = QuantizeCommand.ParseMethod(parse.GetRequiredValue(method)), Qdq = new QdqOptions { Profile = profile } };
             var console = CliConsole.Create(parse.InvocationConfiguration.Output);
-            var runtime = new OnnxRuntimeOptions { LogSeverity = OnnxRuntimeLogSeverity.Error };
+            var runtime = new OnnxRuntimeOptions { LogSeverity = SessionFactory.LogSeverity };
 
             OnnxModel loaded = OnnxModel.LoadNormalized(modelPath);
             using var datasets = QuantizeData.Open(loaded, modelPath, parse.GetRequiredValue(data), parse.GetValue(speech), parse.GetValue(mel),

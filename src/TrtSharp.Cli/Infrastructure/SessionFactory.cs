@@ -15,6 +15,13 @@ namespace TrtSharp.Cli.Infrastructure;
 /// </summary>
 internal static class SessionFactory
 {
+    /// <summary>
+    /// ONNX Runtime's log level in every CLI session: fatal only. A failing kernel is logged at error level and also
+    /// returned, and the CLI reports what is returned in one line, so the log would print it a second time; its warnings
+    /// (opset age, unused initializers) are noise in a command's output.
+    /// </summary>
+    public const OnnxRuntimeLogSeverity LogSeverity = OnnxRuntimeLogSeverity.Fatal;
+
     /// <summary>Backend names the CLI accepts: "auto" (the library's choice) and the short names of <see cref="InferenceBackend"/>.</summary>
     public static readonly string[] Backends = ["auto", "ort", "trt"];
 
@@ -31,6 +38,7 @@ internal static class SessionFactory
     {
         ExistingFile.Require(path);
         var options = new InferenceSessionOptions { Backend = backend };
+        options.OnnxRuntime.LogSeverity = LogSeverity;
         configure?.Invoke(options.OnnxRuntime);
         if (backend is not InferenceBackend.OnnxRuntime && !InferenceSessionFactory.IsPlan(path) && InferenceSessionFactory.TensorRtUnavailableReason() is null)
         {

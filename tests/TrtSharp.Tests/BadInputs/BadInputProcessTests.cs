@@ -44,6 +44,40 @@ public class BadInputProcessTests
         });
     }
 
+    /// <summary>
+    /// A model that fails on the data itself (a dynamic size its Reshape cannot take): ONNX Runtime logs the failing kernel
+    /// on the process's stderr as well as returning it, which the in-process tests do not see. The CLI keeps that log
+    /// quiet, so the returned error is the one line.
+    /// </summary>
+    [TestCase("run")]
+    [TestCase("quantize")]
+    [TestCase("compare")]
+    public void AModelFailingOnTheDataPrintsOnlyItsOwnLine(string command)
+    {
+        var folder = Directory.CreateTempSubdirectory("trtsharp-rows");
+        try
+        {
+            var (model, _, holdout, _) = TrtSharp.Tests.Cli.RowsOfFourModel.Write(folder.FullName);
+            string[] args = command switch
+            {
+                "run" => ["run", model, "--data", holdout, "--backend", "ort"],
+                "compare" => ["compare", model, model, "--data", holdout, "--backend-a", "ort", "--backend-b", "ort"],
+                _ => ["quantize", model, "--data", holdout, "--method", "max", "-o", Path.Combine(folder.FullName, "q.onnx")],
+            };
+            var (code, stdout, stderr) = Run(args);
+            Assert.Multiple(() =>
+            {
+                Assert.That(code, Is.EqualTo(2), stdout + stderr);
+                Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), stderr);
+                Assert.That(stderr, Does.StartWith("trtsharp: ").And.Contain(TrtSharp.Tests.Cli.RowsOfFourModel.Failure));
+            });
+        }
+        finally
+        {
+            folder.Delete(true);
+        }
+    }
+
     private static (int Code, string Out, string Error) Run(string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -1,7 +1,5 @@
 using TrtSharp.Onnx;
-using Google.Protobuf;
 using TrtSharp.Onnx.Numpy;
-using TrtSharp.Onnx.Protobuf;
 using TrtSharp.Tensors;
 using TrtSharp.Tests.Quantization.Pipeline;
 using TrtSharp.Tests.Quantization.Precision;
@@ -153,21 +151,7 @@ public class QuantizeCommandTests
     [Test]
     public void AHeldOutSampleTheModelCannotRunIsRefusedBeforeCalibration()
     {
-        var proto = new ModelBuilder()
-            .Input("x", 1, 8).Int64s("rows", [-1, 4], 2).Initializer("w", ModelBuilder.Random(8, 1), 4, 2)
-            .Node("Reshape", "rows_of_four", ["x", "rows"], "r").Node("MatMul", "mm", ["r", "w"], "y").Output("y").Build();
-        proto.Graph.Input[0].Type.TensorType.Shape.Dim[1] = new TensorShapeProto.Types.Dimension { DimParam = "n" };
-        string model = Path.Combine(_f.Directory, "rows.onnx");
-        File.WriteAllBytes(model, proto.ToByteArray());
-        string calibration = Path.Combine(_f.Directory, "rows-calib"), holdout = Path.Combine(_f.Directory, "rows-holdout");
-        Directory.CreateDirectory(calibration);
-        Directory.CreateDirectory(holdout);
-        for (int i = 0; i < 4; i++)
-        {
-            NpyFile.Write(Path.Combine(calibration, $"c{i}.npy"), new HostTensor<float>([1, 8], ModelBuilder.Random(8, 10 + i)));
-        }
-        string odd = Path.Combine(holdout, "h0.npy");
-        NpyFile.Write(odd, new HostTensor<float>([1, 6], ModelBuilder.Random(6, 20)));
+        var (model, calibration, holdout, odd) = RowsOfFourModel.Write(_f.Directory);
         string output = Path.Combine(_f.Directory, "rows.int8.onnx");
 
         CliRun.Of("quantize", model, "--data", calibration, "--holdout", holdout, "--method", "max", "-o", output)
