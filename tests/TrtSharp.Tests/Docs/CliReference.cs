@@ -53,7 +53,9 @@ internal static class CliReference
         doc.Append("The test `CliReferenceDocTests` fails when this file differs from the current help text. ");
         doc.Append("For how the commands fit together see [guide.md](guide.md).\n\n");
         doc.Append("Exit codes: 0 success; 1 a failed check (compare, conformance, `--target-cosine`, a model with problems in ");
-        doc.Append("`check`/`inspect`); 2 bad input or a usage error, reported as one line `trtsharp: <reason>` on stderr.\n\n");
+        doc.Append("`check`/`inspect`); 2 bad input or a usage error, reported as one line `trtsharp: <reason>` on stderr. ");
+        doc.Append("ONNX Runtime's own log is kept to fatal messages in every command: a model failing on its data is that one line ");
+        doc.Append("(ONNX Runtime's error, naming the node), not also ONNX Runtime's log of it.\n\n");
 
         var commands = new List<(string Path, Command Command)>();
         Collect(root, [], commands);
