@@ -1,36 +1,86 @@
 namespace TrtSharp.Tests.RealModels;
 
-/// <summary>The detector's box metric on hand-made probability maps (no model needed).</summary>
+/// <summary>The detector's box metric on hand-made probability maps (no model needed), against PP-OCR's DB post-processing rules.</summary>
 public class DetectedBoxesTests
 {
-    private const int Width = 12;
+    private const int Width = 40;
 
     [Test]
-    public void RegionsBecomeBoxesWhenConfidentAndLargeEnough()
+    public void AConfidentRegionBecomesItsRectangleEnlargedByAreaTimesOneAndAHalfOverPerimeter()
     {
-        var map = new float[Width * 8];
-        Fill(map, 1, 1, 5, 4, 0.9f);   // a word: 4×3 pixels, mean 0.9
-        Fill(map, 4, 4, 5, 5, 0.35f);  // touches it diagonally: one region, mean still ≥ 0.6
-        Fill(map, 8, 1, 11, 4, 0.5f);  // above the pixel threshold, below the box threshold
-        Fill(map, 7, 6, 12, 8, 0.95f); // two rows only: thinner than 3 pixels
+        var map = new float[Width * 20];
+        Fill(map, 10, 6, 18, 11, 0.9f); // pixel centres x 10..17, y 6..10: a 7 × 4 rectangle through them
+
+        var box = DetectedBoxes.Find(map, Width).Single();
+
+        // Enlarged by 7·4·1.5 / 22 = 1.909 on every side, then rounded: x 8.09..18.91, y 4.09..11.91.
+        Assert.That(box.Corners.Select(c => (c.X, c.Y)).Order(), Is.EqualTo(new[] { (8.0, 4.0), (8.0, 12.0), (19.0, 4.0), (19.0, 12.0) }));
+        Assert.That(box.Score, Is.EqualTo(0.9).Within(1e-6));
+    }
+
+    [Test]
+    public void ShorterSidesAreMeasuredThroughPixelCentres()
+    {
+        var map = new float[Width * 20];
+        Fill(map, 2, 2, 20, 5, 0.9f);   // 3 rows: a side of 2 through the centres, under min_size 3
+        Fill(map, 2, 10, 20, 14, 0.9f); // 4 rows: a side of 3
 
         var boxes = DetectedBoxes.Find(map, Width);
 
         Assert.That(boxes, Has.Count.EqualTo(1));
-        Assert.That((boxes[0].Left, boxes[0].Top, boxes[0].Right, boxes[0].Bottom), Is.EqualTo((1, 1, 5, 5)));
-        Assert.That(boxes[0].Score, Is.EqualTo((12 * 0.9 + 0.35) / 13).Within(1e-6));
+        Assert.That(boxes[0].Corners.Min(c => c.Y), Is.GreaterThan(6), "the 4-row region's box");
     }
 
     [Test]
-    public void PairsAreOneToOneAndNeedHalfTheUnion()
+    public void TheScoreIsTheMeanOverTheRectangleNotOverTheRegion()
     {
-        DetectedBox a = new(0, 0, 10, 4, 1), b = new(20, 0, 30, 4, 1);
-        // c overlaps a with IoU 8×4 / (10×4 + 10×4 − 8×4) = 0.667; d overlaps b with IoU 4/16 = 0.25.
-        DetectedBox c = new(2, 0, 12, 4, 1), d = new(26, 0, 32, 4, 1);
+        var map = new float[Width * 20];
+        // An L: a 20-pixel row and a 6-pixel column at 0.7. The region's own mean is 0.7, but its rectangle covers
+        // 20 × 6 pixels of which 25 are in the L: the box's score is 0.7 · 25 / 120 ≈ 0.15, under box_thresh 0.6.
+        Fill(map, 5, 5, 25, 6, 0.7f);
+        Fill(map, 5, 6, 6, 11, 0.7f);
+        // Same size, filled: kept.
+        Fill(map, 5, 12, 25, 18, 0.7f);
 
-        Assert.That(DetectedBoxes.Pair([a, b], [d, c]), Is.EqualTo(new[] { 32.0 / 48 }).Within(1e-9));
-        Assert.That(DetectedBoxes.Pair([a, a], [c]), Has.Count.EqualTo(1), "a box pairs once");
-        Assert.That(DetectedBoxes.Pair([a, b], [a, b]), Is.EqualTo(new[] { 1.0, 1.0 }));
+        var boxes = DetectedBoxes.Find(map, Width);
+
+        Assert.That(boxes, Has.Count.EqualTo(1));
+        Assert.That(boxes[0].Score, Is.EqualTo(0.7).Within(1e-6));
+    }
+
+    [Test]
+    public void ATiltedRegionGetsATiltedRectangle()
+    {
+        var map = new float[Width * 20];
+        for (int x = 2; x < 38; x++)
+        {
+            int middle = 4 + (x / 4); // a band rising one pixel every four columns
+            Fill(map, x, middle - 2, x + 1, middle + 3, 0.9f);
+        }
+
+        var box = DetectedBoxes.Find(map, Width).Single();
+
+        var longest = Enumerable.Range(0, 4).Select(i => (box.Corners[i], box.Corners[(i + 1) % 4]))
+            .MaxBy(e => Math.Abs(e.Item2.X - e.Item1.X) + Math.Abs(e.Item2.Y - e.Item1.Y));
+        double slope = (longest.Item2.Y - longest.Item1.Y) / (longest.Item2.X - longest.Item1.X);
+        Assert.That(slope, Is.EqualTo(0.25).Within(0.05));
+    }
+
+    [Test]
+    public void IouOfRotatedBoxesAndOneToOnePairs()
+    {
+        DetectedBox Square(double x0, double y0, double side) => new([(x0, y0), (x0 + side, y0), (x0 + side, y0 + side), (x0, y0 + side)], 1);
+        DetectedBox a = Square(0, 0, 4), shifted = Square(2, 0, 4), far = Square(3, 0, 4);
+        // A square of side 4 turned 45° about the centre of `a`: their intersection is the regular octagon of area 32(√2 − 1).
+        double r = 2 * Math.Sqrt(2);
+        DetectedBox diamond = new([(2, 2 - r), (2 + r, 2), (2, 2 + r), (2 - r, 2)], 1);
+
+        Assert.That(a.Iou(shifted), Is.EqualTo(8.0 / 24).Within(1e-9));
+        Assert.That(a.Iou(diamond), Is.EqualTo(32 * (Math.Sqrt(2) - 1) / (32 - (32 * (Math.Sqrt(2) - 1)))).Within(1e-9));
+        Assert.That(a.Iou(Square(10, 10, 4)), Is.Zero);
+        Assert.That(DetectedBoxes.Pair([a, far], [far, a]), Is.EqualTo(new[] { 1.0, 1.0 }));
+        Assert.That(DetectedBoxes.Pair([a, a], [a]), Has.Count.EqualTo(1), "a box pairs once");
+        Assert.That(DetectedBoxes.Pair([a], [shifted]), Is.Empty, "IoU 1/3 is under 0.5");
     }
 
     private static void Fill(float[] map, int left, int top, int right, int bottom, float value)
