@@ -76,7 +76,7 @@ internal sealed class QuantizeData : IDisposable
         catch (OnnxRuntimeFailureException e)
         {
             throw new ModelFormatException(heldOut.FirstSampleName,
-                $"the model cannot run this held-out sample (--holdout), so validating would fail after calibration: {e.Message}", e);
+                $"the model cannot run this held-out sample (--holdout), so validation against FP32 would fail: {e.Message}", e);
         }
     }
 
@@ -94,7 +94,7 @@ internal sealed class QuantizeData : IDisposable
             }
             var clips = SpeechClipManifest.Read(speechManifest);
             string melModel = melPath ?? DefaultModels.EnsureInstalled(cancellationToken: cancellationToken).Melspectrogram;
-            var mel = OnnxRuntimeSession.FromFile(melModel, new OnnxRuntimeOptions { IntraOpThreads = 1 });
+            var mel = OnnxRuntimeSession.FromFile(melModel, new OnnxRuntimeOptions { IntraOpThreads = 1, LogSeverity = SessionFactory.LogSeverity });
             try
             {
                 var calib = clips.Where(c => !c.IsHoldout).ToList();

@@ -177,7 +177,7 @@ internal static class ConsumerErrorProbe
         var options = runtime.Clone();
         // Each node runs once: graph optimizations would cost more to apply than they save.
         options.GraphOptimization = OnnxRuntimeGraphOptimization.Disabled;
-        options.LogSeverity = OnnxRuntimeLogSeverity.Error;
+        options.LogAtLeast(OnnxRuntimeLogSeverity.Error);
         // One run: threads spinning for more work after it would only take the core the judge's sessions open on.
         options.AllowSpinning ??= false;
         IReadOnlyDictionary<string, HostTensor> outputs;

@@ -86,7 +86,7 @@ public static class ModelQuantizer
         var reports = TensorRangeReport.FromAll(statistics, CalibrationMethod.Max, options.Percentile);
         var histograms = statistics.ToDictionary(s => s.TensorName, s => s.Histogram, StringComparer.Ordinal);
         var runtime = (runtimeOptions ?? new OnnxRuntimeOptions()).Clone();
-        runtime.LogSeverity = OnnxRuntimeLogSeverity.Error;
+        runtime.LogAtLeast(OnnxRuntimeLogSeverity.Error);
         var built = new List<(MethodCandidate Candidate, QuantizeResult Result)>();
         var guarded = new Dictionary<CalibrationMethod, Dictionary<string, TensorRangeReport>>();
         foreach (CalibrationMethod method in Candidates)

@@ -31,6 +31,18 @@ public sealed class OnnxRuntimeOptions
     public OnnxRuntimeLogSeverity LogSeverity { get; set; } = OnnxRuntimeLogSeverity.Warning;
 
     /// <summary>
+    /// Raises <see cref="LogSeverity"/> to at least <paramref name="level"/>, for sessions the library opens on its own
+    /// behalf: it quiets their warnings but never undoes a caller's quieter choice (the CLI's fatal-only).
+    /// </summary>
+    internal void LogAtLeast(OnnxRuntimeLogSeverity level)
+    {
+        if (LogSeverity < level)
+        {
+            LogSeverity = level;
+        }
+    }
+
+    /// <summary>
     /// When set, ONNX Runtime writes the optimized graph there (useful to see fusions): to a temporary file beside it,
     /// renamed into place once the session exists. A <c>.ort</c> extension selects ORT format.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TrtSharp.Tests.Cli;
 using static TrtSharp.Tests.BadInputs.BadInputCorpus;
 
 namespace TrtSharp.Tests.BadInputs;
@@ -8,7 +9,7 @@ namespace TrtSharp.Tests.BadInputs;
 /// (it would take the test host down) or what the process prints outside the invocation's writers.
 /// </summary>
 [TestFixture]
-public class BadInputProcessTests
+public partial class BadInputProcessTests
 {
     private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "TrtSharp.Cli.dll");
 
@@ -52,24 +53,37 @@ public class BadInputProcessTests
     [TestCase("run")]
     [TestCase("quantize")]
     [TestCase("compare")]
+    [TestCase("autocast")]
+    [TestCase("sensitivity")]
     public void AModelFailingOnTheDataPrintsOnlyItsOwnLine(string command)
     {
         var folder = Directory.CreateTempSubdirectory("trtsharp-rows");
         try
         {
-            var (model, _, holdout, _) = TrtSharp.Tests.Cli.RowsOfFourModel.Write(folder.FullName);
+            var (model, calibration, holdout, _) = RowsOfFourModel.Write(folder.FullName);
+            // For sensitivity, a held-out set whose first sample runs (the up-front check) and whose second does not: the
+            // failure comes from the library's own trial sessions.
+            string mixed = Path.Combine(folder.FullName, "mixed");
+            Directory.CreateDirectory(mixed);
+            File.Copy(Directory.GetFiles(calibration)[0], Path.Combine(mixed, "a.npy"));
+            File.Copy(Directory.GetFiles(holdout)[0], Path.Combine(mixed, "b.npy"));
+            string output = Path.Combine(folder.FullName, "out.onnx");
             string[] args = command switch
             {
                 "run" => ["run", model, "--data", holdout, "--backend", "ort"],
                 "compare" => ["compare", model, model, "--data", holdout, "--backend-a", "ort", "--backend-b", "ort"],
-                _ => ["quantize", model, "--data", holdout, "--method", "max", "-o", Path.Combine(folder.FullName, "q.onnx")],
+                "autocast" => ["autocast", model, "--data", holdout, "-o", output],
+                "sensitivity" => ["sensitivity", model, "--mode", "int8", "--data", calibration, "--holdout", mixed, "--method", "max"],
+                _ => ["quantize", model, "--data", holdout, "--method", "max", "-o", output],
             };
             var (code, stdout, stderr) = Run(args);
+            // Progress goes to stderr as plain "[hh:mm:ss] step" lines off a terminal; besides those, one line.
+            string[] lines = [.. stderr.TrimEnd().Split('\n').Where(l => !ProgressLine().IsMatch(l))];
             Assert.Multiple(() =>
             {
                 Assert.That(code, Is.EqualTo(2), stdout + stderr);
-                Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), stderr);
-                Assert.That(stderr, Does.StartWith("trtsharp: ").And.Contain(TrtSharp.Tests.Cli.RowsOfFourModel.Failure));
+                Assert.That(lines, Has.Length.EqualTo(1), stderr);
+                Assert.That(lines[0], Does.StartWith("trtsharp: ").And.Contain(RowsOfFourModel.Failure));
             });
         }
         finally
@@ -77,6 +91,9 @@ public class BadInputProcessTests
             folder.Delete(true);
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\[\d\d:\d\d:\d\d\] ")]
+    private static partial System.Text.RegularExpressions.Regex ProgressLine();
 
     private static (int Code, string Out, string Error) Run(string[] args)
     {

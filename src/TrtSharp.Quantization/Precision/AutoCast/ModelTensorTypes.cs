@@ -28,7 +28,7 @@ internal static class ModelTensorTypes
         var options = new OnnxRuntimeOptions
         {
             GraphOptimization = OnnxRuntimeGraphOptimization.Disabled,
-            LogSeverity = OnnxRuntimeLogSeverity.Error,
+            LogSeverity = OnnxRuntimeLogSeverity.Fatal, // failures reach the caller as exceptions with ONNX Runtime's message
             IntraOpThreads = 1,
         };
         foreach (string name in OnnxTaps.ListCandidates(probe))

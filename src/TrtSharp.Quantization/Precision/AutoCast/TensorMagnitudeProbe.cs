@@ -12,7 +12,9 @@ internal static class TensorMagnitudeProbe
     public static Dictionary<string, TensorMagnitude> Measure(ModelProto model, ICalibrationDataset data, ReducedPrecision target, int maxSamples,
         IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
     {
-        var options = new OnnxRuntimeOptions { TapAllFloatingPoint = true, LogSeverity = OnnxRuntimeLogSeverity.Error };
+        // Fatal only: a sample the model fails on reaches the caller as the exception, with ONNX Runtime's message; its log
+        // would print that message a second time.
+        var options = new OnnxRuntimeOptions { TapAllFloatingPoint = true, LogSeverity = OnnxRuntimeLogSeverity.Fatal };
         using OnnxRuntimeSession session = OnnxRuntimeSession.FromModel(model.Clone(), options);
         string[] names = [.. session.Outputs.Where(o => o.ElementType == TensorElementType.Float).Select(o => o.Name)];
         var totals = names.ToDictionary(n => n, _ => new TensorMagnitude.Accumulator(), StringComparer.Ordinal);

@@ -21,7 +21,7 @@ internal abstract class PrecisionTrials<TResult> : IDisposable
     protected PrecisionTrials(ModelProto reference, ICalibrationDataset holdout, OnnxRuntimeOptions? runtime)
     {
         _runtime = (runtime ?? new OnnxRuntimeOptions()).Clone();
-        _runtime.LogSeverity = OnnxRuntimeLogSeverity.Error;
+        _runtime.LogAtLeast(OnnxRuntimeLogSeverity.Error);
         _reference = OnnxRuntimeSession.FromModel(reference, _runtime);
         HoldOut = holdout;
     }
