@@ -65,9 +65,11 @@ internal static class CompareCommand
                 (requestedA, requestedB) = (LayerwiseBackend(pathA, requestedA), LayerwiseBackend(pathB, requestedB));
             }
             int intraOp = parse.GetValue(threads);
+            // Also given to the layerwise comparison, which opens its tapped sessions itself.
             Action<OnnxRuntimeOptions> configure = o =>
             {
                 o.IntraOpThreads = intraOp;
+                o.LogSeverity = SessionFactory.LogSeverity;
             };
             int seedValue = parse.GetValue(seed);
 
