@@ -41,17 +41,8 @@ internal static class ConvexPolygon
             Math.Min(best.MaxA - best.MinA, best.MaxB - best.MinB));
     }
 
-    /// <summary>Area by the shoelace formula, whatever the winding.</summary>
-    public static double Area(IReadOnlyList<(double X, double Y)> polygon)
-    {
-        double twice = 0;
-        for (int i = 0; i < polygon.Count; i++)
-        {
-            var (a, b) = (polygon[i], polygon[(i + 1) % polygon.Count]);
-            twice += (a.X * b.Y) - (b.X * a.Y);
-        }
-        return Math.Abs(twice) / 2;
-    }
+    /// <summary>Area, whatever the winding.</summary>
+    public static double Area(IReadOnlyList<(double X, double Y)> polygon) => Math.Abs(SignedArea(polygon));
 
     /// <summary>Whether a point lies inside a convex polygon, or outside it by at most <paramref name="margin"/> across every edge.</summary>
     public static bool Contains(IReadOnlyList<(double X, double Y)> polygon, (double X, double Y) point, double margin = 0)
@@ -122,7 +113,11 @@ internal static class ConvexPolygon
         return hull;
     }
 
-    private static IReadOnlyList<(double X, double Y)> CounterClockwise(IReadOnlyList<(double X, double Y)> polygon)
+    private static IReadOnlyList<(double X, double Y)> CounterClockwise(IReadOnlyList<(double X, double Y)> polygon) =>
+        SignedArea(polygon) >= 0 ? polygon : [.. polygon.Reverse()];
+
+    /// <summary>The shoelace formula: positive for a counter-clockwise polygon.</summary>
+    private static double SignedArea(IReadOnlyList<(double X, double Y)> polygon)
     {
         double twice = 0;
         for (int i = 0; i < polygon.Count; i++)
@@ -130,7 +125,7 @@ internal static class ConvexPolygon
             var (a, b) = (polygon[i], polygon[(i + 1) % polygon.Count]);
             twice += (a.X * b.Y) - (b.X * a.Y);
         }
-        return twice >= 0 ? polygon : [.. polygon.Reverse()];
+        return twice / 2;
     }
 
     /// <summary>Positive when <paramref name="p"/> lies to the left of the line from <paramref name="a"/> to <paramref name="b"/>.</summary>

@@ -51,12 +51,13 @@ internal static class DetectedBoxes
                 continue;
             }
             var centre = (X: corners.Average(c => c.X), Y: corners.Average(c => c.Y));
-            var (u, v) = ((corners[1].X - corners[0].X) / w, (corners[1].Y - corners[0].Y) / w);
+            // Unit vector along the first side; the other side runs along its perpendicular (-uy, ux).
+            var (ux, uy) = ((corners[1].X - corners[0].X) / w, (corners[1].Y - corners[0].Y) / w);
             double halfW = w / 2 + grow, halfH = h / 2 + grow;
             // Corners of the enlarged rectangle, rounded and clipped to the image as PP-OCR writes them.
             var enlarged = new[] { (-1, -1), (1, -1), (1, 1), (-1, 1) }
-                .Select(s => (X: Math.Clamp(Math.Round(centre.X + s.Item1 * halfW * u - s.Item2 * halfH * v), 0, width),
-                              Y: Math.Clamp(Math.Round(centre.Y + s.Item1 * halfW * v + s.Item2 * halfH * u), 0, height)))
+                .Select(s => (X: Math.Clamp(Math.Round(centre.X + s.Item1 * halfW * ux - s.Item2 * halfH * uy), 0, width),
+                              Y: Math.Clamp(Math.Round(centre.Y + s.Item1 * halfW * uy + s.Item2 * halfH * ux), 0, height)))
                 .ToList();
             boxes.Add(new DetectedBox(enlarged, score));
         }
